@@ -1,0 +1,112 @@
+/**
+ * Every error a task can raise. Each `name` is the exact string the state machines use in
+ * `ErrorEquals`, so renaming one is a breaking change to the ASL (test/errors.test.ts pins them).
+ */
+
+abstract class CutoverError extends Error {
+  abstract override readonly name: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export interface PlanIssue {
+  path: string;
+  message: string;
+}
+
+/** The plan failed validation; `issues` names every bad field by path. Never retried. */
+export class PlanInvalid extends CutoverError {
+  override readonly name = 'PlanInvalid';
+  constructor(readonly issues: PlanIssue[]) {
+    super(`The plan is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  }
+}
+
+/** Another execution holds the migration lock. Never retried: two cutovers must not interleave. */
+export class CutoverInProgress extends CutoverError {
+  override readonly name = 'CutoverInProgress';
+}
+
+/** A preflight check found something that would make the cutover fail. */
+export class PreflightFailed extends CutoverError {
+  override readonly name = 'PreflightFailed';
+  constructor(readonly problems: string[]) {
+    super(`Preflight found ${problems.length} problem(s): ${problems.join(' | ')}`);
+  }
+}
+
+/** A resource the plan names does not exist. */
+export class ResourceNotFound extends CutoverError {
+  override readonly name = 'ResourceNotFound';
+}
+
+/** AWS refused the call for lack of permission. Retrying will not help; the fix is IAM. */
+export class AccessDenied extends CutoverError {
+  override readonly name = 'AccessDenied';
+}
+
+/** AWS throttled the call or was briefly unavailable. Retried with backoff by the state machine. */
+export class AwsThrottled extends CutoverError {
+  override readonly name = 'AwsThrottled';
+}
+
+/** Any other AWS failure, with the service's error as `cause`. */
+export class AwsCallFailed extends CutoverError {
+  override readonly name = 'AwsCallFailed';
+}
+
+/** The ledger changed under us (a conditional write lost), so the step must not guess. */
+export class LedgerConflict extends CutoverError {
+  override readonly name = 'LedgerConflict';
+}
+
+/** Route 53 did not report INSYNC within the allowed polls. */
+export class DnsNotInSync extends CutoverError {
+  override readonly name = 'DnsNotInSync';
+}
+
+/** A redeployed service did not become stable within the allowed polls. */
+export class ServiceNotStable extends CutoverError {
+  override readonly name = 'ServiceNotStable';
+}
+
+/** The health gate's deadline passed before `requiredPasses` checks in a row passed. */
+export class HealthDeadlineExceeded extends CutoverError {
+  override readonly name = 'HealthDeadlineExceeded';
+}
+
+/** Configuration (environment) is missing or malformed; raised at load, before any work. */
+export class ConfigInvalid extends CutoverError {
+  override readonly name = 'ConfigInvalid';
+}
+
+/** Errors the state machine never retries: retrying cannot change the outcome. */
+export const NON_RETRYABLE = [
+  'PlanInvalid',
+  'CutoverInProgress',
+  'PreflightFailed',
+  'ResourceNotFound',
+  'AccessDenied',
+  'AwsCallFailed',
+  'LedgerConflict',
+  'ConfigInvalid',
+] as const;
+
+/** Errors the state machine retries with backoff and jitter. */
+export const RETRYABLE = ['AwsThrottled'] as const;
+
+export const ALL_ERROR_CLASSES = {
+  PlanInvalid,
+  CutoverInProgress,
+  PreflightFailed,
+  ResourceNotFound,
+  AccessDenied,
+  AwsThrottled,
+  AwsCallFailed,
+  LedgerConflict,
+  DnsNotInSync,
+  ServiceNotStable,
+  HealthDeadlineExceeded,
+  ConfigInvalid,
+} as const;

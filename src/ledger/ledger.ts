@@ -1,0 +1,294 @@
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { aws, named, toNamedError } from '../aws/clients.ts';
+import { nowIso } from '../clock.ts';
+import { CutoverInProgress, LedgerConflict } from '../errors.ts';
+
+/**
+ * The ledger: one DynamoDB item per migration for the lock, one per changed resource.
+ * A change is written as `pending` with the resource's state *before* the mutation, then marked
+ * `applied` after it, so a crash between the two still leaves rollback enough to restore.
+ * DynamoDB Local emulators have no transactions, so everything here is a single conditional write.
+ *
+ *   pk = migrationId, sk = "LOCK"           owner, status (held | released), seq counter
+ *   pk = migrationId, sk = "CHANGE#<key>"   kind, ref, before, after, status, seq, step
+ */
+export type ChangeStatus = 'pending' | 'applied' | 'restored';
+
+export interface Change {
+  key: string;
+  kind: string;
+  ref: Record<string, unknown>;
+  before: unknown;
+  after: unknown;
+  status: ChangeStatus;
+  /** Order of the last mutation; rollback restores from the highest down. */
+  seq: number;
+  step: string;
+  recordedAt: string;
+  appliedAt?: string;
+  restoredAt?: string;
+}
+
+export interface Lock {
+  owner: string;
+  status: 'held' | 'released';
+  acquiredAt: string;
+  releasedAt?: string;
+}
+
+export interface LedgerLocation {
+  table: string;
+  region: string;
+  migrationId: string;
+}
+
+const LOCK = 'LOCK';
+const changeKey = (key: string) => `CHANGE#${key}`;
+
+function db(at: LedgerLocation) {
+  return aws.dynamoDb(at.region);
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as Error)?.name === ConditionalCheckFailedException.name;
+}
+
+export async function readLock(at: LedgerLocation): Promise<Lock | undefined> {
+  const out = await named(
+    `reading the lock of ${at.migrationId} in ${at.table}`,
+    db(at).send(
+      new GetItemCommand({ TableName: at.table, Key: marshall({ pk: at.migrationId, sk: LOCK }), ConsistentRead: true }),
+    ),
+  );
+  if (!out.Item) return undefined;
+  const item = unmarshall(out.Item);
+  return {
+    owner: item.owner,
+    status: item.status,
+    acquiredAt: item.acquiredAt,
+    ...(item.releasedAt ? { releasedAt: item.releasedAt } : {}),
+  };
+}
+
+/** Takes the lock for `owner`. Taking a lock one already holds changes nothing. */
+export async function acquireLock(at: LedgerLocation, owner: string): Promise<{ acquired: boolean }> {
+  const current = await readLock(at);
+  if (current?.status === 'held' && current.owner === owner) return { acquired: false };
+  if (current?.status === 'held') throw lockHeld(at, current);
+  try {
+    await db(at).send(
+      new UpdateItemCommand({
+        TableName: at.table,
+        Key: marshall({ pk: at.migrationId, sk: LOCK }),
+        UpdateExpression: 'SET #owner = :owner, #status = :held, #acquiredAt = :now REMOVE #releasedAt',
+        ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
+        ExpressionAttributeNames: {
+          '#owner': 'owner',
+          '#status': 'status',
+          '#acquiredAt': 'acquiredAt',
+          '#releasedAt': 'releasedAt',
+        },
+        ExpressionAttributeValues: marshall({ ':owner': owner, ':held': 'held', ':released': 'released', ':now': nowIso() }),
+      }),
+    );
+    return { acquired: true };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw toNamedError(error, `taking the lock of ${at.migrationId}`);
+    const holder = await readLock(at);
+    throw lockHeld(at, holder);
+  }
+}
+
+function lockHeld(at: LedgerLocation, lock: Lock | undefined): CutoverInProgress {
+  return new CutoverInProgress(
+    `Migration ${at.migrationId} is locked by ${lock?.owner ?? 'another execution'} since ${lock?.acquiredAt ?? 'just now'}. ` +
+      'Wait for that execution to end, or stop it (its rollback then releases the lock).',
+  );
+}
+
+/** Releases the lock if `owner` holds it; releasing a released lock changes nothing. */
+export async function releaseLock(at: LedgerLocation, owner: string): Promise<{ released: boolean }> {
+  const current = await readLock(at);
+  if (!current || current.status === 'released') return { released: false };
+  if (current.owner !== owner) {
+    throw new LedgerConflict(`The lock of ${at.migrationId} is held by ${current.owner}, not ${owner}; left as it is.`);
+  }
+  await named(
+    `releasing the lock of ${at.migrationId}`,
+    db(at).send(
+      new UpdateItemCommand({
+        TableName: at.table,
+        Key: marshall({ pk: at.migrationId, sk: LOCK }),
+        UpdateExpression: 'SET #status = :released, #releasedAt = :now',
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#status': 'status', '#releasedAt': 'releasedAt', '#owner': 'owner' },
+        ExpressionAttributeValues: marshall({ ':released': 'released', ':now': nowIso(), ':owner': owner }),
+      }),
+    ),
+  );
+  return { released: true };
+}
+
+async function nextSeq(at: LedgerLocation): Promise<number> {
+  const out = await named(
+    `numbering a change of ${at.migrationId}`,
+    db(at).send(
+      new UpdateItemCommand({
+        TableName: at.table,
+        Key: marshall({ pk: at.migrationId, sk: LOCK }),
+        UpdateExpression: 'ADD #seq :one',
+        ExpressionAttributeNames: { '#seq': 'seq' },
+        ExpressionAttributeValues: marshall({ ':one': 1 }),
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    ),
+  );
+  return Number(unmarshall(out.Attributes ?? {}).seq);
+}
+
+function toChange(item: Record<string, unknown>): Change {
+  return {
+    key: item.key as string,
+    kind: item.kind as string,
+    ref: JSON.parse(item.ref as string),
+    before: JSON.parse(item.before as string),
+    after: JSON.parse(item.after as string),
+    status: item.status as ChangeStatus,
+    seq: Number(item.seq),
+    step: item.step as string,
+    recordedAt: item.recordedAt as string,
+    ...(item.appliedAt ? { appliedAt: item.appliedAt as string } : {}),
+    ...(item.restoredAt ? { restoredAt: item.restoredAt as string } : {}),
+  };
+}
+
+export async function getChange(at: LedgerLocation, key: string): Promise<Change | undefined> {
+  const out = await named(
+    `reading the ledger entry ${key}`,
+    db(at).send(
+      new GetItemCommand({
+        TableName: at.table,
+        Key: marshall({ pk: at.migrationId, sk: changeKey(key) }),
+        ConsistentRead: true,
+      }),
+    ),
+  );
+  return out.Item ? toChange(unmarshall(out.Item)) : undefined;
+}
+
+/**
+ * Records that `key` is about to change to `after`. The first record keeps the resource's
+ * original state as `before`; later records (the same record touched by a later step) keep it.
+ */
+export async function recordIntent(
+  at: LedgerLocation,
+  intent: { key: string; kind: string; ref: object; before: unknown; after: unknown; step: string },
+  existing: Change | undefined,
+): Promise<void> {
+  const seq = await nextSeq(at);
+  const what = `recording the change of ${intent.key} in the ledger`;
+  if (existing) {
+    await named(
+      what,
+      db(at).send(
+        new UpdateItemCommand({
+          TableName: at.table,
+          Key: marshall({ pk: at.migrationId, sk: changeKey(intent.key) }),
+          UpdateExpression: 'SET #after = :after, #status = :pending, #seq = :seq, #step = :step REMOVE #restoredAt',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: {
+            '#after': 'after',
+            '#status': 'status',
+            '#seq': 'seq',
+            '#step': 'step',
+            '#restoredAt': 'restoredAt',
+          },
+          ExpressionAttributeValues: marshall({
+            ':after': JSON.stringify(intent.after ?? null),
+            ':pending': 'pending',
+            ':seq': seq,
+            ':step': intent.step,
+          }),
+        }),
+      ),
+    );
+    return;
+  }
+  try {
+    await db(at).send(
+      new PutItemCommand({
+        TableName: at.table,
+        Item: marshall({
+          pk: at.migrationId,
+          sk: changeKey(intent.key),
+          key: intent.key,
+          kind: intent.kind,
+          ref: JSON.stringify(intent.ref),
+          before: JSON.stringify(intent.before ?? null),
+          after: JSON.stringify(intent.after ?? null),
+          status: 'pending',
+          seq,
+          step: intent.step,
+          recordedAt: nowIso(),
+        }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) {
+      throw new LedgerConflict(`${intent.key} was recorded by another execution while this one read it.`, {
+        cause: error,
+      });
+    }
+    throw toNamedError(error, what);
+  }
+}
+
+async function setStatus(at: LedgerLocation, key: string, status: ChangeStatus, stampField: string): Promise<void> {
+  await named(
+    `marking ${key} ${status} in the ledger`,
+    db(at).send(
+      new UpdateItemCommand({
+        TableName: at.table,
+        Key: marshall({ pk: at.migrationId, sk: changeKey(key) }),
+        UpdateExpression: 'SET #status = :status, #stamp = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status', '#stamp': stampField },
+        ExpressionAttributeValues: marshall({ ':status': status, ':now': nowIso() }),
+      }),
+    ),
+  );
+}
+
+export const markApplied = (at: LedgerLocation, key: string) => setStatus(at, key, 'applied', 'appliedAt');
+export const markRestored = (at: LedgerLocation, key: string) => setStatus(at, key, 'restored', 'restoredAt');
+
+/** Every change of the migration, in the order it was last made. */
+export async function listChanges(at: LedgerLocation): Promise<Change[]> {
+  const changes: Change[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await named(
+      `listing the ledger of ${at.migrationId}`,
+      db(at).send(
+        new QueryCommand({
+          TableName: at.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: marshall({ ':pk': at.migrationId, ':prefix': 'CHANGE#' }),
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start as never } : {}),
+        }),
+      ),
+    );
+    changes.push(...(out.Items ?? []).map((item) => toChange(unmarshall(item))));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return changes.sort((a, b) => a.seq - b.seq);
+}

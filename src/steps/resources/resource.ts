@@ -1,0 +1,40 @@
+/**
+ * A resource the cutover changes and rollback restores. Each kind knows how to read its state
+ * and how to make it so; `src/steps/change.ts` does the rest (ledger, dry-run, idempotency).
+ *
+ * `State` is plain JSON: it is stored in the ledger as the snapshot and compared with `sameState`.
+ */
+export interface Resource<Ref extends object, State> {
+  readonly kind: string;
+  /** Stable identity across steps and executions, e.g. `ssm-parameter:/reval/prod/pool-id`. */
+  key(ref: Ref): string;
+  /** What an operator calls it, e.g. `SSM parameter /reval/prod/pool-id`. */
+  label(ref: Ref): string;
+  /** The current state. Throws ResourceNotFound when the resource itself is missing. */
+  read(region: string, ref: Ref): Promise<State>;
+  /** Makes the resource `to` (it is `from` now). Returns what the state machine must wait on. */
+  write(region: string, ref: Ref, to: State, from: State): Promise<Pending[]>;
+  /**
+   * An action resource (an ECS redeploy) has no state to switch: it is acted on once per
+   * migration, and acted on again when rolled back, after the values it reads are restored.
+   */
+  readonly action?: true;
+}
+
+/** Work that finishes after the call returns; the state machine polls it in a Wait loop. */
+export type Pending =
+  | { kind: 'dns-change'; changeId: string }
+  | { kind: 'ecs-deployment'; region: string; cluster: string; service: string };
+
+/** Equality of two JSON states, independent of key order. */
+export function sameState(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : 1)))
+      : v,
+  );
+}

@@ -1,0 +1,2 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import '../src/local/polyfill.ts';
