@@ -31,6 +31,8 @@ export interface Change {
   /** Order of the last mutation; rollback restores from the highest down. */
   seq: number;
   step: string;
+  /** The execution that last changed it; an automatic rollback restores only its own changes. */
+  executionId: string;
   recordedAt: string;
   appliedAt?: string;
   restoredAt?: string;
@@ -163,6 +165,7 @@ function toChange(item: Record<string, unknown>): Change {
     status: item.status as ChangeStatus,
     seq: Number(item.seq),
     step: item.step as string,
+    executionId: item.executionId as string,
     recordedAt: item.recordedAt as string,
     ...(item.appliedAt ? { appliedAt: item.appliedAt as string } : {}),
     ...(item.restoredAt ? { restoredAt: item.restoredAt as string } : {}),
@@ -189,32 +192,34 @@ export async function getChange(at: LedgerLocation, key: string): Promise<Change
  */
 export async function recordIntent(
   at: LedgerLocation,
-  intent: { key: string; kind: string; ref: object; before: unknown; after: unknown; step: string },
+  intent: { key: string; kind: string; ref: object; before: unknown; after: unknown; step: string; executionId: string },
   existing: Change | undefined,
 ): Promise<void> {
   const seq = await nextSeq(at);
   const what = `recording the change of ${intent.key} in the ledger`;
-  if (existing) {
+  if (existing && existing.status !== 'restored') {
     await named(
       what,
       db(at).send(
         new UpdateItemCommand({
           TableName: at.table,
           Key: marshall({ pk: at.migrationId, sk: changeKey(intent.key) }),
-          UpdateExpression: 'SET #after = :after, #status = :pending, #seq = :seq, #step = :step REMOVE #restoredAt',
+          UpdateExpression:
+            'SET #after = :after, #status = :pending, #seq = :seq, #step = :step, #executionId = :executionId',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: {
             '#after': 'after',
             '#status': 'status',
             '#seq': 'seq',
             '#step': 'step',
-            '#restoredAt': 'restoredAt',
+            '#executionId': 'executionId',
           },
           ExpressionAttributeValues: marshall({
             ':after': JSON.stringify(intent.after ?? null),
             ':pending': 'pending',
             ':seq': seq,
             ':step': intent.step,
+            ':executionId': intent.executionId,
           }),
         }),
       ),
@@ -236,9 +241,13 @@ export async function recordIntent(
           status: 'pending',
           seq,
           step: intent.step,
+          executionId: intent.executionId,
           recordedAt: nowIso(),
         }),
-        ConditionExpression: 'attribute_not_exists(pk)',
+        // A restored entry is recorded afresh: its `before` is the resource as it is now.
+        ConditionExpression: 'attribute_not_exists(pk) OR #status = :restored',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: marshall({ ':restored': 'restored' }),
       }),
     );
   } catch (error) {
@@ -291,4 +300,24 @@ export async function listChanges(at: LedgerLocation): Promise<Change[]> {
     start = out.LastEvaluatedKey;
   } while (start);
   return changes.sort((a, b) => a.seq - b.seq);
+}
+
+const noticeKey = (at: LedgerLocation, notice: string) => marshall({ pk: at.migrationId, sk: `NOTICE#${notice}` });
+
+/** Whether notice `<executionId>#<event>` was sent, so a retried step does not tell users twice. */
+export async function noticeSent(at: LedgerLocation, notice: string): Promise<boolean> {
+  const out = await named(
+    `reading notice ${notice} from the ledger`,
+    db(at).send(new GetItemCommand({ TableName: at.table, Key: noticeKey(at, notice), ConsistentRead: true })),
+  );
+  return out.Item !== undefined;
+}
+
+export async function recordNotice(at: LedgerLocation, notice: string): Promise<void> {
+  await named(
+    `recording notice ${notice} in the ledger`,
+    db(at).send(
+      new PutItemCommand({ TableName: at.table, Item: { ...noticeKey(at, notice), ...marshall({ sentAt: nowIso() }) } }),
+    ),
+  );
 }

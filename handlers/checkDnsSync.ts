@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { checkDnsSync } from '../src/steps/dns.ts';
+import { parseInput } from '../src/steps/input.ts';
+
+const input = z.object({ region: z.string(), changeIds: z.array(z.string()), since: z.iso.datetime() });
+
+export const handler = async (event: unknown) => {
+  const { region, changeIds, since } = parseInput(input, event);
+  return checkDnsSync(region, changeIds, since);
+};

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { parseInput } from '../src/steps/input.ts';
+import { checkServices } from '../src/steps/services.ts';
+
+const input = z.object({
+  deployments: z.array(
+    z.object({ kind: z.literal('ecs-deployment'), region: z.string(), cluster: z.string(), service: z.string() }),
+  ),
+  since: z.iso.datetime(),
+});
+
+export const handler = async (event: unknown) => {
+  const { deployments, since } = parseInput(input, event);
+  return checkServices(deployments, since);
+};

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { contextFrom, parseInput } from '../src/steps/input.ts';
+import { notify } from '../src/steps/notify.ts';
+
+const input = z.looseObject({
+  event: z.enum(['started', 'done', 'rolled-back', 'rollback-incomplete']),
+  failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+  rollback: z.object({ remaining: z.array(z.unknown()), error: z.string().optional() }).partial().optional(),
+});
+
+export const handler = async (event: unknown) => {
+  const { event: notice, failure, rollback } = parseInput(input, event);
+  return notify(contextFrom(event, `Notify:${notice}`), notice, {
+    ...(failure ? { failure } : {}),
+    ...(rollback?.remaining ? { remaining: rollback.remaining } : {}),
+    ...(rollback?.error ? { error: rollback.error } : {}),
+  });
+};

@@ -1,0 +1,4 @@
+import { restoreTtl } from '../src/steps/dns.ts';
+import { contextFrom } from '../src/steps/input.ts';
+
+export const handler = async (event: unknown) => restoreTtl(contextFrom(event, 'RestoreTtl'));

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { type Fault, type FaultKind, type RehearsalReport, rehearse, taskStates } from '../local/runner.ts';
+import { summary, timelineLine } from './render.ts';
+
+/** Exit codes scripts rely on. */
+export const EXIT = { SUCCEEDED: 0, USAGE: 2, ROLLED_BACK: 3, OTHER: 4 } as const;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function readPlan(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read plan ${file}: ${(error as Error).message}. Pass --plan with a path to a JSON plan.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`Plan ${file} is not valid JSON: ${(error as Error).message}. Fix the JSON, then run again.`);
+  }
+}
+
+const KINDS: FaultKind[] = ['fail', 'timeout', 'throttle'];
+
+function parseFault(value: string, previous: Fault[]): Fault[] {
+  const [state = '', kind = 'fail'] = value.split(':');
+  if (!KINDS.includes(kind as FaultKind)) {
+    throw new InvalidArgumentError(`"${kind}" is not a fault kind: use ${KINDS.join(', ')} (STATE[:KIND]).`);
+  }
+  return [...previous, { state, kind: kind as FaultKind }];
+}
+
+export function exitCode(report: RehearsalReport): number {
+  if (report.status === 'SUCCEEDED') return EXIT.SUCCEEDED;
+  if (report.status === 'INVALID_PLAN') return EXIT.USAGE;
+  if (report.status === 'ROLLED_BACK' && report.worldRestored) return EXIT.ROLLED_BACK;
+  return EXIT.OTHER;
+}
+
+/** The Task states this plan's run passes through: the ones a fault can hit. */
+async function statesOnPath(plan: unknown): Promise<string[]> {
+  const clean = await rehearse({ plan });
+  if (clean.status === 'INVALID_PLAN') return taskStates();
+  return clean.steps.filter((s) => s.status !== 'SKIPPED' && taskStates().includes(s.name)).map((s) => s.name);
+}
+
+interface RehearseOptions {
+  plan?: string;
+  fail: Fault[];
+  unhealthy?: boolean;
+  json?: boolean;
+  listStates?: boolean;
+}
+
+async function rehearseCommand(options: RehearseOptions): Promise<number> {
+  if (options.listStates) {
+    const states = options.plan ? await statesOnPath(readPlan(options.plan)) : taskStates();
+    process.stdout.write(`${states.join('\n')}\n`);
+    return EXIT.SUCCEEDED;
+  }
+  if (!options.plan) throw new UsageError('Missing --plan FILE: the plan to rehearse, e.g. examples/plan.json.');
+  const plan = readPlan(options.plan);
+  if (options.fail.length > 0) {
+    const allowed = await statesOnPath(plan);
+    const unknown = options.fail.filter((f) => !allowed.includes(f.state));
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `--fail ${unknown.map((f) => f.state).join(', ')}: not a Task state this plan runs. Choose one of: ${allowed.join(', ')}.`,
+      );
+    }
+  }
+  if (!options.json) process.stdout.write(`Rehearsing ${options.plan} against the sandbox (no AWS calls leave this machine)\n\n`);
+  const report = await rehearse({
+    plan,
+    faults: options.fail,
+    unhealthy: options.unhealthy ?? false,
+    ...(options.json ? {} : { onState: (entry) => process.stdout.write(`${timelineLine(entry)}\n`) }),
+  });
+  process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${summary(report)}\n`);
+  return exitCode(report);
+}
+
+export function program(): Command {
+  const cli = new Command('cutover')
+    .description('Runs an Amazon Cognito user-pool cutover as a Step Functions runbook, and rehearses it locally.')
+    .showHelpAfterError()
+    .exitOverride();
+  cli
+    .command('rehearse')
+    .description('Rehearse a cutover plan end to end against an in-process AWS sandbox.')
+    .option('--plan <file>', 'the cutover plan (JSON)')
+    .option('--fail <state[:kind]>', 'make a Task state fail (kind: fail, timeout or throttle); repeatable', parseFault, [])
+    .option('--unhealthy', 'every health check fails, so the health deadline triggers rollback')
+    .option('--json', 'print one JSON report instead of the timeline')
+    .option('--list-states', 'list the Task states --fail accepts (for --plan, those its run passes through)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 succeeded; 2 invalid plan or usage; 3 rolled back with the world restored; 4 anything else.',
+    )
+    .exitOverride()
+    .action(async (options: RehearseOptions) => {
+      process.exitCode = await rehearseCommand(options);
+    });
+  return cli;
+}
+

@@ -1,0 +1,57 @@
+import type { RehearsalReport, TimelineEntry } from '../local/runner.ts';
+
+export function clock(seconds: number): string {
+  const hh = Math.floor(seconds / 3600);
+  const mm = Math.floor((seconds % 3600) / 60);
+  const ss = seconds % 60;
+  return [hh, mm, ss].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+export function timelineLine(entry: TimelineEntry): string {
+  return `+${clock(entry.at)}  ${entry.state.padEnd(26)}${entry.outcome}`;
+}
+
+function brief(value: unknown): string {
+  if (value === null || value === undefined) return '(absent)';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 90 ? `${text.slice(0, 87)}...` : text;
+}
+
+const NEXT: Record<RehearsalReport['status'], string> = {
+  SUCCEEDED: 'The plan holds. Next: run it against AWS (see README), or rehearse a failure with --fail STATE.',
+  ROLLED_BACK: 'The cutover failed and rolled back; see the failure above for the fix.',
+  ROLLBACK_INCOMPLETE: 'Rollback could not restore everything: restore the resources listed under Drift by hand.',
+  INVALID_PLAN: 'Fix the fields listed above, then rehearse again. Nothing was changed.',
+  FAILED: 'The cutover stopped without rolling back; see the failure above.',
+};
+
+export function summary(report: RehearsalReport): string {
+  const lines = ['', `Status: ${report.status}${report.migrationId ? `  (${report.migrationId})` : ''}`];
+  if (report.errors) {
+    lines.push('Invalid plan:');
+    for (const e of report.errors) lines.push(`  ${e.path}: ${e.message}`);
+  }
+  if (report.failure) lines.push(`Failed in ${report.failure.state}: ${report.failure.error}: ${report.failure.cause}`);
+  if (report.changes.length > 0) {
+    lines.push('Changed:');
+    for (const c of report.changes) {
+      lines.push(`  ${c.resource}  [${c.step}${c.status === 'restored' ? ', restored' : ''}]`);
+      lines.push(`      before: ${brief(c.before)}`);
+      lines.push(`      after:  ${brief(c.after)}`);
+    }
+  }
+  if (report.restored.length > 0) lines.push(`Restored: ${report.restored.map((r) => r.resource).join(', ')}`);
+  if (report.status !== 'INVALID_PLAN') {
+    lines.push(`World restored to its starting state: ${report.worldRestored ? 'yes' : 'no'}`);
+  }
+  for (const d of report.drift) lines.push(`  Drift: ${d.resource}: expected ${brief(d.expected)}, found ${brief(d.actual)}`);
+  if (report.freezeWindowSeconds !== null) {
+    const floor = report.freezeFloorSeconds === null ? '' : ` (floor ${report.freezeFloorSeconds} s)`;
+    lines.push(`Write freeze: ${report.freezeWindowSeconds} s${floor}`);
+  }
+  lines.push(
+    `Simulated ${clock(report.simulatedSeconds)} in ${report.wallMilliseconds} ms, ${report.stateTransitions} state transitions, ${report.notifications.length} notification(s).`,
+  );
+  lines.push(NEXT[report.status]);
+  return lines.join('\n');
+}

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+/** The repository root: serverless.yml, statemachines/ and handlers/ are read from here. */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+// biome-ignore lint/suspicious/noExplicitAny: ASL states are heterogeneous JSON.
+export type AslState = Record<string, any> & { Type: string };
+export interface Asl {
+  StartAt: string;
+  States: Record<string, AslState>;
+  [field: string]: unknown;
+}
+
+export interface LoadedMachine {
+  /** The definition with each `Fn::GetAtt` Lambda reference replaced by a function ARN. */
+  definition: Asl;
+  /** Task state → the function (as named in serverless.yml) it invokes. */
+  functionOf: Record<string, string>;
+  /** Function → handler module path and export, from serverless.yml. */
+  handlers: Record<string, { module: string; exportName: string }>;
+}
+
+interface ServerlessFile {
+  functions: Record<string, { handler: string }>;
+  stepFunctions: { stateMachines: Record<string, { definition: unknown }> };
+}
+
+function readYaml<T>(path: string): T {
+  return parse(readFileSync(path, 'utf8'), { merge: true }) as T;
+}
+
+/** Reads the same serverless.yml and ASL file that are deployed, so a rehearsal runs what ships. */
+export function loadMachine(name: string, root = ROOT): LoadedMachine {
+  const service = readYaml<ServerlessFile>(join(root, 'serverless.yml'));
+  const reference = service.stepFunctions.stateMachines[name]?.definition;
+  const file = typeof reference === 'string' ? /^\$\{file\((.+)\)\}$/.exec(reference)?.[1] : undefined;
+  if (!file) throw new Error(`serverless.yml: stateMachines.${name}.definition must be \${file(...)}`);
+  const asl = readYaml<Asl>(join(root, file));
+  const functionOf: Record<string, string> = {};
+  for (const [stateName, state] of Object.entries(asl.States)) {
+    const getAtt = state.Type === 'Task' ? state.Resource?.['Fn::GetAtt'] : undefined;
+    if (!Array.isArray(getAtt)) continue;
+    const fn = String(getAtt[0]);
+    if (!service.functions[fn]) throw new Error(`${file}: state ${stateName} invokes ${fn}, which serverless.yml does not define`);
+    functionOf[stateName] = fn;
+    state.Resource = `arn:aws:lambda:eu-west-2:123456789012:function:cognito-cutover-${fn}`;
+  }
+  const handlers = Object.fromEntries(
+    Object.entries(service.functions).map(([fn, { handler }]) => {
+      const dot = handler.lastIndexOf('.');
+      return [fn, { module: join(root, `${handler.slice(0, dot)}.ts`), exportName: handler.slice(dot + 1) }];
+    }),
+  );
+  return { definition: asl, functionOf, handlers };
+}
+
+function successors(state: AslState, withCatch: boolean): string[] {
+  const next = [state.Next, state.Default, ...(state.Choices ?? []).map((c: { Next: string }) => c.Next)];
+  if (withCatch) next.push(...(state.Catch ?? []).map((c: { Next: string }) => c.Next));
+  return next.filter((n): n is string => typeof n === 'string');
+}
+
+/** States reachable from StartAt without taking a Catch: the runbook's forward path, in order. */
+export function forwardPath(asl: Asl): string[] {
+  const seen: string[] = [];
+  const visit = (name: string) => {
+    if (seen.includes(name)) return;
+    seen.push(name);
+    const state = asl.States[name];
+    if (state) for (const next of successors(state, false)) visit(next);
+  };
+  visit(asl.StartAt);
+  return seen;
+}

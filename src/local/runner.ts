@@ -1,0 +1,285 @@
+import './polyfill.ts';
+import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import { AccessDenied } from '../errors.ts';
+import { listChanges } from '../ledger/ledger.ts';
+import type { PlanIssue } from '../errors.ts';
+import { type Plan, planIssues, planSchema } from '../plan/schema.ts';
+import { Sandbox, type WorldOptions } from '../sandbox/index.ts';
+import { type AslState, forwardPath, type LoadedMachine, loadMachine } from './definition.ts';
+
+export type FaultKind = 'fail' | 'timeout' | 'throttle';
+export interface Fault {
+  state: string;
+  kind: FaultKind;
+}
+
+export interface RehearsalOptions {
+  /** The plan as the operator wrote it; it is validated by the state machine's first state. */
+  plan: unknown;
+  faults?: Fault[];
+  /** Every health check fails, so the deadline triggers rollback. */
+  unhealthy?: boolean;
+  world?: WorldOptions;
+  /** Called as each state ends, in order. */
+  onState?: (entry: TimelineEntry) => void;
+}
+
+export interface TimelineEntry {
+  /** Simulated seconds since the execution started, when the state was entered. */
+  at: number;
+  state: string;
+  type: string;
+  outcome: string;
+}
+
+export type RehearsalStatus = 'SUCCEEDED' | 'ROLLED_BACK' | 'ROLLBACK_INCOMPLETE' | 'INVALID_PLAN' | 'FAILED';
+
+export interface StepReport {
+  name: string;
+  status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
+  attempts: number;
+}
+
+export interface RehearsalReport {
+  status: RehearsalStatus;
+  migrationId: string | null;
+  steps: StepReport[];
+  changes: { resource: string; step: string; before: unknown; after: unknown; status: string }[];
+  restored: { resource: string; restoredTo: unknown }[];
+  worldRestored: boolean;
+  /** What differs from the starting world, resource by resource. */
+  drift: { resource: string; expected: unknown; actual: unknown }[];
+  stateTransitions: number;
+  simulatedSeconds: number;
+  freezeWindowSeconds: number | null;
+  /** The shortest freeze this plan allows: DNS propagation + resolver TTL + (requiredPasses − 1) × interval. */
+  freezeFloorSeconds: number | null;
+  failure: { state: string; error: string; cause: string } | null;
+  errors?: PlanIssue[];
+  mutatingCalls: number;
+  notifications: { topicArn: string; subject: string | undefined }[];
+  timeline: TimelineEntry[];
+  wallMilliseconds: number;
+}
+
+const EXECUTION_NAME = 'rehearsal';
+const LEDGER_TABLE = 'cognito-cutover-rehearsal-ledger';
+
+let machine: LoadedMachine | undefined;
+const handlerCache = new Map<string, (event: unknown) => Promise<unknown>>();
+
+async function handlerFor(loaded: LoadedMachine, fn: string) {
+  const cached = handlerCache.get(fn);
+  if (cached) return cached;
+  const spec = loaded.handlers[fn];
+  if (!spec) throw new Error(`serverless.yml defines no handler for ${fn}`);
+  // Handlers read their environment at load, as in Lambda.
+  process.env.LEDGER_TABLE = LEDGER_TABLE;
+  const module = (await import(spec.module)) as Record<string, (event: unknown) => Promise<unknown>>;
+  const handler = module[spec.exportName];
+  if (!handler) throw new Error(`${spec.module} does not export ${spec.exportName}`);
+  handlerCache.set(fn, handler);
+  return handler;
+}
+
+export function cutoverMachine(): LoadedMachine {
+  machine ??= loadMachine('cutover');
+  return machine;
+}
+
+/** The Task states a fault may target: those on the forward path, in runbook order. */
+export function taskStates(loaded = cutoverMachine()): string[] {
+  return forwardPath(loaded.definition).filter((name) => loaded.definition.States[name]?.Type === 'Task');
+}
+
+function statesTimeout(): Error {
+  return Object.assign(new Error('States.Timeout'), { name: 'States.Timeout' });
+}
+
+/** The seconds a Wait state would wait, read from its definition and its input. */
+function waitSeconds(state: AslState, input: unknown): number {
+  if (typeof state.Seconds === 'number') return state.Seconds;
+  if (typeof state.SecondsPath === 'string') {
+    const value = state.SecondsPath.replace(/^\$\.?/, '')
+      .split('.')
+      .filter(Boolean)
+      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], input);
+    return typeof value === 'number' ? value : 0;
+  }
+  return 0;
+}
+
+function freezeFloor(plan: Plan, world: WorldOptions | undefined, waitAfterSwitch: number | undefined): number | null {
+  if (waitAfterSwitch === undefined) return null;
+  return (
+    (world?.dnsPropagationSeconds ?? 20) + waitAfterSwitch + (plan.health.requiredPasses - 1) * plan.health.intervalSeconds
+  );
+}
+
+/**
+ * Runs the deployed cutover definition, with the deployed handlers, against an in-process AWS.
+ * Wait states take no real time: each advances the sandbox's clock by what it would have waited.
+ */
+export async function rehearse(options: RehearsalOptions): Promise<RehearsalReport> {
+  const started = performance.now();
+  const loaded = cutoverMachine();
+  const parsed = planSchema.safeParse(options.plan);
+  const plan = parsed.success ? parsed.data : undefined;
+  const sandbox = plan ? Sandbox.fromPlan(plan, { ledgerTable: LEDGER_TABLE, ...options.world }) : Sandbox.empty(LEDGER_TABLE);
+  sandbox.unhealthy = options.unhealthy ?? false;
+  const startingWorld = sandbox.snapshot();
+  const t0 = sandbox.clock.now();
+  const since = () => Math.round((sandbox.clock.now() - t0) / 1000);
+
+  const faults = new Map((options.faults ?? []).map((f) => [f.state, f.kind]));
+  const attempts = new Map<string, number>();
+  const outcome = new Map<string, 'SUCCEEDED' | 'FAILED'>();
+  const timeline: TimelineEntry[] = [];
+  const entered = new Map<string, number>();
+  const exited = new Map<string, number>();
+  let transitions = 0;
+  let failure: RehearsalReport['failure'] = null;
+  let waitAfterSwitch: number | undefined;
+
+  const taskHandlers: Record<string, (input: unknown) => Promise<never>> = {};
+  for (const [stateName, fn] of Object.entries(loaded.functionOf)) {
+    const handler = await handlerFor(loaded, fn);
+    const state = loaded.definition.States[stateName] as AslState;
+    taskHandlers[stateName] = async (input: unknown) => {
+      const attempt = (attempts.get(stateName) ?? 0) + 1;
+      attempts.set(stateName, attempt);
+      const fault = faults.get(stateName);
+      if (fault === 'throttle' && attempt === 1) sandbox.throttleNext(2);
+      try {
+        const result = (await handler(input)) as never;
+        if (fault === 'fail') throw new AccessDenied(`${stateName} failed (injected by --fail ${stateName})`);
+        if (fault === 'timeout') {
+          sandbox.clock.advance(state.TimeoutSeconds ?? 60);
+          throw statesTimeout();
+        }
+        return result;
+      } finally {
+        if (fault === 'throttle') sandbox.throttleNext(0);
+      }
+    };
+  }
+
+  sandbox.install();
+  let status: RehearsalStatus;
+  try {
+    const stateMachine = new StateMachine(loaded.definition as never, {
+      validationOptions: { checkArn: false, checkPaths: true },
+    });
+    const zero = (type: string) =>
+      Object.fromEntries(
+        Object.entries(loaded.definition.States)
+          .filter(([, s]) => s.Type === type)
+          .map(([name]) => [name, 0]),
+      );
+    const executionId = `arn:aws:states:${plan?.region ?? 'eu-west-2'}:123456789012:execution:cognito-cutover-cutover:${EXECUTION_NAME}`;
+    const execution = stateMachine.run(options.plan as never, {
+      overrides: {
+        taskResourceLocalHandlers: taskHandlers as never,
+        waitTimeOverrides: zero('Wait'),
+        retryIntervalOverrides: zero('Task'),
+      },
+      context: {
+        Execution: { Id: executionId, Name: EXECUTION_NAME, StartTime: new Date(t0).toISOString(), Input: options.plan },
+      } as never,
+    });
+    const watch = (async () => {
+      for await (const event of execution.eventLogs) {
+        if (!('state' in event)) continue;
+        const { name, type } = event.state;
+        if (event.type === 'StateEntered') {
+          transitions++;
+          entered.set(name, entered.get(name) ?? since());
+          if (type === 'Wait') {
+            const seconds = waitSeconds(loaded.definition.States[name] as AslState, event.state.input);
+            if (name === 'WaitCutoverTtl') waitAfterSwitch = seconds;
+            const entry = { at: since(), state: name, type, outcome: `waited ${seconds} s` };
+            sandbox.clock.advance(seconds);
+            timeline.push(entry);
+            options.onState?.(entry);
+          }
+        } else if (event.type === 'StateExited' && type !== 'Wait') {
+          exited.set(name, since());
+          if (type === 'Task') outcome.set(name, 'SUCCEEDED');
+          if (type === 'Task' || type === 'Fail' || type === 'Succeed') {
+            const entry = { at: since(), state: name, type, outcome: type === 'Task' ? 'ok' : type.toLowerCase() };
+            timeline.push(entry);
+            options.onState?.(entry);
+          }
+        } else if (event.type === 'StateFailed' || event.type === 'StateRetried' || event.type === 'StateCaught') {
+          if (event.type === 'StateFailed') {
+            outcome.set(name, 'FAILED');
+            failure ??= { state: name, error: String(event.Error), cause: String(event.Cause ?? '') };
+          }
+          const text =
+            event.type === 'StateFailed'
+              ? `failed: ${String(event.Error)}: ${String(event.Cause ?? '')}`
+              : event.type === 'StateRetried'
+                ? `retrying (attempt ${event.retry.attempt + 1})`
+                : 'caught: rolling back';
+          const entry = { at: since(), state: name, type, outcome: text };
+          timeline.push(entry);
+          options.onState?.(entry);
+        }
+      }
+    })();
+    let endError: string | undefined;
+    try {
+      await execution.result;
+      status = 'SUCCEEDED';
+    } catch (error) {
+      endError = error instanceof ExecutionError ? String((error as { cause?: { name?: string } }).cause?.name ?? '') : '';
+      if (!(error instanceof ExecutionError)) throw error;
+      status = 'FAILED';
+    }
+    await watch;
+    const last = timeline.at(-1);
+    const endedIn = last?.type === 'Fail' ? last.state : endError;
+    if (status !== 'SUCCEEDED') {
+      status =
+        endedIn === 'InvalidPlan'
+          ? 'INVALID_PLAN'
+          : endedIn === 'RolledBack'
+            ? 'ROLLED_BACK'
+            : endedIn === 'RollbackIncomplete'
+              ? 'ROLLBACK_INCOMPLETE'
+              : 'FAILED';
+    }
+
+    const ledger = plan ? await listChanges({ table: LEDGER_TABLE, region: plan.region, migrationId: plan.migrationId }) : [];
+    const drift = sandbox.compare(startingWorld);
+    const path = taskStates(loaded);
+    const rollbackTasks = Object.keys(loaded.functionOf).filter((s) => !path.includes(s) && attempts.has(s));
+    const freezeStart = entered.get('RestrictWrites');
+    const freezeEnd = exited.get('ReleaseWrites') ?? exited.get('Rollback');
+    return {
+      status,
+      migrationId: plan?.migrationId ?? null,
+      steps: [...path, ...rollbackTasks].map((name) => ({
+        name,
+        status: outcome.get(name) ?? 'SKIPPED',
+        attempts: attempts.get(name) ?? 0,
+      })),
+      changes: ledger.map((c) => ({ resource: c.key, step: c.step, before: c.before, after: c.after, status: c.status })),
+      restored: ledger.filter((c) => c.status === 'restored').map((c) => ({ resource: c.key, restoredTo: c.before })),
+      worldRestored: drift.length === 0,
+      drift,
+      stateTransitions: transitions,
+      simulatedSeconds: since(),
+      freezeWindowSeconds: freezeStart !== undefined && freezeEnd !== undefined ? freezeEnd - freezeStart : null,
+      freezeFloorSeconds: plan ? freezeFloor(plan, options.world, waitAfterSwitch) : null,
+      failure,
+      ...(parsed.success ? {} : { errors: planIssues(parsed.error) }),
+      mutatingCalls: sandbox.mutatingCalls().length,
+      notifications: sandbox.messages.map((m) => ({ topicArn: m.topicArn, subject: m.subject })),
+      timeline,
+      wallMilliseconds: Math.round(performance.now() - started),
+    };
+  } finally {
+    sandbox.uninstall();
+  }
+}

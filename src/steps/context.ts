@@ -1,0 +1,20 @@
+import { requireEnv } from '../config.ts';
+import type { LedgerLocation } from '../ledger/ledger.ts';
+import type { Plan } from '../plan/schema.ts';
+
+/** Read at load: a function deployed without its table fails before it touches anything. */
+const ledgerTable = requireEnv('LEDGER_TABLE');
+
+/** What every step knows: the plan, where its ledger is, and who is acting. */
+export interface StepContext {
+  plan: Plan;
+  ledger: LedgerLocation;
+  /** The state name, recorded with each change so an operator can see which step made it. */
+  step: string;
+  executionId: string;
+}
+
+export function stepContext(plan: Plan, step: string, executionId: string): StepContext {
+  const region = process.env.AWS_REGION ?? plan.region;
+  return { plan, step, executionId, ledger: { table: ledgerTable, region, migrationId: plan.migrationId } };
+}

@@ -1,0 +1,92 @@
+import { nowIso } from '../clock.ts';
+import { getChange } from '../ledger/ledger.ts';
+import type { Plan } from '../plan/schema.ts';
+import { applyChange } from './change.ts';
+import type { StepContext } from './context.ts';
+import { elapsedSince } from './polling.ts';
+import { DnsNotInSync } from '../errors.ts';
+import {
+  changeStatus,
+  desiredRecord,
+  effectiveTtl,
+  type RecordState,
+  route53Record,
+} from './resources/route53-record.ts';
+
+/** Route 53 reports INSYNC within about 60 s; ten minutes without it means something is wrong. */
+export const DNS_SYNC_LIMIT_SECONDS = 600;
+
+export function recordRef(plan: Plan) {
+  return { hostedZoneId: plan.dns.hostedZoneId, recordName: plan.dns.recordName, recordType: plan.dns.recordType };
+}
+
+const changeIds = (pending: { kind: string; changeId?: string }[]) =>
+  pending.flatMap((p) => (p.kind === 'dns-change' && p.changeId ? [p.changeId] : []));
+
+/**
+ * Before the freeze, while users are unaffected: when the record's TTL is above the cutover TTL,
+ * lower it, and have the state machine wait for INSYNC and then for the OLD TTL to drain, so that
+ * once writes are frozen resolvers pick up the switch within the cutover TTL.
+ */
+export async function prepareDns(ctx: StepContext) {
+  const ref = recordRef(ctx.plan);
+  const cutoverTtl = ctx.plan.dns.cutoverTtlSeconds;
+  const earlier = await getChange(ctx.ledger, route53Record.key(ref));
+  const original = (earlier?.executionId === ctx.executionId ? earlier.before : undefined) as RecordState | undefined;
+  const change = await applyChange(ctx, route53Record, ref, (current) =>
+    current && !current.alias && (current.ttl ?? 0) > cutoverTtl ? { ...current, ttl: cutoverTtl } : current,
+  );
+  // On a retry the TTL is already low, but resolvers may still hold the original answer.
+  const found = (original ?? change.before) as RecordState | null;
+  const lowered = change.changed || change.planned || (found !== null && !found.alias && (found.ttl ?? 0) > cutoverTtl);
+  const drainSeconds = lowered && found ? effectiveTtl(found) : 0;
+  return {
+    lowered,
+    changeIds: changeIds(change.pending),
+    drainSeconds,
+    ttlSeconds: found ? effectiveTtl(found) : 0,
+    at: nowIso(),
+  };
+}
+
+/** Points the record at the new front end. Resolvers may keep the old answer for `waitSeconds`. */
+export async function switchDns(ctx: StepContext) {
+  const ref = recordRef(ctx.plan);
+  const target = desiredRecord(ref, ctx.plan.dns.target, ctx.plan.dns.cutoverTtlSeconds);
+  const change = await applyChange(ctx, route53Record, ref, () => target);
+  const before = change.before as RecordState | null;
+  return {
+    changed: change.changed,
+    change,
+    changeIds: changeIds(change.pending),
+    waitSeconds: before ? effectiveTtl(before) : ctx.plan.dns.cutoverTtlSeconds,
+    at: nowIso(),
+  };
+}
+
+/** One poll of the Wait/GetChange loop. */
+export async function checkDnsSync(region: string, ids: string[], since: string) {
+  const statuses = await Promise.all(ids.map((id) => changeStatus(region, id)));
+  const inSync = statuses.every((s) => s === 'INSYNC');
+  if (!inSync && elapsedSince(since) > DNS_SYNC_LIMIT_SECONDS) {
+    throw new DnsNotInSync(
+      `Route 53 change(s) ${ids.join(', ')} not INSYNC after ${DNS_SYNC_LIMIT_SECONDS} s: check the Route 53 health dashboard, then retry the cutover.`,
+    );
+  }
+  return { inSync, statuses };
+}
+
+/**
+ * After success: give the record back the TTL it had before the cutover lowered it, so resolvers
+ * cache it as long as they did before.
+ */
+export async function restoreTtl(ctx: StepContext) {
+  const ref = recordRef(ctx.plan);
+  const entry = await getChange(ctx.ledger, route53Record.key(ref));
+  const originalTtl = (entry?.before as RecordState | null | undefined)?.ttl;
+  if (!originalTtl) return { raised: false, ttlSeconds: null };
+  const change = await applyChange(ctx, route53Record, ref, (current) =>
+    current && !current.alias && (current.ttl ?? 0) < originalTtl ? { ...current, ttl: originalTtl } : current,
+  );
+  return { raised: change.changed || change.planned, ttlSeconds: originalTtl };
+}

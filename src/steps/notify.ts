@@ -1,0 +1,84 @@
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { aws, named } from '../aws/clients.ts';
+import { noticeSent, recordNotice } from '../ledger/ledger.ts';
+import type { StepContext } from './context.ts';
+
+export type NoticeEvent = 'started' | 'done' | 'rolled-back' | 'rollback-incomplete';
+
+export interface NoticeDetail {
+  failure?: { Error?: string | undefined; Cause?: string | undefined };
+  remaining?: unknown[];
+  /** Why the rollback itself stopped, when it did. */
+  error?: string;
+}
+
+interface Message {
+  subject: string;
+  body: string;
+}
+
+function forUsers(ctx: StepContext, event: NoticeEvent): Message | undefined {
+  const minutes = Math.ceil(
+    (ctx.plan.dns.cutoverTtlSeconds + ctx.plan.health.intervalSeconds * ctx.plan.health.requiredPasses + 120) / 60,
+  );
+  switch (event) {
+    case 'started':
+      return {
+        subject: 'Sign-in maintenance has started',
+        body: `We are moving sign-in to a new system. You can sign in and read as usual; saving changes is paused for about ${minutes} minutes. We will tell you when it is over.`,
+      };
+    case 'done':
+      return {
+        subject: 'Sign-in maintenance is complete',
+        body: 'Maintenance is over and you can save changes again. The first time you sign in, use your usual password.',
+      };
+    case 'rolled-back':
+      return {
+        subject: 'Sign-in maintenance was called off',
+        body: 'We called off the maintenance and everything is as it was before. You can save changes again.',
+      };
+    case 'rollback-incomplete':
+      return undefined;
+  }
+}
+
+function forOperators(ctx: StepContext, event: NoticeEvent, detail: NoticeDetail): Message {
+  const id = ctx.plan.migrationId;
+  const failure = detail.failure ? `\nFailure: ${detail.failure.Error ?? 'unknown'}: ${detail.failure.Cause ?? ''}` : '';
+  switch (event) {
+    case 'started':
+      return { subject: `[cutover] ${id} started`, body: `Execution ${ctx.executionId} started the cutover of ${id}.` };
+    case 'done':
+      return { subject: `[cutover] ${id} succeeded`, body: `Execution ${ctx.executionId} switched ${id} to the new pool.` };
+    case 'rolled-back':
+      return {
+        subject: `[cutover] ${id} rolled back`,
+        body: `Execution ${ctx.executionId} failed and every change it made was restored.${failure}\nNext: fix the cause, run a dry-run, then start the cutover again.`,
+      };
+    case 'rollback-incomplete':
+      return {
+        subject: `[cutover] ${id} ROLLBACK INCOMPLETE: action needed`,
+        body: `Execution ${ctx.executionId} failed and could not restore everything.${failure}${detail.error ? `\nRollback stopped: ${detail.error}` : ''}\nStill to restore by hand (resource, current value, value to restore):\n${JSON.stringify(detail.remaining ?? [], null, 2)}\nThe migration lock stays held until this is resolved.`,
+      };
+  }
+}
+
+/** Tells users and operators, once per execution and event, however often the step is retried. */
+export async function notify(ctx: StepContext, event: NoticeEvent, detail: NoticeDetail = {}) {
+  const notice = `${ctx.executionId}#${event}`;
+  const messages = [
+    { topicArn: ctx.plan.notify.usersTopicArn, message: forUsers(ctx, event) },
+    { topicArn: ctx.plan.notify.operatorsTopicArn, message: forOperators(ctx, event, detail) },
+  ].filter((m): m is { topicArn: string; message: Message } => m.message !== undefined);
+  if (ctx.plan.dryRun || (await noticeSent(ctx.ledger, notice))) {
+    return { sent: false, topics: messages.map((m) => m.topicArn) };
+  }
+  for (const { topicArn, message } of messages) {
+    await named(
+      `publishing "${message.subject}" to ${topicArn}`,
+      aws.sns(ctx.plan.region).send(new PublishCommand({ TopicArn: topicArn, Subject: message.subject, Message: message.body })),
+    );
+  }
+  await recordNotice(ctx.ledger, notice);
+  return { sent: true, topics: messages.map((m) => m.topicArn) };
+}

@@ -1,0 +1,216 @@
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
+import { aws, named } from '../aws/clients.ts';
+import { AccessDenied, AwsThrottled, PreflightFailed, ResourceNotFound } from '../errors.ts';
+import type { Binding, Freeze, Plan } from '../plan/schema.ts';
+import type { StepContext } from './context.ts';
+import { recordRef } from './dns.ts';
+import { poolFacts } from './pools.ts';
+import { apigatewayAuthorizer } from './resources/apigateway-authorizer.ts';
+import { apigatewayPolicy } from './resources/apigateway-policy.ts';
+import { ecsService } from './resources/ecs-service.ts';
+import { lambdaEnvironment } from './resources/lambda-environment.ts';
+import { effectiveTtl, route53Record } from './resources/route53-record.ts';
+import { secret, withJsonKey } from './resources/secret.ts';
+import { ssmParameter } from './resources/ssm-parameter.ts';
+
+export interface PreflightCheck {
+  field: string;
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
+interface Probe {
+  field: string;
+  check: string;
+  run: () => Promise<string>;
+}
+
+function bindingProbe(plan: Plan, binding: Binding, field: string): Probe {
+  const region = plan.region;
+  switch (binding.kind) {
+    case 'ssm-parameter':
+      return {
+        field,
+        check: `SSM parameter ${binding.name}`,
+        run: async () => {
+          const state = await ssmParameter.read(region, { name: binding.name });
+          return state ? `holds ${state.value}` : 'absent; it will be created';
+        },
+      };
+    case 'secret':
+      return {
+        field,
+        check: `secret ${binding.secretId}`,
+        run: async () => {
+          const state = await secret.read(region, { secretId: binding.secretId });
+          withJsonKey(state.value, binding.jsonKey, plan.newPool.userPoolId, binding.secretId);
+          return binding.jsonKey ? `JSON with key ${binding.jsonKey}` : 'readable';
+        },
+      };
+    case 'lambda-environment':
+      return {
+        field,
+        check: `Lambda function ${binding.functionName}`,
+        run: async () => {
+          await lambdaEnvironment.read(region, { functionName: binding.functionName });
+          return 'readable';
+        },
+      };
+    case 'apigateway-authorizer':
+      return {
+        field,
+        check: `authorizer ${binding.authorizerId} of REST API ${binding.restApiId}`,
+        run: async () => {
+          const state = await apigatewayAuthorizer.read(region, binding);
+          return `uses ${state.providerARNs.join(', ') || 'no pool'}`;
+        },
+      };
+    case 'ecs-service':
+      return {
+        field,
+        check: `ECS service ${binding.cluster}/${binding.service}`,
+        run: async () => {
+          const state = await ecsService.read(region, binding);
+          return `runs ${state.taskDefinition}`;
+        },
+      };
+  }
+}
+
+function freezeProbe(plan: Plan, item: Freeze, field: string): Probe {
+  return item.kind === 'apigateway-policy'
+    ? {
+        field,
+        check: `REST API ${item.restApiId} stage ${item.stageName}`,
+        run: async () => {
+          const state = await apigatewayPolicy.read(plan.region, item);
+          return state.policy ? 'has a resource policy' : 'has no resource policy yet';
+        },
+      }
+    : {
+        field,
+        check: `SSM parameter ${item.name}`,
+        run: async () => {
+          const state = await ssmParameter.read(plan.region, { name: item.name });
+          return state ? `holds ${state.value}` : 'absent; it will be created';
+        },
+      };
+}
+
+function probes(plan: Plan): Probe[] {
+  const cognito = aws.cognito(plan.region);
+  const client = (userPoolId: string, clientId: string, field: string, which: string): Probe => ({
+    field,
+    check: `${which} app client ${clientId}`,
+    run: async () => {
+      const out = await named(
+        `describing app client ${clientId} of ${userPoolId}`,
+        cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId })),
+      );
+      return `flows ${(out.UserPoolClient?.ExplicitAuthFlows ?? []).join(', ') || 'none'}`;
+    },
+  });
+  const topic = (arn: string, field: string): Probe => ({
+    field,
+    check: `SNS topic ${arn}`,
+    run: async () => {
+      await named(`reading topic ${arn}`, aws.sns(plan.region).send(new GetTopicAttributesCommand({ TopicArn: arn })));
+      return 'reachable';
+    },
+  });
+  return [
+    {
+      field: 'oldPool.userPoolId / newPool.userPoolId',
+      check: 'user pools',
+      run: async () => {
+        const pools = await poolFacts(plan);
+        return `${pools.oldPoolArn} → ${pools.newPoolArn}`;
+      },
+    },
+    client(plan.newPool.userPoolId, plan.newPool.appClientId, 'newPool.appClientId', 'new pool'),
+    client(plan.oldPool.userPoolId, plan.oldPool.migrationClientId, 'oldPool.migrationClientId', 'old pool migration'),
+    topic(plan.notify.usersTopicArn, 'notify.usersTopicArn'),
+    topic(plan.notify.operatorsTopicArn, 'notify.operatorsTopicArn'),
+    {
+      field: 'dns',
+      check: `DNS record ${plan.dns.recordName} ${plan.dns.recordType}`,
+      run: async () => {
+        const record = await route53Record.read(plan.region, recordRef(plan));
+        if (!record) return 'absent; it will be created';
+        return record.alias ? `alias to ${record.alias.dnsName} (effective TTL 60 s)` : `TTL ${effectiveTtl(record)} s`;
+      },
+    },
+    ...plan.writeFreeze.map((item, i) => freezeProbe(plan, item, `writeFreeze[${i}]`)),
+    ...plan.services.flatMap((service, i) =>
+      service.bindings.map((binding, j) => bindingProbe(plan, binding, `services[${i}].bindings[${j}]`)),
+    ),
+    ...plan.health.checks.flatMap((check, i): Probe[] => {
+      const field = `health.checks[${i}]`;
+      if (check.kind === 'cloudwatch-alarm') {
+        return [
+          {
+            field,
+            check: `alarms ${check.alarmNames.join(', ')}`,
+            run: async () => {
+              const out = await named(
+                'reading alarms',
+                aws.cloudWatch(plan.region).send(new DescribeAlarmsCommand({ AlarmNames: check.alarmNames })),
+              );
+              const found = new Set((out.MetricAlarms ?? []).map((a) => a.AlarmName));
+              const missing = check.alarmNames.filter((n) => !found.has(n));
+              if (missing.length > 0) {
+                throw new ResourceNotFound(`alarm(s) ${missing.join(', ')} not found`);
+              }
+              return 'all exist';
+            },
+          },
+        ];
+      }
+      if (check.kind === 'cognito-sign-in') {
+        return [
+          {
+            field,
+            check: 'cognito-sign-in check',
+            run: async () => {
+              throw new ResourceNotFound('cognito-sign-in health checks are not available in this version');
+            },
+          },
+        ];
+      }
+      return [];
+    }),
+  ];
+}
+
+function fixFor(error: unknown, probe: Probe): string {
+  if (error instanceof AccessDenied) {
+    return `${probe.check}: access denied (${error.message}). Grant the cutover's role read access to it.`;
+  }
+  if (error instanceof ResourceNotFound) {
+    return `${probe.check}: ${error.message}. Create it, or correct ${probe.field} in the plan.`;
+  }
+  return `${probe.check}: ${(error as Error).message}. Check ${probe.field} in the plan.`;
+}
+
+/**
+ * Every resource the plan names exists and is readable, before anything is touched. Every problem
+ * is reported at once, each with the fix, so an operator fixes them in one pass.
+ */
+export async function preflight(ctx: StepContext) {
+  const checks: PreflightCheck[] = await Promise.all(
+    probes(ctx.plan).map(async (probe) => {
+      try {
+        return { field: probe.field, check: probe.check, ok: true, detail: await probe.run() };
+      } catch (error) {
+        if (error instanceof AwsThrottled) throw error;
+        return { field: probe.field, check: probe.check, ok: false, detail: fixFor(error, probe) };
+      }
+    }),
+  );
+  const problems = checks.filter((c) => !c.ok).map((c) => c.detail);
+  if (problems.length > 0) throw new PreflightFailed(problems);
+  return { checks };
+}

@@ -1,0 +1,77 @@
+import {
+  CreateDeploymentCommand,
+  GetAuthorizerCommand,
+  GetStageCommand,
+  type PatchOperation,
+  UpdateAuthorizerCommand,
+} from '@aws-sdk/client-api-gateway';
+import { aws, named } from '../../aws/clients.ts';
+import type { Resource } from './resource.ts';
+
+export interface AuthorizerRef {
+  restApiId: string;
+  authorizerId: string;
+  stageName: string;
+}
+
+export interface AuthorizerState {
+  /** The user pool ARNs the authorizer accepts tokens from, sorted. */
+  providerARNs: string[];
+}
+
+/**
+ * Adds come before removes: a Cognito authorizer must always name at least one pool, so
+ * swapping the only pool by removing first would be refused.
+ */
+export function providerPatch(to: string[], from: string[]): PatchOperation[] {
+  return [
+    ...to.filter((arn) => !from.includes(arn)).map((value) => ({ op: 'add' as const, path: '/providerARNs', value })),
+    ...from.filter((arn) => !to.includes(arn)).map((value) => ({ op: 'remove' as const, path: '/providerARNs', value })),
+  ];
+}
+
+export const apigatewayAuthorizer: Resource<AuthorizerRef, AuthorizerState> = {
+  kind: 'apigateway-authorizer',
+  key: (ref) => `apigateway-authorizer:${ref.restApiId}/${ref.authorizerId}`,
+  label: (ref) => `authorizer ${ref.authorizerId} of REST API ${ref.restApiId} (stage ${ref.stageName})`,
+
+  async read(region, ref) {
+    const client = aws.apiGateway(region);
+    const [authorizer] = await Promise.all([
+      named(
+        `reading authorizer ${ref.authorizerId} of REST API ${ref.restApiId}`,
+        client.send(new GetAuthorizerCommand({ restApiId: ref.restApiId, authorizerId: ref.authorizerId })),
+      ),
+      named(
+        `reading stage ${ref.stageName} of REST API ${ref.restApiId}`,
+        client.send(new GetStageCommand({ restApiId: ref.restApiId, stageName: ref.stageName })),
+      ),
+    ]);
+    return { providerARNs: [...(authorizer.providerARNs ?? [])].sort() };
+  },
+
+  async write(region, ref, to, from) {
+    const client = aws.apiGateway(region);
+    const patchOperations = providerPatch(to.providerARNs, from.providerARNs);
+    if (patchOperations.length > 0) {
+      await named(
+        `updating the user pools of authorizer ${ref.authorizerId} of REST API ${ref.restApiId}`,
+        client.send(
+          new UpdateAuthorizerCommand({ restApiId: ref.restApiId, authorizerId: ref.authorizerId, patchOperations }),
+        ),
+      );
+    }
+    // Authorizer changes reach callers only through a new deployment of the stage.
+    await named(
+      `deploying REST API ${ref.restApiId} to stage ${ref.stageName}`,
+      client.send(
+        new CreateDeploymentCommand({
+          restApiId: ref.restApiId,
+          stageName: ref.stageName,
+          description: `cognito-cutover: authorizer ${ref.authorizerId} user pools`,
+        }),
+      ),
+    );
+    return [];
+  },
+};

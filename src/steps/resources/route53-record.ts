@@ -1,0 +1,168 @@
+import {
+  type Change,
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+} from '@aws-sdk/client-route-53';
+import { aws, named } from '../../aws/clients.ts';
+import { AwsCallFailed } from '../../errors.ts';
+import type { Plan } from '../../plan/schema.ts';
+import type { Pending, Resource } from './resource.ts';
+
+export type RecordType = 'A' | 'AAAA' | 'CNAME';
+
+export interface RecordRef {
+  hostedZoneId: string;
+  recordName: string;
+  recordType: RecordType;
+}
+
+export interface AliasState {
+  /** Lower case, with a trailing dot, as Route 53 returns it. */
+  dnsName: string;
+  hostedZoneId: string;
+  evaluateTargetHealth: boolean;
+}
+
+export interface RecordState {
+  /** Fully qualified: lower case, with a trailing dot. */
+  name: string;
+  type: RecordType;
+  ttl?: number;
+  values?: string[];
+  alias?: AliasState;
+}
+
+export type DnsTarget = Plan['dns']['target'];
+
+/** Aliases have no TTL of their own; CloudFront serves them with 60 s. */
+export const ALIAS_TTL_SECONDS = 60;
+
+export function hostedZoneId(id: string): string {
+  return id.replace(/^\/hostedzone\//, '');
+}
+
+/** Route 53 writes characters outside [a-z0-9-_.] as `\ooo` octal escapes, `*` as `\052`. */
+function decodeName(name: string): string {
+  return name.replace(/\\(\d{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
+}
+
+export function fqdn(name: string): string {
+  const lower = decodeName(name).toLowerCase();
+  return lower.endsWith('.') ? lower : `${lower}.`;
+}
+
+export function effectiveTtl(state: RecordState): number {
+  return state.alias ? ALIAS_TTL_SECONDS : (state.ttl ?? 0);
+}
+
+export function desiredRecord(ref: RecordRef, target: DnsTarget, ttl: number): RecordState {
+  const base = { name: fqdn(ref.recordName), type: ref.recordType };
+  if ('values' in target) return { ...base, ttl, values: [...target.values] };
+  return {
+    ...base,
+    alias: {
+      dnsName: fqdn(target.aliasDnsName),
+      hostedZoneId: hostedZoneId(target.aliasHostedZoneId),
+      evaluateTargetHealth: target.evaluateTargetHealth,
+    },
+  };
+}
+
+function toState(record: ResourceRecordSet, type: RecordType): RecordState {
+  const state: RecordState = { name: fqdn(record.Name ?? ''), type };
+  if (record.AliasTarget) {
+    state.alias = {
+      dnsName: fqdn(record.AliasTarget.DNSName ?? ''),
+      hostedZoneId: hostedZoneId(record.AliasTarget.HostedZoneId ?? ''),
+      evaluateTargetHealth: record.AliasTarget.EvaluateTargetHealth ?? false,
+    };
+    return state;
+  }
+  if (record.TTL !== undefined) state.ttl = record.TTL;
+  state.values = (record.ResourceRecords ?? []).map((r) => r.Value ?? '');
+  return state;
+}
+
+function toRecordSet(state: RecordState): ResourceRecordSet {
+  if (state.alias) {
+    return {
+      Name: state.name,
+      Type: state.type,
+      AliasTarget: {
+        DNSName: state.alias.dnsName,
+        HostedZoneId: state.alias.hostedZoneId,
+        EvaluateTargetHealth: state.alias.evaluateTargetHealth,
+      },
+    };
+  }
+  return {
+    Name: state.name,
+    Type: state.type,
+    TTL: state.ttl,
+    ResourceRecords: (state.values ?? []).map((Value) => ({ Value })),
+  };
+}
+
+export const route53Record: Resource<RecordRef, RecordState | null> = {
+  kind: 'route53-record',
+  key: (ref) => `route53-record:${hostedZoneId(ref.hostedZoneId)}/${fqdn(ref.recordName)}/${ref.recordType}`,
+  label: (ref) =>
+    `DNS record ${fqdn(ref.recordName)} ${ref.recordType} in hosted zone ${hostedZoneId(ref.hostedZoneId)}`,
+
+  async read(region, ref) {
+    const zoneId = hostedZoneId(ref.hostedZoneId);
+    const name = fqdn(ref.recordName);
+    const out = await named(
+      `listing DNS record ${name} ${ref.recordType} in hosted zone ${zoneId}`,
+      aws.route53(region).send(
+        new ListResourceRecordSetsCommand({
+          HostedZoneId: zoneId,
+          StartRecordName: name,
+          StartRecordType: ref.recordType,
+          MaxItems: 1,
+        }),
+      ),
+    );
+    // Route 53 lists from the start point onwards, so an absent record shows up as the next one.
+    const first = out.ResourceRecordSets?.[0];
+    if (!first || fqdn(first.Name ?? '') !== name || first.Type !== ref.recordType) return null;
+    return toState(first, ref.recordType);
+  },
+
+  async write(region, ref, to, from): Promise<Pending[]> {
+    const change: Change | undefined = to
+      ? { Action: 'UPSERT', ResourceRecordSet: toRecordSet(to) }
+      : from
+        ? { Action: 'DELETE', ResourceRecordSet: toRecordSet(from) }
+        : undefined;
+    if (!change) return [];
+    const zoneId = hostedZoneId(ref.hostedZoneId);
+    const what = `${change.Action === 'DELETE' ? 'deleting' : 'upserting'} DNS record ${fqdn(ref.recordName)} ${ref.recordType} in hosted zone ${zoneId}`;
+    const out = await named(
+      what,
+      aws.route53(region).send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: zoneId,
+          ChangeBatch: { Comment: 'cognito-cutover', Changes: [change] },
+        }),
+      ),
+    );
+    const changeId = out.ChangeInfo?.Id;
+    if (!changeId) throw new AwsCallFailed(`${what}: Route 53 returned no change id`);
+    return [{ kind: 'dns-change', changeId }];
+  },
+};
+
+export async function changeStatus(region: string, changeId: string): Promise<'PENDING' | 'INSYNC'> {
+  const out = await named(
+    `reading Route 53 change ${changeId}`,
+    aws.route53(region).send(new GetChangeCommand({ Id: changeId.replace(/^\/change\//, '') })),
+  );
+  const status = out.ChangeInfo?.Status;
+  if (status !== 'PENDING' && status !== 'INSYNC') {
+    throw new AwsCallFailed(`reading Route 53 change ${changeId}: unexpected status ${String(status)}`);
+  }
+  return status;
+}

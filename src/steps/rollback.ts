@@ -1,0 +1,81 @@
+import { nowIso } from '../clock.ts';
+import { type Change, listChanges, readLock } from '../ledger/ledger.ts';
+import { AwsThrottled } from '../errors.ts';
+import { restoreChange, type RestoreReport } from './change.ts';
+import type { StepContext } from './context.ts';
+import { resourceFor } from './resources/index.ts';
+import type { Pending } from './resources/resource.ts';
+
+/** A change rollback could not undo: what an operator must put back by hand. */
+export interface Remaining {
+  resource: string;
+  current: unknown;
+  restoreTo: unknown;
+  error: string;
+}
+
+async function currentState(ctx: StepContext, change: Change): Promise<unknown> {
+  try {
+    return await resourceFor(change.kind).read(ctx.plan.region, change.ref as never);
+  } catch (error) {
+    return `unreadable: ${(error as Error).message}`;
+  }
+}
+
+/**
+ * Restores, newest first, every change this execution made. A restore that fails is reported
+ * and the others still run; throttling is raised so the state machine retries the whole step,
+ * which skips what is already restored.
+ */
+export async function rollback(ctx: StepContext) {
+  const lock = await readLock(ctx.ledger);
+  if (lock?.status === 'held' && lock.owner !== ctx.executionId) {
+    return nothingToRestore(`The lock is held by ${lock.owner}; its changes were left alone.`, true);
+  }
+  const ours = (await listChanges(ctx.ledger))
+    .filter((c) => c.executionId === ctx.executionId && c.status !== 'restored')
+    .reverse();
+  const restored: RestoreReport[] = [];
+  const remaining: Remaining[] = [];
+  for (const change of ours) {
+    try {
+      restored.push(await restoreChange(ctx, change));
+    } catch (error) {
+      if (error instanceof AwsThrottled) throw error;
+      remaining.push({
+        resource: change.key,
+        current: await currentState(ctx, change),
+        restoreTo: change.before,
+        error: (error as Error).message,
+      });
+    }
+  }
+  const pending: Pending[] = restored.flatMap((r) => r.pending);
+  const changeIds = pending.flatMap((p) => (p.kind === 'dns-change' ? [p.changeId] : []));
+  return {
+    complete: remaining.length === 0,
+    hasPlan: true,
+    restored,
+    remaining,
+    changeIds,
+    dnsPending: changeIds.length > 0,
+    at: nowIso(),
+    note: ours.length === 0 ? 'This execution had changed nothing.' : `${restored.length} change(s) restored.`,
+  };
+}
+
+export type RollbackResult = Awaited<ReturnType<typeof rollback>>;
+
+/** The result of a rollback that had nothing to do. */
+export function nothingToRestore(note: string, hasPlan: boolean) {
+  return {
+    complete: true,
+    hasPlan,
+    restored: [] as RestoreReport[],
+    remaining: [] as Remaining[],
+    changeIds: [] as string[],
+    dnsPending: false,
+    at: nowIso(),
+    note,
+  };
+}

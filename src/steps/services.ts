@@ -1,0 +1,87 @@
+import { nowIso } from '../clock.ts';
+import { ServiceNotStable } from '../errors.ts';
+import type { Binding } from '../plan/schema.ts';
+import { applyChange, type ChangeReport } from './change.ts';
+import type { StepContext } from './context.ts';
+import { elapsedSince } from './polling.ts';
+import { fillTemplate, type PoolFacts, poolFacts } from './pools.ts';
+import { apigatewayAuthorizer } from './resources/apigateway-authorizer.ts';
+import { deploymentStatus, ecsService } from './resources/ecs-service.ts';
+import { lambdaEnvironment } from './resources/lambda-environment.ts';
+import type { Pending } from './resources/resource.ts';
+import { secret, withJsonKey } from './resources/secret.ts';
+import { ssmParameter } from './resources/ssm-parameter.ts';
+
+/** A redeploy that has not settled in twenty minutes is failing; ECS keeps trying, we roll back. */
+export const SERVICE_STABLE_LIMIT_SECONDS = 1200;
+
+function switchBinding(ctx: StepContext, binding: Binding, pools: PoolFacts): Promise<ChangeReport> {
+  const fill = (template: string) => fillTemplate(template, ctx.plan, pools);
+  switch (binding.kind) {
+    case 'ssm-parameter':
+      return applyChange(ctx, ssmParameter, { name: binding.name }, (current) => ({
+        value: fill(binding.value),
+        type: current?.type ?? 'String',
+      }));
+    case 'secret':
+      return applyChange(ctx, secret, { secretId: binding.secretId }, (current) => ({
+        value: withJsonKey(current.value, binding.jsonKey, fill(binding.value), binding.secretId),
+      }));
+    case 'lambda-environment':
+      return applyChange(ctx, lambdaEnvironment, { functionName: binding.functionName }, (current) => ({
+        variables: {
+          ...current.variables,
+          ...Object.fromEntries(Object.entries(binding.variables).map(([name, value]) => [name, fill(value)])),
+        },
+      }));
+    case 'apigateway-authorizer':
+      return applyChange(
+        ctx,
+        apigatewayAuthorizer,
+        { restApiId: binding.restApiId, authorizerId: binding.authorizerId, stageName: binding.stageName },
+        (current) => ({
+          providerARNs: [...new Set([...current.providerARNs.filter((arn) => arn !== pools.oldPoolArn), pools.newPoolArn])].sort(),
+        }),
+      );
+    case 'ecs-service':
+      return applyChange(ctx, ecsService, { cluster: binding.cluster, service: binding.service }, (current) => current);
+  }
+}
+
+/** Points each dependent service at the new pool, in plan order, binding by binding. */
+export async function switchServices(ctx: StepContext) {
+  const pools = await poolFacts(ctx.plan);
+  const changes: (ChangeReport & { service: string })[] = [];
+  for (const service of ctx.plan.services) {
+    for (const binding of service.bindings) {
+      changes.push({ service: service.name, ...(await switchBinding(ctx, binding, pools)) });
+    }
+  }
+  const deployments = changes.flatMap((c) => c.pending.filter((p) => p.kind === 'ecs-deployment'));
+  return { changes, deployments, settled: deployments.length === 0, at: nowIso() };
+}
+
+/** One poll of the Wait/DescribeServices loop over the redeploys SwitchServices started. */
+export async function checkServices(deployments: Pending[], since: string) {
+  const statuses = await Promise.all(
+    deployments.flatMap((d) =>
+      d.kind === 'ecs-deployment'
+        ? [deploymentStatus(d.region, d).then((status) => ({ service: `${d.cluster}/${d.service}`, status }))]
+        : [],
+    ),
+  );
+  const failed = statuses.filter((s) => s.status === 'FAILED');
+  if (failed.length > 0) {
+    throw new ServiceNotStable(
+      `ECS deployment failed for ${failed.map((f) => f.service).join(', ')}: see the service's events in the ECS console.`,
+    );
+  }
+  const settled = statuses.every((s) => s.status === 'COMPLETED');
+  if (!settled && elapsedSince(since) > SERVICE_STABLE_LIMIT_SECONDS) {
+    const waiting = statuses.filter((s) => s.status !== 'COMPLETED').map((s) => s.service);
+    throw new ServiceNotStable(
+      `ECS deployment of ${waiting.join(', ')} not complete after ${SERVICE_STABLE_LIMIT_SECONDS} s: check its tasks' stopped reasons.`,
+    );
+  }
+  return { settled, statuses };
+}
