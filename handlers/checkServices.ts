@@ -4,7 +4,12 @@ import { checkServices } from '../src/steps/services.ts';
 
 const input = z.object({
   deployments: z.array(
-    z.object({ kind: z.literal('ecs-deployment'), region: z.string(), cluster: z.string(), service: z.string() }),
+    z.object({
+      kind: z.literal('ecs-deployment'),
+      region: z.string(),
+      cluster: z.string(),
+      service: z.string(),
+    }),
   ),
   since: z.iso.datetime(),
 });

@@ -5,7 +5,10 @@ import { notify } from '../src/steps/notify.ts';
 const input = z.looseObject({
   event: z.enum(['started', 'done', 'rolled-back', 'rollback-incomplete']),
   failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
-  rollback: z.object({ remaining: z.array(z.unknown()), error: z.string().optional() }).partial().optional(),
+  rollback: z
+    .object({ remaining: z.array(z.unknown()), error: z.string().optional() })
+    .partial()
+    .optional(),
 });
 
 export const handler = async (event: unknown) => {

@@ -91,6 +91,9 @@ export const NON_RETRYABLE = [
   'AwsCallFailed',
   'LedgerConflict',
   'ConfigInvalid',
+  'DnsNotInSync',
+  'ServiceNotStable',
+  'HealthDeadlineExceeded',
 ] as const;
 
 /** Errors the state machine retries with backoff and jitter. */

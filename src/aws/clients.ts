@@ -99,7 +99,12 @@ const THROTTLED = new Set([
   'TimeoutError',
   'ResourceConflictException',
 ]);
-const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'AuthorizationError', 'UnauthorizedOperation']);
+const DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'AuthorizationError',
+  'UnauthorizedOperation',
+]);
 const NOT_FOUND = new Set([
   'NotFound',
   'NotFoundException',

@@ -15,12 +15,16 @@ function readPlan(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`Cannot read plan ${file}: ${(error as Error).message}. Pass --plan with a path to a JSON plan.`);
+    throw new UsageError(
+      `Cannot read plan ${file}: ${(error as Error).message}. Pass --plan with a path to a JSON plan.`,
+    );
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`Plan ${file} is not valid JSON: ${(error as Error).message}. Fix the JSON, then run again.`);
+    throw new UsageError(
+      `Plan ${file} is not valid JSON: ${(error as Error).message}. Fix the JSON, then run again.`,
+    );
   }
 }
 
@@ -45,7 +49,9 @@ export function exitCode(report: RehearsalReport): number {
 async function statesOnPath(plan: unknown): Promise<string[]> {
   const clean = await rehearse({ plan });
   if (clean.status === 'INVALID_PLAN') return taskStates();
-  return clean.steps.filter((s) => s.status !== 'SKIPPED' && taskStates().includes(s.name)).map((s) => s.name);
+  return clean.steps
+    .filter((s) => s.status !== 'SKIPPED' && taskStates().includes(s.name))
+    .map((s) => s.name);
 }
 
 interface RehearseOptions {
@@ -62,7 +68,8 @@ async function rehearseCommand(options: RehearseOptions): Promise<number> {
     process.stdout.write(`${states.join('\n')}\n`);
     return EXIT.SUCCEEDED;
   }
-  if (!options.plan) throw new UsageError('Missing --plan FILE: the plan to rehearse, e.g. examples/plan.json.');
+  if (!options.plan)
+    throw new UsageError('Missing --plan FILE: the plan to rehearse, e.g. examples/plan.json.');
   const plan = readPlan(options.plan);
   if (options.fail.length > 0) {
     const allowed = await statesOnPath(plan);
@@ -73,7 +80,10 @@ async function rehearseCommand(options: RehearseOptions): Promise<number> {
       );
     }
   }
-  if (!options.json) process.stdout.write(`Rehearsing ${options.plan} against the sandbox (no AWS calls leave this machine)\n\n`);
+  if (!options.json)
+    process.stdout.write(
+      `Rehearsing ${options.plan} against the sandbox (no AWS calls leave this machine)\n\n`,
+    );
   const report = await rehearse({
     plan,
     faults: options.fail,
@@ -86,14 +96,21 @@ async function rehearseCommand(options: RehearseOptions): Promise<number> {
 
 export function program(): Command {
   const cli = new Command('cutover')
-    .description('Runs an Amazon Cognito user-pool cutover as a Step Functions runbook, and rehearses it locally.')
+    .description(
+      'Runs an Amazon Cognito user-pool cutover as a Step Functions runbook, and rehearses it locally.',
+    )
     .showHelpAfterError()
     .exitOverride();
   cli
     .command('rehearse')
     .description('Rehearse a cutover plan end to end against an in-process AWS sandbox.')
     .option('--plan <file>', 'the cutover plan (JSON)')
-    .option('--fail <state[:kind]>', 'make a Task state fail (kind: fail, timeout or throttle); repeatable', parseFault, [])
+    .option(
+      '--fail <state[:kind]>',
+      'make a Task state fail (kind: fail, timeout or throttle); repeatable',
+      parseFault,
+      [],
+    )
     .option('--unhealthy', 'every health check fails, so the health deadline triggers rollback')
     .option('--json', 'print one JSON report instead of the timeline')
     .option('--list-states', 'list the Task states --fail accepts (for --plan, those its run passes through)')
@@ -107,4 +124,3 @@ export function program(): Command {
     });
   return cli;
 }
-

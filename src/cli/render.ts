@@ -18,9 +18,11 @@ function brief(value: unknown): string {
 }
 
 const NEXT: Record<RehearsalReport['status'], string> = {
-  SUCCEEDED: 'The plan holds. Next: run it against AWS (see README), or rehearse a failure with --fail STATE.',
+  SUCCEEDED:
+    'The plan holds. Next: run it against AWS (see README), or rehearse a failure with --fail STATE.',
   ROLLED_BACK: 'The cutover failed and rolled back; see the failure above for the fix.',
-  ROLLBACK_INCOMPLETE: 'Rollback could not restore everything: restore the resources listed under Drift by hand.',
+  ROLLBACK_INCOMPLETE:
+    'Rollback could not restore everything: restore the resources listed under Drift by hand.',
   INVALID_PLAN: 'Fix the fields listed above, then rehearse again. Nothing was changed.',
   FAILED: 'The cutover stopped without rolling back; see the failure above.',
 };
@@ -31,7 +33,8 @@ export function summary(report: RehearsalReport): string {
     lines.push('Invalid plan:');
     for (const e of report.errors) lines.push(`  ${e.path}: ${e.message}`);
   }
-  if (report.failure) lines.push(`Failed in ${report.failure.state}: ${report.failure.error}: ${report.failure.cause}`);
+  if (report.failure)
+    lines.push(`Failed in ${report.failure.state}: ${report.failure.error}: ${report.failure.cause}`);
   if (report.changes.length > 0) {
     lines.push('Changed:');
     for (const c of report.changes) {
@@ -40,13 +43,22 @@ export function summary(report: RehearsalReport): string {
       lines.push(`      after:  ${brief(c.after)}`);
     }
   }
-  if (report.restored.length > 0) lines.push(`Restored: ${report.restored.map((r) => r.resource).join(', ')}`);
-  if (report.status !== 'INVALID_PLAN') {
+  if (report.restored.length > 0)
+    lines.push(`Restored: ${report.restored.map((r) => r.resource).join(', ')}`);
+  if (report.status === 'SUCCEEDED') {
+    const live = report.changes.filter((c) => c.status !== 'restored').length;
+    lines.push(`On the new pool: ${live} resource(s) switched; the write freeze is lifted.`);
+  } else if (report.status !== 'INVALID_PLAN') {
     lines.push(`World restored to its starting state: ${report.worldRestored ? 'yes' : 'no'}`);
+    for (const d of report.drift) {
+      lines.push(`  Not restored: ${d.resource}: was ${brief(d.expected)}, is ${brief(d.actual)}`);
+    }
   }
-  for (const d of report.drift) lines.push(`  Drift: ${d.resource}: expected ${brief(d.expected)}, found ${brief(d.actual)}`);
   if (report.freezeWindowSeconds !== null) {
-    const floor = report.freezeFloorSeconds === null ? '' : ` (floor ${report.freezeFloorSeconds} s)`;
+    const floor =
+      report.status === 'SUCCEEDED' && report.freezeFloorSeconds !== null
+        ? ` (floor ${report.freezeFloorSeconds} s)`
+        : '';
     lines.push(`Write freeze: ${report.freezeWindowSeconds} s${floor}`);
   }
   lines.push(

@@ -66,7 +66,11 @@ export async function readLock(at: LedgerLocation): Promise<Lock | undefined> {
   const out = await named(
     `reading the lock of ${at.migrationId} in ${at.table}`,
     db(at).send(
-      new GetItemCommand({ TableName: at.table, Key: marshall({ pk: at.migrationId, sk: LOCK }), ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: at.table,
+        Key: marshall({ pk: at.migrationId, sk: LOCK }),
+        ConsistentRead: true,
+      }),
     ),
   );
   if (!out.Item) return undefined;
@@ -97,7 +101,12 @@ export async function acquireLock(at: LedgerLocation, owner: string): Promise<{ 
           '#acquiredAt': 'acquiredAt',
           '#releasedAt': 'releasedAt',
         },
-        ExpressionAttributeValues: marshall({ ':owner': owner, ':held': 'held', ':released': 'released', ':now': nowIso() }),
+        ExpressionAttributeValues: marshall({
+          ':owner': owner,
+          ':held': 'held',
+          ':released': 'released',
+          ':now': nowIso(),
+        }),
       }),
     );
     return { acquired: true };
@@ -120,7 +129,9 @@ export async function releaseLock(at: LedgerLocation, owner: string): Promise<{ 
   const current = await readLock(at);
   if (!current || current.status === 'released') return { released: false };
   if (current.owner !== owner) {
-    throw new LedgerConflict(`The lock of ${at.migrationId} is held by ${current.owner}, not ${owner}; left as it is.`);
+    throw new LedgerConflict(
+      `The lock of ${at.migrationId} is held by ${current.owner}, not ${owner}; left as it is.`,
+    );
   }
   await named(
     `releasing the lock of ${at.migrationId}`,
@@ -192,7 +203,15 @@ export async function getChange(at: LedgerLocation, key: string): Promise<Change
  */
 export async function recordIntent(
   at: LedgerLocation,
-  intent: { key: string; kind: string; ref: object; before: unknown; after: unknown; step: string; executionId: string },
+  intent: {
+    key: string;
+    kind: string;
+    ref: object;
+    before: unknown;
+    after: unknown;
+    step: string;
+    executionId: string;
+  },
   existing: Change | undefined,
 ): Promise<void> {
   const seq = await nextSeq(at);
@@ -260,7 +279,12 @@ export async function recordIntent(
   }
 }
 
-async function setStatus(at: LedgerLocation, key: string, status: ChangeStatus, stampField: string): Promise<void> {
+async function setStatus(
+  at: LedgerLocation,
+  key: string,
+  status: ChangeStatus,
+  stampField: string,
+): Promise<void> {
   await named(
     `marking ${key} ${status} in the ledger`,
     db(at).send(
@@ -302,13 +326,16 @@ export async function listChanges(at: LedgerLocation): Promise<Change[]> {
   return changes.sort((a, b) => a.seq - b.seq);
 }
 
-const noticeKey = (at: LedgerLocation, notice: string) => marshall({ pk: at.migrationId, sk: `NOTICE#${notice}` });
+const noticeKey = (at: LedgerLocation, notice: string) =>
+  marshall({ pk: at.migrationId, sk: `NOTICE#${notice}` });
 
 /** Whether notice `<executionId>#<event>` was sent, so a retried step does not tell users twice. */
 export async function noticeSent(at: LedgerLocation, notice: string): Promise<boolean> {
   const out = await named(
     `reading notice ${notice} from the ledger`,
-    db(at).send(new GetItemCommand({ TableName: at.table, Key: noticeKey(at, notice), ConsistentRead: true })),
+    db(at).send(
+      new GetItemCommand({ TableName: at.table, Key: noticeKey(at, notice), ConsistentRead: true }),
+    ),
   );
   return out.Item !== undefined;
 }
@@ -317,7 +344,10 @@ export async function recordNotice(at: LedgerLocation, notice: string): Promise<
   await named(
     `recording notice ${notice} in the ledger`,
     db(at).send(
-      new PutItemCommand({ TableName: at.table, Item: { ...noticeKey(at, notice), ...marshall({ sentAt: nowIso() }) } }),
+      new PutItemCommand({
+        TableName: at.table,
+        Item: { ...noticeKey(at, notice), ...marshall({ sentAt: nowIso() }) },
+      }),
     ),
   );
 }

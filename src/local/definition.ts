@@ -44,7 +44,8 @@ export function loadMachine(name: string, root = ROOT): LoadedMachine {
     const getAtt = state.Type === 'Task' ? state.Resource?.['Fn::GetAtt'] : undefined;
     if (!Array.isArray(getAtt)) continue;
     const fn = String(getAtt[0]);
-    if (!service.functions[fn]) throw new Error(`${file}: state ${stateName} invokes ${fn}, which serverless.yml does not define`);
+    if (!service.functions[fn])
+      throw new Error(`${file}: state ${stateName} invokes ${fn}, which serverless.yml does not define`);
     functionOf[stateName] = fn;
     state.Resource = `arn:aws:lambda:eu-west-2:123456789012:function:cognito-cutover-${fn}`;
   }

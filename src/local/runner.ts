@@ -1,10 +1,14 @@
 import './polyfill.ts';
+
+// A rehearsal's clients never reach AWS, so the SDK's notice about future Node versions is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import type { PlanIssue } from '../errors.ts';
 import { AccessDenied } from '../errors.ts';
 import { listChanges } from '../ledger/ledger.ts';
-import type { PlanIssue } from '../errors.ts';
 import { type Plan, planIssues, planSchema } from '../plan/schema.ts';
 import { Sandbox, type WorldOptions } from '../sandbox/index.ts';
+import { emptyWorld } from '../sandbox/world.ts';
 import { type AslState, forwardPath, type LoadedMachine, loadMachine } from './definition.ts';
 
 export type FaultKind = 'fail' | 'timeout' | 'throttle';
@@ -109,10 +113,16 @@ function waitSeconds(state: AslState, input: unknown): number {
   return 0;
 }
 
-function freezeFloor(plan: Plan, world: WorldOptions | undefined, waitAfterSwitch: number | undefined): number | null {
+function freezeFloor(
+  plan: Plan,
+  world: WorldOptions | undefined,
+  waitAfterSwitch: number | undefined,
+): number | null {
   if (waitAfterSwitch === undefined) return null;
   return (
-    (world?.dnsPropagationSeconds ?? 20) + waitAfterSwitch + (plan.health.requiredPasses - 1) * plan.health.intervalSeconds
+    (world?.dnsPropagationSeconds ?? 20) +
+    waitAfterSwitch +
+    (plan.health.requiredPasses - 1) * plan.health.intervalSeconds
   );
 }
 
@@ -125,7 +135,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const loaded = cutoverMachine();
   const parsed = planSchema.safeParse(options.plan);
   const plan = parsed.success ? parsed.data : undefined;
-  const sandbox = plan ? Sandbox.fromPlan(plan, { ledgerTable: LEDGER_TABLE, ...options.world }) : Sandbox.empty(LEDGER_TABLE);
+  // An invalid plan describes no world; it stops in ValidatePlan before touching one.
+  const sandbox = plan
+    ? Sandbox.fromPlan(plan, { ledgerTable: LEDGER_TABLE, ...options.world })
+    : new Sandbox(emptyWorld('eu-west-2', '123456789012'));
   sandbox.unhealthy = options.unhealthy ?? false;
   const startingWorld = sandbox.snapshot();
   const t0 = sandbox.clock.now();
@@ -146,6 +159,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     const handler = await handlerFor(loaded, fn);
     const state = loaded.definition.States[stateName] as AslState;
     taskHandlers[stateName] = async (input: unknown) => {
+      // A zero-length Wait returns synchronously; let the event watcher advance the clock for it first.
+      await new Promise((resolve) => setImmediate(resolve));
       const attempt = (attempts.get(stateName) ?? 0) + 1;
       attempts.set(stateName, attempt);
       const fault = faults.get(stateName);
@@ -184,7 +199,12 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
         retryIntervalOverrides: zero('Task'),
       },
       context: {
-        Execution: { Id: executionId, Name: EXECUTION_NAME, StartTime: new Date(t0).toISOString(), Input: options.plan },
+        Execution: {
+          Id: executionId,
+          Name: EXECUTION_NAME,
+          StartTime: new Date(t0).toISOString(),
+          Input: options.plan,
+        },
       } as never,
     });
     const watch = (async () => {
@@ -206,11 +226,20 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
           exited.set(name, since());
           if (type === 'Task') outcome.set(name, 'SUCCEEDED');
           if (type === 'Task' || type === 'Fail' || type === 'Succeed') {
-            const entry = { at: since(), state: name, type, outcome: type === 'Task' ? 'ok' : type.toLowerCase() };
+            const entry = {
+              at: since(),
+              state: name,
+              type,
+              outcome: type === 'Task' ? 'ok' : type.toLowerCase(),
+            };
             timeline.push(entry);
             options.onState?.(entry);
           }
-        } else if (event.type === 'StateFailed' || event.type === 'StateRetried' || event.type === 'StateCaught') {
+        } else if (
+          event.type === 'StateFailed' ||
+          event.type === 'StateRetried' ||
+          event.type === 'StateCaught'
+        ) {
           if (event.type === 'StateFailed') {
             outcome.set(name, 'FAILED');
             failure ??= { state: name, error: String(event.Error), cause: String(event.Cause ?? '') };
@@ -232,7 +261,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       await execution.result;
       status = 'SUCCEEDED';
     } catch (error) {
-      endError = error instanceof ExecutionError ? String((error as { cause?: { name?: string } }).cause?.name ?? '') : '';
+      endError =
+        error instanceof ExecutionError
+          ? String((error as { cause?: { name?: string } }).cause?.name ?? '')
+          : '';
       if (!(error instanceof ExecutionError)) throw error;
       status = 'FAILED';
     }
@@ -250,7 +282,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
               : 'FAILED';
     }
 
-    const ledger = plan ? await listChanges({ table: LEDGER_TABLE, region: plan.region, migrationId: plan.migrationId }) : [];
+    const ledger = plan
+      ? await listChanges({ table: LEDGER_TABLE, region: plan.region, migrationId: plan.migrationId })
+      : [];
     const drift = sandbox.compare(startingWorld);
     const path = taskStates(loaded);
     const rollbackTasks = Object.keys(loaded.functionOf).filter((s) => !path.includes(s) && attempts.has(s));
@@ -264,13 +298,22 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
         status: outcome.get(name) ?? 'SKIPPED',
         attempts: attempts.get(name) ?? 0,
       })),
-      changes: ledger.map((c) => ({ resource: c.key, step: c.step, before: c.before, after: c.after, status: c.status })),
-      restored: ledger.filter((c) => c.status === 'restored').map((c) => ({ resource: c.key, restoredTo: c.before })),
+      changes: ledger.map((c) => ({
+        resource: c.key,
+        step: c.step,
+        before: c.before,
+        after: c.after,
+        status: c.status,
+      })),
+      restored: ledger
+        .filter((c) => c.status === 'restored')
+        .map((c) => ({ resource: c.key, restoredTo: c.before })),
       worldRestored: drift.length === 0,
       drift,
       stateTransitions: transitions,
       simulatedSeconds: since(),
-      freezeWindowSeconds: freezeStart !== undefined && freezeEnd !== undefined ? freezeEnd - freezeStart : null,
+      freezeWindowSeconds:
+        freezeStart !== undefined && freezeEnd !== undefined ? freezeEnd - freezeStart : null,
       freezeFloorSeconds: plan ? freezeFloor(plan, options.world, waitAfterSwitch) : null,
       failure,
       ...(parsed.success ? {} : { errors: planIssues(parsed.error) }),

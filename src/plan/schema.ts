@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type PlanIssue, PlanInvalid } from '../errors.ts';
+import { PlanInvalid, type PlanIssue } from '../errors.ts';
 
 const nonEmpty = z.string().min(1, 'must not be empty').max(2048, 'must be at most 2048 characters');
 const printable = (s: z.ZodString) =>
@@ -116,7 +116,10 @@ export const planSchema = z
   .strictObject({
     migrationId: z
       .string()
-      .regex(/^[a-zA-Z0-9][\w-]{0,79}$/, 'expected 1-80 letters, digits, - or _, starting with a letter or digit'),
+      .regex(
+        /^[a-zA-Z0-9][\w-]{0,79}$/,
+        'expected 1-80 letters, digits, - or _, starting with a letter or digit',
+      ),
     region,
     dryRun: z.boolean().default(false),
     oldPool: z.strictObject({ userPoolId, migrationClientId: printable(nonEmpty) }),
@@ -169,22 +172,38 @@ export const planSchema = z
       }
     }
     if (plan.oldPool.userPoolId === plan.newPool.userPoolId) {
-      ctx.addIssue({ code: 'custom', path: ['newPool', 'userPoolId'], message: 'must differ from oldPool.userPoolId' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['newPool', 'userPoolId'],
+        message: 'must differ from oldPool.userPoolId',
+      });
     }
     for (const [field, arn] of Object.entries(plan.notify)) {
       if (arn.split(':')[3] !== plan.region) {
-        ctx.addIssue({ code: 'custom', path: ['notify', field], message: `must be a topic in ${plan.region}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['notify', field],
+          message: `must be a topic in ${plan.region}`,
+        });
       }
     }
     const seen = new Set<string>();
     plan.services.forEach((service, i) => {
       if (seen.has(service.name)) {
-        ctx.addIssue({ code: 'custom', path: ['services', i, 'name'], message: 'is used by another service' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', i, 'name'],
+          message: 'is used by another service',
+        });
       }
       seen.add(service.name);
     });
     if (plan.dns.recordType === 'CNAME' && 'values' in plan.dns.target && plan.dns.target.values.length > 1) {
-      ctx.addIssue({ code: 'custom', path: ['dns', 'target', 'values'], message: 'a CNAME takes exactly one value' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dns', 'target', 'values'],
+        message: 'a CNAME takes exactly one value',
+      });
     }
   });
 
@@ -197,7 +216,8 @@ export type HealthCheck = Plan['health']['checks'][number];
 export function formatPath(path: readonly PropertyKey[]): string {
   return (
     path.reduce<string>(
-      (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+      (out, key) =>
+        typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key),
       '',
     ) || '(plan)'
   );

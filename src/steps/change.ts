@@ -1,4 +1,4 @@
-import { getChange, markApplied, markRestored, recordIntent, type Change } from '../ledger/ledger.ts';
+import { type Change, getChange, markApplied, markRestored, recordIntent } from '../ledger/ledger.ts';
 import type { StepContext } from './context.ts';
 import { resourceFor } from './resources/index.ts';
 import { type Pending, type Resource, sameState } from './resources/resource.ts';
@@ -28,7 +28,10 @@ export async function applyChange<Ref extends object, State>(
   desired: (current: State) => State,
 ): Promise<ChangeReport> {
   const key = resource.key(ref);
-  const [current, entry] = await Promise.all([resource.read(ctx.plan.region, ref), getChange(ctx.ledger, key)]);
+  const [current, entry] = await Promise.all([
+    resource.read(ctx.plan.region, ref),
+    getChange(ctx.ledger, key),
+  ]);
   const after = desired(current);
   const report = { key, resource: resource.label(ref), kind: resource.kind, before: current, after };
   const done = resource.action

@@ -1,10 +1,10 @@
 import { nowIso } from '../clock.ts';
+import { DnsNotInSync } from '../errors.ts';
 import { getChange } from '../ledger/ledger.ts';
 import type { Plan } from '../plan/schema.ts';
 import { applyChange } from './change.ts';
 import type { StepContext } from './context.ts';
 import { elapsedSince } from './polling.ts';
-import { DnsNotInSync } from '../errors.ts';
 import {
   changeStatus,
   desiredRecord,
@@ -17,7 +17,11 @@ import {
 export const DNS_SYNC_LIMIT_SECONDS = 600;
 
 export function recordRef(plan: Plan) {
-  return { hostedZoneId: plan.dns.hostedZoneId, recordName: plan.dns.recordName, recordType: plan.dns.recordType };
+  return {
+    hostedZoneId: plan.dns.hostedZoneId,
+    recordName: plan.dns.recordName,
+    recordType: plan.dns.recordType,
+  };
 }
 
 const changeIds = (pending: { kind: string; changeId?: string }[]) =>
@@ -32,13 +36,16 @@ export async function prepareDns(ctx: StepContext) {
   const ref = recordRef(ctx.plan);
   const cutoverTtl = ctx.plan.dns.cutoverTtlSeconds;
   const earlier = await getChange(ctx.ledger, route53Record.key(ref));
-  const original = (earlier?.executionId === ctx.executionId ? earlier.before : undefined) as RecordState | undefined;
+  const original = (earlier?.executionId === ctx.executionId ? earlier.before : undefined) as
+    | RecordState
+    | undefined;
   const change = await applyChange(ctx, route53Record, ref, (current) =>
     current && !current.alias && (current.ttl ?? 0) > cutoverTtl ? { ...current, ttl: cutoverTtl } : current,
   );
   // On a retry the TTL is already low, but resolvers may still hold the original answer.
   const found = (original ?? change.before) as RecordState | null;
-  const lowered = change.changed || change.planned || (found !== null && !found.alias && (found.ttl ?? 0) > cutoverTtl);
+  const lowered =
+    change.changed || change.planned || (found !== null && !found.alias && (found.ttl ?? 0) > cutoverTtl);
   const drainSeconds = lowered && found ? effectiveTtl(found) : 0;
   return {
     lowered,
@@ -86,7 +93,9 @@ export async function restoreTtl(ctx: StepContext) {
   const originalTtl = (entry?.before as RecordState | null | undefined)?.ttl;
   if (!originalTtl) return { raised: false, ttlSeconds: null };
   const change = await applyChange(ctx, route53Record, ref, (current) =>
-    current && !current.alias && (current.ttl ?? 0) < originalTtl ? { ...current, ttl: originalTtl } : current,
+    current && !current.alias && (current.ttl ?? 0) < originalTtl
+      ? { ...current, ttl: originalTtl }
+      : current,
   );
   return { raised: change.changed || change.planned, ttlSeconds: originalTtl };
 }

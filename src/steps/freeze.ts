@@ -9,9 +9,14 @@ import { ssmParameter } from './resources/ssm-parameter.ts';
 function freezeOne(ctx: StepContext, item: Freeze): Promise<ChangeReport> {
   switch (item.kind) {
     case 'apigateway-policy':
-      return applyChange(ctx, apigatewayPolicy, { restApiId: item.restApiId, stageName: item.stageName }, (current) => ({
-        policy: frozenPolicy(current.policy, item.methods),
-      }));
+      return applyChange(
+        ctx,
+        apigatewayPolicy,
+        { restApiId: item.restApiId, stageName: item.stageName },
+        (current) => ({
+          policy: frozenPolicy(current.policy, item.methods),
+        }),
+      );
     case 'ssm-parameter':
       return applyChange(ctx, ssmParameter, { name: item.name }, (current) => ({
         value: item.value,

@@ -60,7 +60,13 @@ async function runCheck(plan: Plan, check: HealthCheck): Promise<CheckResult[]> 
     case 'cloudwatch-alarm':
       return alarmCheck(plan.region, check);
     case 'cognito-sign-in':
-      return [{ check: 'cognito sign-in', ok: false, detail: 'cognito-sign-in checks are not available in this version' }];
+      return [
+        {
+          check: 'cognito sign-in',
+          ok: false,
+          detail: 'cognito-sign-in checks are not available in this version',
+        },
+      ];
   }
 }
 

@@ -19,7 +19,10 @@ interface Message {
 
 function forUsers(ctx: StepContext, event: NoticeEvent): Message | undefined {
   const minutes = Math.ceil(
-    (ctx.plan.dns.cutoverTtlSeconds + ctx.plan.health.intervalSeconds * ctx.plan.health.requiredPasses + 120) / 60,
+    (ctx.plan.dns.cutoverTtlSeconds +
+      ctx.plan.health.intervalSeconds * ctx.plan.health.requiredPasses +
+      120) /
+      60,
   );
   switch (event) {
     case 'started':
@@ -44,12 +47,20 @@ function forUsers(ctx: StepContext, event: NoticeEvent): Message | undefined {
 
 function forOperators(ctx: StepContext, event: NoticeEvent, detail: NoticeDetail): Message {
   const id = ctx.plan.migrationId;
-  const failure = detail.failure ? `\nFailure: ${detail.failure.Error ?? 'unknown'}: ${detail.failure.Cause ?? ''}` : '';
+  const failure = detail.failure
+    ? `\nFailure: ${detail.failure.Error ?? 'unknown'}: ${detail.failure.Cause ?? ''}`
+    : '';
   switch (event) {
     case 'started':
-      return { subject: `[cutover] ${id} started`, body: `Execution ${ctx.executionId} started the cutover of ${id}.` };
+      return {
+        subject: `[cutover] ${id} started`,
+        body: `Execution ${ctx.executionId} started the cutover of ${id}.`,
+      };
     case 'done':
-      return { subject: `[cutover] ${id} succeeded`, body: `Execution ${ctx.executionId} switched ${id} to the new pool.` };
+      return {
+        subject: `[cutover] ${id} succeeded`,
+        body: `Execution ${ctx.executionId} switched ${id} to the new pool.`,
+      };
     case 'rolled-back':
       return {
         subject: `[cutover] ${id} rolled back`,
@@ -76,7 +87,9 @@ export async function notify(ctx: StepContext, event: NoticeEvent, detail: Notic
   for (const { topicArn, message } of messages) {
     await named(
       `publishing "${message.subject}" to ${topicArn}`,
-      aws.sns(ctx.plan.region).send(new PublishCommand({ TopicArn: topicArn, Subject: message.subject, Message: message.body })),
+      aws
+        .sns(ctx.plan.region)
+        .send(new PublishCommand({ TopicArn: topicArn, Subject: message.subject, Message: message.body })),
     );
   }
   await recordNotice(ctx.ledger, notice);

@@ -117,7 +117,10 @@ function probes(plan: Plan): Probe[] {
     field,
     check: `SNS topic ${arn}`,
     run: async () => {
-      await named(`reading topic ${arn}`, aws.sns(plan.region).send(new GetTopicAttributesCommand({ TopicArn: arn })));
+      await named(
+        `reading topic ${arn}`,
+        aws.sns(plan.region).send(new GetTopicAttributesCommand({ TopicArn: arn })),
+      );
       return 'reachable';
     },
   });
@@ -131,7 +134,12 @@ function probes(plan: Plan): Probe[] {
       },
     },
     client(plan.newPool.userPoolId, plan.newPool.appClientId, 'newPool.appClientId', 'new pool'),
-    client(plan.oldPool.userPoolId, plan.oldPool.migrationClientId, 'oldPool.migrationClientId', 'old pool migration'),
+    client(
+      plan.oldPool.userPoolId,
+      plan.oldPool.migrationClientId,
+      'oldPool.migrationClientId',
+      'old pool migration',
+    ),
     topic(plan.notify.usersTopicArn, 'notify.usersTopicArn'),
     topic(plan.notify.operatorsTopicArn, 'notify.operatorsTopicArn'),
     {
@@ -140,7 +148,9 @@ function probes(plan: Plan): Probe[] {
       run: async () => {
         const record = await route53Record.read(plan.region, recordRef(plan));
         if (!record) return 'absent; it will be created';
-        return record.alias ? `alias to ${record.alias.dnsName} (effective TTL 60 s)` : `TTL ${effectiveTtl(record)} s`;
+        return record.alias
+          ? `alias to ${record.alias.dnsName} (effective TTL 60 s)`
+          : `TTL ${effectiveTtl(record)} s`;
       },
     },
     ...plan.writeFreeze.map((item, i) => freezeProbe(plan, item, `writeFreeze[${i}]`)),

@@ -1,7 +1,7 @@
 import { nowIso } from '../clock.ts';
-import { type Change, listChanges, readLock } from '../ledger/ledger.ts';
 import { AwsThrottled } from '../errors.ts';
-import { restoreChange, type RestoreReport } from './change.ts';
+import { type Change, listChanges, readLock } from '../ledger/ledger.ts';
+import { type RestoreReport, restoreChange } from './change.ts';
 import type { StepContext } from './context.ts';
 import { resourceFor } from './resources/index.ts';
 import type { Pending } from './resources/resource.ts';
@@ -60,7 +60,8 @@ export async function rollback(ctx: StepContext) {
     changeIds,
     dnsPending: changeIds.length > 0,
     at: nowIso(),
-    note: ours.length === 0 ? 'This execution had changed nothing.' : `${restored.length} change(s) restored.`,
+    note:
+      ours.length === 0 ? 'This execution had changed nothing.' : `${restored.length} change(s) restored.`,
   };
 }
 

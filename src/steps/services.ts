@@ -31,7 +31,9 @@ function switchBinding(ctx: StepContext, binding: Binding, pools: PoolFacts): Pr
       return applyChange(ctx, lambdaEnvironment, { functionName: binding.functionName }, (current) => ({
         variables: {
           ...current.variables,
-          ...Object.fromEntries(Object.entries(binding.variables).map(([name, value]) => [name, fill(value)])),
+          ...Object.fromEntries(
+            Object.entries(binding.variables).map(([name, value]) => [name, fill(value)]),
+          ),
         },
       }));
     case 'apigateway-authorizer':
@@ -40,11 +42,18 @@ function switchBinding(ctx: StepContext, binding: Binding, pools: PoolFacts): Pr
         apigatewayAuthorizer,
         { restApiId: binding.restApiId, authorizerId: binding.authorizerId, stageName: binding.stageName },
         (current) => ({
-          providerARNs: [...new Set([...current.providerARNs.filter((arn) => arn !== pools.oldPoolArn), pools.newPoolArn])].sort(),
+          providerARNs: [
+            ...new Set([...current.providerARNs.filter((arn) => arn !== pools.oldPoolArn), pools.newPoolArn]),
+          ].sort(),
         }),
       );
     case 'ecs-service':
-      return applyChange(ctx, ecsService, { cluster: binding.cluster, service: binding.service }, (current) => current);
+      return applyChange(
+        ctx,
+        ecsService,
+        { cluster: binding.cluster, service: binding.service },
+        (current) => current,
+      );
   }
 }
 

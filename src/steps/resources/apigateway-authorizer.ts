@@ -25,8 +25,12 @@ export interface AuthorizerState {
  */
 export function providerPatch(to: string[], from: string[]): PatchOperation[] {
   return [
-    ...to.filter((arn) => !from.includes(arn)).map((value) => ({ op: 'add' as const, path: '/providerARNs', value })),
-    ...from.filter((arn) => !to.includes(arn)).map((value) => ({ op: 'remove' as const, path: '/providerARNs', value })),
+    ...to
+      .filter((arn) => !from.includes(arn))
+      .map((value) => ({ op: 'add' as const, path: '/providerARNs', value })),
+    ...from
+      .filter((arn) => !to.includes(arn))
+      .map((value) => ({ op: 'remove' as const, path: '/providerARNs', value })),
   ];
 }
 
@@ -57,7 +61,11 @@ export const apigatewayAuthorizer: Resource<AuthorizerRef, AuthorizerState> = {
       await named(
         `updating the user pools of authorizer ${ref.authorizerId} of REST API ${ref.restApiId}`,
         client.send(
-          new UpdateAuthorizerCommand({ restApiId: ref.restApiId, authorizerId: ref.authorizerId, patchOperations }),
+          new UpdateAuthorizerCommand({
+            restApiId: ref.restApiId,
+            authorizerId: ref.authorizerId,
+            patchOperations,
+          }),
         ),
       );
     }

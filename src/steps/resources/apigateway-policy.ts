@@ -45,7 +45,8 @@ function parsePolicy(text: string): PolicyDocument {
       });
     }
   }
-  if (!isObject(parsed)) throw new AwsCallFailed(`the REST API resource policy is not a JSON object: ${text}`);
+  if (!isObject(parsed))
+    throw new AwsCallFailed(`the REST API resource policy is not a JSON object: ${text}`);
   return parsed;
 }
 
@@ -54,14 +55,17 @@ export function canonicalPolicy(text: string | undefined | null): string | null 
   return text ? JSON.stringify(parsePolicy(text)) : null;
 }
 
-const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asList = (value: unknown): unknown[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 const sameSet = (a: unknown[], b: unknown[]) =>
   new Set(a).size === new Set(b).size && a.every((item) => b.includes(item));
 
 /** API Gateway stores `execute-api:/...` as `arn:aws:execute-api:<region>:<account>:<api>/...`. */
 const shortResource = (resource: unknown) =>
-  typeof resource === 'string' ? resource.replace(/^arn:aws[\w-]*:execute-api:[^:]*:[^:]*:[^/]*\//, 'execute-api:/') : resource;
+  typeof resource === 'string'
+    ? resource.replace(/^arn:aws[\w-]*:execute-api:[^:]*:[^:]*:[^/]*\//, 'execute-api:/')
+    : resource;
 
 const isAnyone = (principal: unknown) =>
   principal === '*' || (isObject(principal) && Object.keys(principal).length === 1 && principal.AWS === '*');
@@ -93,7 +97,13 @@ export function frozenPolicy(current: string | null, methods: string[]): string 
     Resource: [...new Set(methods)].map((method) => `execute-api:/*/${method}/*`),
   };
   if (!current) {
-    const allowAll = { Sid: ALLOW_ALL_SID, Effect: 'Allow', Principal: '*', Action: INVOKE, Resource: 'execute-api:/*' };
+    const allowAll = {
+      Sid: ALLOW_ALL_SID,
+      Effect: 'Allow',
+      Principal: '*',
+      Action: INVOKE,
+      Resource: 'execute-api:/*',
+    };
     return JSON.stringify({ Version: '2012-10-17', Statement: [allowAll, freeze] });
   }
   const policy = parsePolicy(current);
@@ -112,7 +122,10 @@ export const apigatewayPolicy: Resource<PolicyRef, PolicyState> = {
   async read(region, ref) {
     const client = aws.apiGateway(region);
     const [api] = await Promise.all([
-      named(`reading REST API ${ref.restApiId}`, client.send(new GetRestApiCommand({ restApiId: ref.restApiId }))),
+      named(
+        `reading REST API ${ref.restApiId}`,
+        client.send(new GetRestApiCommand({ restApiId: ref.restApiId })),
+      ),
       named(
         `reading stage ${ref.stageName} of REST API ${ref.restApiId}`,
         client.send(new GetStageCommand({ restApiId: ref.restApiId, stageName: ref.stageName })),

@@ -45,9 +45,11 @@ export const ecsService: Resource<ServiceRef, ServiceState> & { readonly action:
     // New tasks read the values switched before them (parameters, secrets) when they start.
     await named(
       `redeploying ECS service ${ref.cluster}/${ref.service}`,
-      aws.ecs(region).send(
-        new UpdateServiceCommand({ cluster: ref.cluster, service: ref.service, forceNewDeployment: true }),
-      ),
+      aws
+        .ecs(region)
+        .send(
+          new UpdateServiceCommand({ cluster: ref.cluster, service: ref.service, forceNewDeployment: true }),
+        ),
     );
     return [{ kind: 'ecs-deployment', region, cluster: ref.cluster, service: ref.service }];
   },
@@ -61,5 +63,7 @@ export async function deploymentStatus(region: string, ref: ServiceRef): Promise
   if (primary.rolloutState) return primary.rolloutState;
   // Without a rollout state (no circuit breaker reporting), stable means the old deployment is
   // gone and the new one runs every task it wants.
-  return deployments.length === 1 && primary.runningCount === primary.desiredCount ? 'COMPLETED' : 'IN_PROGRESS';
+  return deployments.length === 1 && primary.runningCount === primary.desiredCount
+    ? 'COMPLETED'
+    : 'IN_PROGRESS';
 }

@@ -17,7 +17,12 @@ export interface SecretState {
  * set, every other key kept in its place. Already set, the text is returned untouched so that
  * reformatting alone never counts as a change.
  */
-export function withJsonKey(current: string, jsonKey: string | undefined, value: string, secretId: string): string {
+export function withJsonKey(
+  current: string,
+  jsonKey: string | undefined,
+  value: string,
+  secretId: string,
+): string {
   if (jsonKey === undefined) return value;
   let parsed: unknown;
   try {

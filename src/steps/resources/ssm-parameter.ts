@@ -34,11 +34,16 @@ export const ssmParameter: Resource<ParameterRef, ParameterState> = {
     if (to) {
       await named(
         `writing SSM parameter ${ref.name}`,
-        ssm.send(new PutParameterCommand({ Name: ref.name, Value: to.value, Type: to.type, Overwrite: true })),
+        ssm.send(
+          new PutParameterCommand({ Name: ref.name, Value: to.value, Type: to.type, Overwrite: true }),
+        ),
       );
     } else if (from) {
       try {
-        await named(`deleting SSM parameter ${ref.name}`, ssm.send(new DeleteParameterCommand({ Name: ref.name })));
+        await named(
+          `deleting SSM parameter ${ref.name}`,
+          ssm.send(new DeleteParameterCommand({ Name: ref.name })),
+        );
       } catch (error) {
         if (!isNotFound(error, 'ParameterNotFound')) throw error;
       }

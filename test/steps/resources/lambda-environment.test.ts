@@ -18,10 +18,16 @@ beforeEach(() => {
 
 describe('lambdaEnvironment', () => {
   it('reads the environment variables', async () => {
-    lambda.on(GetFunctionConfigurationCommand).resolves({ Environment: { Variables: { POOL_ID: 'old', STAGE: 'prod' } } });
+    lambda
+      .on(GetFunctionConfigurationCommand)
+      .resolves({ Environment: { Variables: { POOL_ID: 'old', STAGE: 'prod' } } });
 
-    expect(await lambdaEnvironment.read(region, ref)).toEqual({ variables: { POOL_ID: 'old', STAGE: 'prod' } });
-    expect(lambda).toHaveReceivedCommandExactlyOnceWith(GetFunctionConfigurationCommand, { FunctionName: 'reval-api' });
+    expect(await lambdaEnvironment.read(region, ref)).toEqual({
+      variables: { POOL_ID: 'old', STAGE: 'prod' },
+    });
+    expect(lambda).toHaveReceivedCommandExactlyOnceWith(GetFunctionConfigurationCommand, {
+      FunctionName: 'reval-api',
+    });
   });
 
   it('reads a function without an environment as no variables', async () => {

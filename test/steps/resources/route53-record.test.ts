@@ -16,7 +16,11 @@ import {
 
 const route53 = mockClient(Route53Client);
 const region = 'eu-west-2';
-const ref = { hostedZoneId: '/hostedzone/Z0EXAMPLE', recordName: 'Admin.Example.org', recordType: 'A' } as const;
+const ref = {
+  hostedZoneId: '/hostedzone/Z0EXAMPLE',
+  recordName: 'Admin.Example.org',
+  recordType: 'A',
+} as const;
 
 const aRecord: RecordState = { name: 'admin.example.org.', type: 'A', ttl: 300, values: ['192.0.2.10'] };
 const aliasRecord: RecordState = {
@@ -59,7 +63,11 @@ describe('route53Record.read', () => {
         {
           Name: 'admin.example.org.',
           Type: 'A',
-          AliasTarget: { DNSName: 'D111.cloudfront.net', HostedZoneId: 'Z2FDTNDATAQYW2', EvaluateTargetHealth: false },
+          AliasTarget: {
+            DNSName: 'D111.cloudfront.net',
+            HostedZoneId: 'Z2FDTNDATAQYW2',
+            EvaluateTargetHealth: false,
+          },
         },
       ],
     });
@@ -79,7 +87,9 @@ describe('route53Record.read', () => {
 
   it('is null when the name matches but the type does not', async () => {
     route53.on(ListResourceRecordSetsCommand).resolves({
-      ResourceRecordSets: [{ Name: 'admin.example.org.', Type: 'AAAA', TTL: 300, ResourceRecords: [{ Value: '::1' }] }],
+      ResourceRecordSets: [
+        { Name: 'admin.example.org.', Type: 'AAAA', TTL: 300, ResourceRecords: [{ Value: '::1' }] },
+      ],
     });
 
     expect(await route53Record.read(region, ref)).toBeNull();
@@ -98,7 +108,11 @@ describe('route53Record.read', () => {
       ],
     });
 
-    const state = await route53Record.read(region, { ...ref, recordName: '*.example.org', recordType: 'CNAME' });
+    const state = await route53Record.read(region, {
+      ...ref,
+      recordName: '*.example.org',
+      recordType: 'CNAME',
+    });
 
     expect(state).toEqual({ name: '*.example.org.', type: 'CNAME', ttl: 60, values: ['x.example.net'] });
   });
@@ -123,7 +137,11 @@ describe('route53Record.write', () => {
             ResourceRecordSet: {
               Name: 'admin.example.org.',
               Type: 'A',
-              AliasTarget: { DNSName: 'd111.cloudfront.net.', HostedZoneId: 'Z2FDTNDATAQYW2', EvaluateTargetHealth: false },
+              AliasTarget: {
+                DNSName: 'd111.cloudfront.net.',
+                HostedZoneId: 'Z2FDTNDATAQYW2',
+                EvaluateTargetHealth: false,
+              },
             },
           },
         ],
@@ -132,7 +150,9 @@ describe('route53Record.write', () => {
   });
 
   it('upserts a plain record with its TTL and values', async () => {
-    route53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: '/change/C2', Status: 'PENDING', SubmittedAt: new Date() } });
+    route53
+      .on(ChangeResourceRecordSetsCommand)
+      .resolves({ ChangeInfo: { Id: '/change/C2', Status: 'PENDING', SubmittedAt: new Date() } });
 
     await route53Record.write(region, ref, aRecord, null);
 
@@ -140,13 +160,20 @@ describe('route53Record.write', () => {
     expect(call?.args[0].input.ChangeBatch?.Changes).toEqual([
       {
         Action: 'UPSERT',
-        ResourceRecordSet: { Name: 'admin.example.org.', Type: 'A', TTL: 300, ResourceRecords: [{ Value: '192.0.2.10' }] },
+        ResourceRecordSet: {
+          Name: 'admin.example.org.',
+          Type: 'A',
+          TTL: 300,
+          ResourceRecords: [{ Value: '192.0.2.10' }],
+        },
       },
     ]);
   });
 
   it('deletes the record as it was when the target state is absent', async () => {
-    route53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: '/change/C3', Status: 'PENDING', SubmittedAt: new Date() } });
+    route53
+      .on(ChangeResourceRecordSetsCommand)
+      .resolves({ ChangeInfo: { Id: '/change/C3', Status: 'PENDING', SubmittedAt: new Date() } });
 
     await route53Record.write(region, ref, null, aRecord);
 
@@ -154,7 +181,12 @@ describe('route53Record.write', () => {
     expect(call?.args[0].input.ChangeBatch?.Changes).toEqual([
       {
         Action: 'DELETE',
-        ResourceRecordSet: { Name: 'admin.example.org.', Type: 'A', TTL: 300, ResourceRecords: [{ Value: '192.0.2.10' }] },
+        ResourceRecordSet: {
+          Name: 'admin.example.org.',
+          Type: 'A',
+          TTL: 300,
+          ResourceRecords: [{ Value: '192.0.2.10' }],
+        },
       },
     ]);
   });
@@ -174,7 +206,11 @@ describe('route53 helpers', () => {
   });
 
   it('builds an alias target without a TTL', () => {
-    const target = { aliasDnsName: 'D111.cloudfront.net', aliasHostedZoneId: 'Z2FDTNDATAQYW2', evaluateTargetHealth: false };
+    const target = {
+      aliasDnsName: 'D111.cloudfront.net',
+      aliasHostedZoneId: 'Z2FDTNDATAQYW2',
+      evaluateTargetHealth: false,
+    };
 
     expect(desiredRecord(ref, target, 60)).toEqual(aliasRecord);
   });
@@ -193,7 +229,9 @@ describe('route53 helpers', () => {
   });
 
   it('reads a change status with GetChange', async () => {
-    route53.on(GetChangeCommand).resolves({ ChangeInfo: { Id: '/change/C1', Status: 'INSYNC', SubmittedAt: new Date() } });
+    route53
+      .on(GetChangeCommand)
+      .resolves({ ChangeInfo: { Id: '/change/C1', Status: 'INSYNC', SubmittedAt: new Date() } });
 
     const status = await changeStatus(region, '/change/C1');
 

@@ -26,7 +26,9 @@ describe('secret', () => {
   });
 
   it('raises ResourceNotFound for a missing secret', async () => {
-    secrets.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: 'nope', $metadata: {} }));
+    secrets
+      .on(GetSecretValueCommand)
+      .rejects(new ResourceNotFoundException({ message: 'nope', $metadata: {} }));
 
     await expect(secret.read(region, ref)).rejects.toBeInstanceOf(ResourceNotFound);
   });
@@ -44,7 +46,9 @@ describe('secret', () => {
 
 describe('withJsonKey', () => {
   it('replaces the whole text without a jsonKey', () => {
-    expect(withJsonKey('eu-west-2_OldPool01', undefined, 'eu-west-2_NewPool01', 's')).toBe('eu-west-2_NewPool01');
+    expect(withJsonKey('eu-west-2_OldPool01', undefined, 'eu-west-2_NewPool01', 's')).toBe(
+      'eu-west-2_NewPool01',
+    );
   });
 
   it('sets only the key, keeping the other keys in their order', () => {

@@ -20,12 +20,17 @@ beforeEach(() => {
 
 describe('ssmParameter.read', () => {
   it('reads the decrypted value and type', async () => {
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'eu-west-2_OldPool01', Type: 'SecureString' } });
+    ssm
+      .on(GetParameterCommand)
+      .resolves({ Parameter: { Value: 'eu-west-2_OldPool01', Type: 'SecureString' } });
 
     const state = await ssmParameter.read(region, ref);
 
     expect(state).toEqual({ value: 'eu-west-2_OldPool01', type: 'SecureString' });
-    expect(ssm).toHaveReceivedCommandExactlyOnceWith(GetParameterCommand, { Name: ref.name, WithDecryption: true });
+    expect(ssm).toHaveReceivedCommandExactlyOnceWith(GetParameterCommand, {
+      Name: ref.name,
+      WithDecryption: true,
+    });
   });
 
   it('is null when the parameter does not exist', async () => {
@@ -64,13 +69,17 @@ describe('ssmParameter.write', () => {
 
     await ssmParameter.write(region, ref, null, { value: 'true', type: 'String' });
 
-    expect(ssm.commandCalls(DeleteParameterCommand).map((c) => c.args[0].input)).toEqual([{ Name: ref.name }]);
+    expect(ssm.commandCalls(DeleteParameterCommand).map((c) => c.args[0].input)).toEqual([
+      { Name: ref.name },
+    ]);
     expect(ssm).not.toHaveReceivedCommand(PutParameterCommand);
   });
 
   it('treats a parameter already deleted as deleted', async () => {
     ssm.on(DeleteParameterCommand).rejects(new ParameterNotFound({ message: 'gone', $metadata: {} }));
 
-    await expect(ssmParameter.write(region, ref, null, { value: 'true', type: 'String' })).resolves.toEqual([]);
+    await expect(ssmParameter.write(region, ref, null, { value: 'true', type: 'String' })).resolves.toEqual(
+      [],
+    );
   });
 });

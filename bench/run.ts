@@ -1,0 +1,50 @@
+/**
+ * `npm run bench`: figures to compare from run to run, as ratios within one run, never as
+ * timed assertions. `--json` prints one JSON object as the last line.
+ */
+import { readFileSync } from 'node:fs';
+import { rehearse } from '../src/local/runner.ts';
+
+const plan = JSON.parse(readFileSync(new URL('../examples/plan.json', import.meta.url), 'utf8'));
+const RUNS = 20;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+async function measure(label: string, options: Parameters<typeof rehearse>[0]) {
+  await rehearse(options); // warm: handler modules load once per process, as in a warm Lambda
+  const times: number[] = [];
+  let last = await rehearse(options);
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    last = await rehearse(options);
+    times.push(performance.now() - t);
+  }
+  return {
+    label,
+    status: last.status,
+    medianMs: Math.round(median(times) * 10) / 10,
+    stateTransitions: last.stateTransitions,
+    simulatedSeconds: last.simulatedSeconds,
+    freezeWindowSeconds: last.freezeWindowSeconds,
+    freezeFloorSeconds: last.freezeFloorSeconds,
+  };
+}
+
+const results = [
+  await measure('success', { plan }),
+  await measure('rollback (SwitchServices fails)', { plan, faults: [{ state: 'SwitchServices', kind: 'fail' }] }),
+  await measure('rollback (unhealthy, 1 h deadline)', { plan, unhealthy: true }),
+];
+const base = results[0]?.medianMs ?? 1;
+
+console.log(`Rehearsal of examples/plan.json, median of ${RUNS} runs`);
+console.log('scenario                               status        wall ms  ×success  transitions  simulated s  freeze s (floor)');
+for (const r of results) {
+  console.log(
+    `${r.label.padEnd(39)}${r.status.padEnd(14)}${String(r.medianMs).padStart(7)}  ${(r.medianMs / base).toFixed(2).padStart(8)}  ${String(r.stateTransitions).padStart(11)}  ${String(r.simulatedSeconds).padStart(11)}  ${r.freezeWindowSeconds ?? '-'} (${r.freezeFloorSeconds ?? '-'})`,
+  );
+}
+if (process.argv.includes('--json')) console.log(JSON.stringify({ rehearsals: results }));

@@ -1,0 +1,174 @@
+import type { MockAgent } from 'undici';
+import { type Transport, useTransport } from '../aws/clients.ts';
+import { useClock } from '../clock.ts';
+import type { Plan } from '../plan/schema.ts';
+import { notModeled, type ServiceModel } from './core.ts';
+import { healthAgent } from './http.ts';
+import { apiGateway } from './services/apigateway.ts';
+import { cloudWatch } from './services/cloudwatch.ts';
+import { cognito } from './services/cognito.ts';
+import { dynamoDb } from './services/dynamodb.ts';
+import { ecs } from './services/ecs.ts';
+import { lambda } from './services/lambda.ts';
+import { route53 } from './services/route53.ts';
+import { secretsManager } from './services/secrets.ts';
+import { sns } from './services/sns.ts';
+import { ssm } from './services/ssm.ts';
+import { compareSnapshot, type Difference, type Snapshot, takeSnapshot } from './snapshot.ts';
+import { buildWorld, emptyWorld, type Message, START, type World, type WorldOptions } from './world.ts';
+
+const MODELS: Record<string, ServiceModel> = {
+  APIGateway: apiGateway,
+  CloudWatch: cloudWatch,
+  CognitoIdentityProvider: cognito,
+  DynamoDB: dynamoDb,
+  ECS: ecs,
+  Lambda: lambda,
+  Route53: route53,
+  SecretsManager: secretsManager,
+  SNS: sns,
+  SSM: ssm,
+};
+const GLOBAL_SERVICES = new Set(['Route53']);
+const READ_ONLY = /^(Get|Describe|List|Query|Scan|BatchGet)/;
+
+export interface Call {
+  service: string;
+  command: string;
+  input: object;
+  /** Virtual time of the call, in ms. */
+  at: number;
+  mutating: boolean;
+  /** The name of the error the call threw. */
+  error?: string;
+}
+
+export class VirtualClock {
+  private ms = START;
+  constructor(private readonly onAdvance: () => void = () => {}) {}
+
+  now(): number {
+    return this.ms;
+  }
+
+  advance(seconds: number): void {
+    if (!(seconds >= 0)) throw new RangeError(`The clock only moves forward; got ${seconds} s`);
+    this.ms += seconds * 1000;
+    this.onAdvance();
+  }
+}
+
+/**
+ * An in-process AWS world for rehearsals and tests. Installed as the client factory's transport,
+ * it answers every SDK command from `world`, with the SDK's own exceptions, on a virtual clock.
+ */
+export class Sandbox implements Transport {
+  readonly calls: Call[] = [];
+  readonly clock: VirtualClock;
+  readonly dispatcher: MockAgent;
+  /** Health checks fail while set: alarms read ALARM and HTTP checks get 503. */
+  unhealthy = false;
+  private throttles = 0;
+  private readonly failures: { service: string; command: string; error: Error }[] = [];
+  /** Regional services called in another region see an empty account there, as in AWS. */
+  private readonly otherRegions = new Map<string, World>();
+
+  static fromPlan(plan: Plan, options: WorldOptions = {}): Sandbox {
+    return new Sandbox(buildWorld(plan, options));
+  }
+
+  constructor(readonly world: World) {
+    this.clock = new VirtualClock(() => this.settle());
+    this.dispatcher = healthAgent(world, () => this.unhealthy);
+  }
+
+  get messages(): Message[] {
+    return this.world.messages;
+  }
+
+  install(): this {
+    useTransport(this);
+    useClock(() => this.clock.now());
+    return this;
+  }
+
+  uninstall(): void {
+    useTransport(undefined);
+    useClock(undefined);
+  }
+
+  async send(request: { service: string; command: string; input: object; region: string }): Promise<object> {
+    const { service, command, input, region } = request;
+    const call: Call = {
+      service,
+      command,
+      input: structuredClone(input),
+      at: this.clock.now(),
+      mutating: !READ_ONLY.test(command),
+    };
+    this.calls.push(call);
+    try {
+      // A copy, so a caller that mutates what it got back cannot reach into the world.
+      return structuredClone(this.dispatch(service, command, input, region));
+    } catch (error) {
+      call.error = (error as Error).name;
+      throw error;
+    }
+  }
+
+  private dispatch(service: string, command: string, input: object, region: string): object {
+    const model = MODELS[service];
+    const handler = model?.commands[command];
+    if (!model || !handler) throw notModeled(`${service}.${command}`);
+    if (this.throttles > 0) {
+      this.throttles -= 1;
+      const error = new model.exception({
+        name: 'ThrottlingException',
+        $fault: 'client',
+        message: 'Rate exceeded',
+        $metadata: {},
+      });
+      throw Object.assign(error, { $retryable: { throttling: true } });
+    }
+    const injected = this.failures.findIndex((f) => f.service === service && f.command === command);
+    if (injected >= 0) throw this.failures.splice(injected, 1)[0]?.error;
+    this.settle();
+    const world =
+      GLOBAL_SERVICES.has(service) || region === this.world.region ? this.world : this.regionWorld(region);
+    return handler(input as never, { world, now: this.clock.now(), unhealthy: this.unhealthy });
+  }
+
+  private regionWorld(region: string): World {
+    const world = this.otherRegions.get(region) ?? emptyWorld(region, this.world.accountId);
+    this.otherRegions.set(region, world);
+    return world;
+  }
+
+  private settle(): void {
+    for (const model of Object.values(MODELS)) model.settle?.(this.world, this.clock.now());
+  }
+
+  /** Every call that would change something; ledger writes only when asked, so dry-runs can be proven clean. */
+  mutatingCalls({ includeLedger = false }: { includeLedger?: boolean } = {}): Call[] {
+    return this.calls.filter((c) => c.mutating && (includeLedger || c.service !== 'DynamoDB'));
+  }
+
+  /** The next `n` calls, whatever their service, are throttled. */
+  throttleNext(n = 1): void {
+    this.throttles += n;
+  }
+
+  /** The next `service`.`command` call throws `error`. */
+  failNext(service: string, command: string, error: Error): void {
+    this.failures.push({ service, command, error });
+  }
+
+  snapshot(): Snapshot {
+    return takeSnapshot(this.world);
+  }
+
+  /** What differs from `snapshot` now; empty when everything is as it was. */
+  compare(snapshot: Snapshot): Difference[] {
+    return compareSnapshot(snapshot, this.world);
+  }
+}

@@ -1,0 +1,58 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { World } from './world.ts';
+
+/** The restorable state of the world by resource label; an absent resource has no entry. */
+export type Snapshot = Record<string, unknown>;
+
+export interface Difference {
+  resource: string;
+  /** `null` when the resource did not exist. */
+  expected: unknown;
+  actual: unknown;
+}
+
+// Route 53 values and authorizer providers are sets: a restore may bring them back in another order.
+const sorted = (values: string[]) => [...values].sort();
+
+export function takeSnapshot(world: World): Snapshot {
+  const snapshot: Snapshot = {};
+  for (const zone of world.zones.values()) {
+    for (const r of zone.records) {
+      snapshot[`route53-record:${zone.id}/${r.Name}/${r.Type}`] = {
+        ...(r.TTL !== undefined ? { TTL: r.TTL } : {}),
+        ...(r.ResourceRecords
+          ? { ResourceRecords: sorted(r.ResourceRecords.map((v) => v.Value ?? '')) }
+          : {}),
+        ...(r.AliasTarget ? { AliasTarget: { ...r.AliasTarget } } : {}),
+      };
+    }
+  }
+  for (const api of world.restApis.values()) {
+    snapshot[`apigateway-policy:${api.id}`] = api.policy ?? null;
+    for (const authorizer of api.authorizers.values()) {
+      snapshot[`apigateway-authorizer:${api.id}/${authorizer.id}`] = sorted(authorizer.providerARNs);
+    }
+  }
+  for (const p of world.parameters.values())
+    snapshot[`ssm-parameter:${p.name}`] = { value: p.value, type: p.type };
+  for (const s of world.secrets.values()) snapshot[`secret:${s.name}`] = s.value;
+  for (const fn of world.functions.values()) snapshot[`lambda-environment:${fn.name}`] = { ...fn.variables };
+  for (const cluster of world.clusters.values()) {
+    for (const service of cluster.services.values()) {
+      snapshot[`ecs-service:${cluster.name}/${service.name}`] = {
+        taskDefinition: service.taskDefinition,
+        desiredCount: service.desiredCount,
+      };
+    }
+  }
+  return structuredClone(snapshot);
+}
+
+export function compareSnapshot(expected: Snapshot, world: World): Difference[] {
+  const actual = takeSnapshot(world);
+  const labels = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
+  return labels.flatMap((resource) => {
+    const [e, a] = [expected[resource] ?? null, actual[resource] ?? null];
+    return isDeepStrictEqual(e, a) ? [] : [{ resource, expected: e, actual: a }];
+  });
+}

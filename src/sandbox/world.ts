@@ -1,0 +1,516 @@
+import type { ExplicitAuthFlowsType } from '@aws-sdk/client-cognito-identity-provider';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
+import type { Plan } from '../plan/schema.ts';
+import { shortId } from './core.ts';
+import { dnsName, sortRecords, zoneApex } from './services/route53.ts';
+
+export interface WorldOptions {
+  ledgerTable?: string;
+  /** TTL of the record when it holds values (alias records have none). */
+  recordTtl?: number;
+  /** The record's shape before the cutover; by default the shape of `plan.dns.target`. */
+  recordShape?: 'alias' | 'values';
+  dnsPropagationSeconds?: number;
+  ecsStabilizeSeconds?: number;
+  accountId?: string;
+  /** Resource labels (as `snapshot()` uses them) to leave out of the world, so preflight has something to find. */
+  missing?: string[];
+}
+
+export interface UserPoolClient {
+  clientId: string;
+  clientName: string;
+  explicitAuthFlows: ExplicitAuthFlowsType[];
+}
+export interface UserPool {
+  id: string;
+  name: string;
+  arn: string;
+  lambdaConfig: Record<string, string>;
+  clients: Map<string, UserPoolClient>;
+  createdAt: number;
+}
+
+export interface HostedZone {
+  id: string;
+  name: string;
+  /** Names lower-case with a trailing dot and unescaped; escaped only on the way out. */
+  records: ResourceRecordSet[];
+}
+export interface DnsChange {
+  id: string;
+  submittedAt: number;
+  status: 'PENDING' | 'INSYNC';
+  comment?: string;
+}
+
+export interface Authorizer {
+  id: string;
+  name: string;
+  providerARNs: string[];
+}
+export interface Stage {
+  stageName: string;
+  deploymentId: string;
+  createdAt: number;
+  lastUpdatedAt: number;
+}
+/** What a deployment serves: a policy or authorizer change is live only once deployed. */
+export interface Deployment {
+  id: string;
+  description?: string;
+  createdAt: number;
+  policy?: string;
+  providerARNs: Record<string, string[]>;
+}
+export interface RestApi {
+  id: string;
+  name: string;
+  createdAt: number;
+  /** Stored minified and unescaped; GetRestApi escapes it. */
+  policy?: string;
+  authorizers: Map<string, Authorizer>;
+  stages: Map<string, Stage>;
+  deployments: Map<string, Deployment>;
+}
+
+export interface Parameter {
+  name: string;
+  value: string;
+  type: 'String' | 'StringList' | 'SecureString';
+  version: number;
+  lastModified: number;
+}
+
+export interface Secret {
+  name: string;
+  arn: string;
+  value: string;
+  versionId: string;
+  previousVersionId?: string;
+  createdAt: number;
+  lastChangedAt: number;
+}
+
+export interface LambdaFunction {
+  name: string;
+  arn: string;
+  variables: Record<string, string>;
+  lastModified: number;
+  revision: number;
+  /** The resource policy, when something (Cognito) may invoke it. */
+  policy?: string;
+}
+
+export interface EcsDeployment {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE';
+  rolloutState: 'IN_PROGRESS' | 'COMPLETED';
+  taskDefinition: string;
+  desiredCount: number;
+  createdAt: number;
+  updatedAt: number;
+}
+export interface EcsService {
+  name: string;
+  arn: string;
+  clusterArn: string;
+  taskDefinition: string;
+  desiredCount: number;
+  createdAt: number;
+  deployments: EcsDeployment[];
+  /** Newest first, as DescribeServices lists them. */
+  events: { id: string; createdAt: number; message: string }[];
+}
+export interface Cluster {
+  name: string;
+  arn: string;
+  services: Map<string, EcsService>;
+}
+
+export interface Alarm {
+  name: string;
+  arn: string;
+}
+
+export interface Message {
+  topicArn: string;
+  subject?: string;
+  message: string;
+  at: number;
+}
+
+export interface Table {
+  name: string;
+  arn: string;
+  hashKey: string;
+  rangeKey: string;
+  items: Map<string, Record<string, AttributeValue>>;
+}
+
+export interface World {
+  region: string;
+  accountId: string;
+  dnsPropagationSeconds: number;
+  ecsStabilizeSeconds: number;
+  /** Feeds every generated id, so a rehearsal prints the same ids each run. */
+  counter: number;
+  pools: Map<string, UserPool>;
+  zones: Map<string, HostedZone>;
+  dnsChanges: Map<string, DnsChange>;
+  restApis: Map<string, RestApi>;
+  parameters: Map<string, Parameter>;
+  secrets: Map<string, Secret>;
+  functions: Map<string, LambdaFunction>;
+  clusters: Map<string, Cluster>;
+  alarms: Map<string, Alarm>;
+  topics: Set<string>;
+  messages: Message[];
+  tables: Map<string, Table>;
+  /** HTTP endpoints the health checks call; the dispatcher answers them. */
+  endpoints: { url: string; expectStatus: number }[];
+}
+
+export const START = Date.parse('2026-01-15T09:00:00Z');
+/** Resources existed long before the rehearsal starts. */
+const CREATED = Date.parse('2025-06-01T12:00:00Z');
+
+export function emptyWorld(region: string, accountId: string): World {
+  return {
+    region,
+    accountId,
+    dnsPropagationSeconds: 20,
+    ecsStabilizeSeconds: 5,
+    counter: 0,
+    pools: new Map(),
+    zones: new Map(),
+    dnsChanges: new Map(),
+    restApis: new Map(),
+    parameters: new Map(),
+    secrets: new Map(),
+    functions: new Map(),
+    clusters: new Map(),
+    alarms: new Map(),
+    topics: new Set(),
+    messages: [],
+    tables: new Map(),
+    endpoints: [],
+  };
+}
+
+export const poolArn = (world: World, id: string) =>
+  `arn:aws:cognito-idp:${world.region}:${world.accountId}:userpool/${id}`;
+export const functionArn = (world: World, name: string) =>
+  `arn:aws:lambda:${world.region}:${world.accountId}:function:${name}`;
+export const clusterArn = (world: World, name: string) =>
+  `arn:aws:ecs:${world.region}:${world.accountId}:cluster/${name}`;
+export const serviceArn = (world: World, cluster: string, name: string) =>
+  `arn:aws:ecs:${world.region}:${world.accountId}:service/${cluster}/${name}`;
+
+/** The old world: every resource the plan names exists, wired to the OLD pool. */
+export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
+  const world = emptyWorld(plan.region, options.accountId ?? '123456789012');
+  world.dnsPropagationSeconds = options.dnsPropagationSeconds ?? 20;
+  world.ecsStabilizeSeconds = options.ecsStabilizeSeconds ?? 5;
+  const oldArn = poolArn(world, plan.oldPool.userPoolId);
+  const migrationArn = functionArn(world, plan.newPool.migrationFunctionName);
+  const oldValue = (template: string) =>
+    template.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_, name: string) =>
+      name === 'newPool.appClientId'
+        ? plan.oldPool.migrationClientId
+        : name === 'newPool.userPoolArn'
+          ? oldArn
+          : plan.oldPool.userPoolId,
+    );
+
+  const pool = (id: string, name: string, lambdaConfig: Record<string, string>, client: UserPoolClient) =>
+    world.pools.set(id, {
+      id,
+      name,
+      arn: poolArn(world, id),
+      lambdaConfig,
+      clients: new Map([[client.clientId, client]]),
+      createdAt: CREATED,
+    });
+  pool(
+    plan.oldPool.userPoolId,
+    `${plan.migrationId}-old`,
+    {},
+    {
+      clientId: plan.oldPool.migrationClientId,
+      clientName: 'user-migration',
+      explicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    },
+  );
+  pool(
+    plan.newPool.userPoolId,
+    `${plan.migrationId}-new`,
+    { UserMigration: migrationArn },
+    {
+      clientId: plan.newPool.appClientId,
+      clientName: 'app',
+      explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    },
+  );
+
+  seedDns(world, plan, options);
+
+  const restApi = (id: string) => {
+    const existing = world.restApis.get(id);
+    if (existing) return existing;
+    const api: RestApi = {
+      id,
+      name: id,
+      createdAt: CREATED,
+      authorizers: new Map(),
+      stages: new Map(),
+      deployments: new Map(),
+    };
+    world.restApis.set(id, api);
+    return api;
+  };
+  const stage = (api: RestApi, stageName: string) => {
+    if (api.stages.has(stageName)) return;
+    const id = shortId(world, 6);
+    const providerARNs = Object.fromEntries(
+      [...api.authorizers.values()].map((a) => [a.id, [...a.providerARNs]]),
+    );
+    api.deployments.set(id, { id, createdAt: CREATED, providerARNs });
+    api.stages.set(stageName, { stageName, deploymentId: id, createdAt: CREATED, lastUpdatedAt: CREATED });
+  };
+  const parameter = (name: string, value: string) =>
+    world.parameters.set(name, { name, value, type: 'String', version: 1, lastModified: CREATED });
+  const lambda = (name: string, variables: Record<string, string>) => {
+    const existing = world.functions.get(name);
+    world.functions.set(name, {
+      name,
+      arn: functionArn(world, name),
+      variables: { ...existing?.variables, ...variables },
+      lastModified: CREATED,
+      revision: 1,
+    });
+  };
+
+  for (const item of plan.writeFreeze) {
+    if (item.kind === 'ssm-parameter') parameter(item.name, 'false');
+    else stage(restApi(item.restApiId), item.stageName);
+  }
+
+  lambda(plan.newPool.migrationFunctionName, { LOG_LEVEL: 'INFO' });
+  for (const binding of plan.services.flatMap((s) => s.bindings)) {
+    switch (binding.kind) {
+      case 'ssm-parameter':
+        parameter(binding.name, oldValue(binding.value));
+        break;
+      case 'secret': {
+        const value = oldValue(binding.value);
+        const n = world.secrets.size + 1;
+        world.secrets.set(binding.secretId, {
+          name: binding.secretId,
+          arn: `arn:aws:secretsmanager:${world.region}:${world.accountId}:secret:${binding.secretId}-${n.toString(36).padStart(6, 'a')}`,
+          value: binding.jsonKey ? JSON.stringify({ [binding.jsonKey]: value, region: plan.region }) : value,
+          versionId: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+          createdAt: CREATED,
+          lastChangedAt: CREATED,
+        });
+        break;
+      }
+      case 'lambda-environment':
+        lambda(binding.functionName, {
+          ...Object.fromEntries(Object.entries(binding.variables).map(([k, v]) => [k, oldValue(v)])),
+          LOG_LEVEL: 'INFO',
+        });
+        break;
+      case 'apigateway-authorizer': {
+        const api = restApi(binding.restApiId);
+        if (!api.authorizers.has(binding.authorizerId)) {
+          api.authorizers.set(binding.authorizerId, {
+            id: binding.authorizerId,
+            name: `${plan.migrationId}-cognito`,
+            providerARNs: [oldArn],
+          });
+        }
+        stage(api, binding.stageName);
+        break;
+      }
+      case 'ecs-service': {
+        const cluster = world.clusters.get(binding.cluster) ?? {
+          name: binding.cluster,
+          arn: clusterArn(world, binding.cluster),
+          services: new Map<string, EcsService>(),
+        };
+        world.clusters.set(binding.cluster, cluster);
+        const taskDefinition = `arn:aws:ecs:${world.region}:${world.accountId}:task-definition/${binding.service}:1`;
+        cluster.services.set(binding.service, {
+          name: binding.service,
+          arn: serviceArn(world, binding.cluster, binding.service),
+          clusterArn: cluster.arn,
+          taskDefinition,
+          desiredCount: 2,
+          createdAt: CREATED,
+          deployments: [
+            {
+              id: `ecs-svc/${String(9_000_000_000_000_000_000n + BigInt(cluster.services.size))}`,
+              status: 'PRIMARY',
+              rolloutState: 'COMPLETED',
+              taskDefinition,
+              desiredCount: 2,
+              createdAt: CREATED,
+              updatedAt: CREATED,
+            },
+          ],
+          events: [],
+        });
+        break;
+      }
+    }
+  }
+  const migration = world.functions.get(plan.newPool.migrationFunctionName);
+  if (migration) migration.policy = invokePolicy(migration.arn, poolArn(world, plan.newPool.userPoolId));
+
+  for (const check of plan.health.checks) {
+    if (check.kind === 'http') world.endpoints.push({ url: check.url, expectStatus: check.expectStatus });
+    if (check.kind !== 'cloudwatch-alarm') continue;
+    for (const name of check.alarmNames) {
+      world.alarms.set(name, {
+        name,
+        arn: `arn:aws:cloudwatch:${world.region}:${world.accountId}:alarm:${name}`,
+      });
+    }
+  }
+  world.topics.add(plan.notify.usersTopicArn).add(plan.notify.operatorsTopicArn);
+
+  const table = options.ledgerTable ?? 'cognito-cutover-ledger';
+  world.tables.set(table, {
+    name: table,
+    arn: `arn:aws:dynamodb:${world.region}:${world.accountId}:table/${table}`,
+    hashKey: 'pk',
+    rangeKey: 'sk',
+    items: new Map(),
+  });
+
+  for (const label of options.missing ?? []) {
+    if (!leaveOut(world, label))
+      throw new Error(`WorldOptions.missing: ${label} names nothing in the sandbox's world`);
+  }
+  return world;
+}
+
+function seedDns(world: World, plan: Plan, options: WorldOptions): void {
+  const id = plan.dns.hostedZoneId.replace(/^\/hostedzone\//, '');
+  const name = dnsName(plan.dns.recordName);
+  const apex = zoneApex(name, plan.dns.recordType);
+  const target = plan.dns.target;
+  const shape = options.recordShape ?? ('values' in target ? 'values' : 'alias');
+  const ns = [1, 2, 3, 4].map((i) => ({ Value: `ns-${i}.awsdns-0${i}.org.` }));
+  const records: ResourceRecordSet[] = [
+    { Name: apex, Type: 'NS', TTL: 172_800, ResourceRecords: ns },
+    {
+      Name: apex,
+      Type: 'SOA',
+      TTL: 900,
+      ResourceRecords: [
+        { Value: 'ns-1.awsdns-01.org. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400' },
+      ],
+    },
+  ];
+  if (shape === 'alias') {
+    const planned = 'aliasDnsName' in target ? dnsName(target.aliasDnsName) : '';
+    records.push({
+      Name: name,
+      Type: plan.dns.recordType,
+      AliasTarget: {
+        DNSName: planned === 'dold.cloudfront.net.' ? 'dold0.cloudfront.net.' : 'dold.cloudfront.net.',
+        HostedZoneId: 'aliasHostedZoneId' in target ? target.aliasHostedZoneId : 'Z2FDTNDATAQYW2',
+        EvaluateTargetHealth: false,
+      },
+    });
+  } else {
+    const planned = 'values' in target ? target.values : [];
+    const candidates =
+      plan.dns.recordType === 'CNAME'
+        ? [`old.${apex}`, `old0.${apex}`]
+        : plan.dns.recordType === 'AAAA'
+          ? ['2001:db8::10', '2001:db8::11']
+          : ['192.0.2.10', '192.0.2.11'];
+    const value = candidates.find((v) => !planned.includes(v)) ?? 'old';
+    records.push({
+      Name: name,
+      Type: plan.dns.recordType,
+      TTL: options.recordTtl ?? 300,
+      ResourceRecords: [{ Value: value }],
+    });
+  }
+  world.zones.set(id, { id, name: apex, records: sortRecords(records) });
+}
+
+function invokePolicy(functionArn: string, sourceArn: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Id: 'default',
+    Statement: [
+      {
+        Sid: 'cognito-user-migration',
+        Effect: 'Allow',
+        Principal: { Service: 'cognito-idp.amazonaws.com' },
+        Action: 'lambda:InvokeFunction',
+        Resource: functionArn,
+        Condition: { ArnLike: { 'AWS:SourceArn': sourceArn } },
+      },
+    ],
+  });
+}
+
+/** Removes the resource a label names; false when it names nothing. */
+function leaveOut(world: World, label: string): boolean {
+  const colon = label.indexOf(':');
+  const kind = label.slice(0, colon);
+  const ref = label.slice(colon + 1);
+  const [first = '', second = ''] = splitOnce(ref);
+  switch (kind) {
+    case 'route53-record': {
+      const zoneRef = ref.replace(/^\/hostedzone\//, '');
+      const [zoneId = '', rest = ''] = splitOnce(zoneRef);
+      const type = rest.slice(rest.lastIndexOf('/') + 1);
+      const name = dnsName(rest.slice(0, rest.lastIndexOf('/')));
+      const zone = world.zones.get(zoneId);
+      const before = zone?.records.length ?? 0;
+      if (zone) zone.records = zone.records.filter((r) => !(r.Name === name && r.Type === type));
+      return (zone?.records.length ?? 0) < before;
+    }
+    case 'route53-hosted-zone':
+      return world.zones.delete(ref.replace(/^\/hostedzone\//, ''));
+    case 'apigateway-policy':
+      return world.restApis.delete(ref);
+    case 'apigateway-authorizer':
+      return world.restApis.get(first)?.authorizers.delete(second) ?? false;
+    case 'ssm-parameter':
+      return world.parameters.delete(ref);
+    case 'secret':
+      return world.secrets.delete(ref);
+    case 'lambda-environment':
+      return world.functions.delete(ref);
+    case 'ecs-service':
+      return world.clusters.get(first)?.services.delete(second) ?? false;
+    case 'ecs-cluster':
+      return world.clusters.delete(ref);
+    case 'cognito-user-pool':
+      return world.pools.delete(ref);
+    case 'cognito-user-pool-client':
+      return world.pools.get(first)?.clients.delete(second) ?? false;
+    case 'cloudwatch-alarm':
+      return world.alarms.delete(ref);
+    case 'sns-topic':
+      return world.topics.delete(ref);
+    case 'dynamodb-table':
+      return world.tables.delete(ref);
+    default:
+      return false;
+  }
+}
+
+function splitOnce(ref: string): [string, string] {
+  const slash = ref.indexOf('/');
+  return slash < 0 ? [ref, ''] : [ref.slice(0, slash), ref.slice(slash + 1)];
+}

@@ -1,0 +1,216 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const serverlessBin = join(repoRoot, 'node_modules', 'osls', 'bin', 'serverless.js');
+
+const FUNCTIONS = [
+  'validatePlan',
+  'acquireLock',
+  'preflight',
+  'notify',
+  'prepareDns',
+  'checkDnsSync',
+  'restrictWrites',
+  'switchDns',
+  'switchServices',
+  'checkServices',
+  'checkHealth',
+  'releaseWrites',
+  'restoreTtl',
+  'releaseLock',
+  'rollback',
+] as const;
+
+const STAGE = 'dev';
+const REGION = 'eu-west-2';
+const PACKAGE_TIMEOUT_MS = 180_000;
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+interface Template {
+  Resources: Record<string, Resource>;
+}
+
+/** osls's logical id for a function key: validatePlan → ValidatePlanLambdaFunction. */
+const lambdaLogicalId = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}LambdaFunction`;
+
+/**
+ * A build environment that cannot reach AWS: no credentials, no profile, no shared config, no
+ * instance metadata. Packaging must not need any of them; if it ever tries, it fails instead of
+ * hanging or silently using a developer's account.
+ */
+function offlineEnv(scratch: string, esbuildWorkFolder: string): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('SLS_')),
+  );
+  return {
+    ...env,
+    CI: 'true',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(scratch, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(scratch, 'no-aws-credentials'),
+    SLS_DEPRECATION_NOTIFICATION_MODE: 'error',
+    ESBUILD_WORK_FOLDER: esbuildWorkFolder,
+  };
+}
+
+/** The file names in a zip, read from its central directory. */
+function zipEntries(zip: Buffer): string[] {
+  const endOfDirectory = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (endOfDirectory < 0) throw new Error('not a zip: no end of central directory record');
+  const count = zip.readUInt16LE(endOfDirectory + 10);
+  let offset = zip.readUInt32LE(endOfDirectory + 16);
+  const names: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error(`bad central directory entry ${i}`);
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extraLength = zip.readUInt16LE(offset + 30);
+    const commentLength = zip.readUInt16LE(offset + 32);
+    names.push(zip.toString('utf8', offset + 46, offset + 46 + nameLength));
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return names;
+}
+
+/** Logical ids whose `Fn::GetAtt [id, Arn]` is substituted into a state machine's DefinitionString. */
+function arnsInDefinition(definitionString: unknown): string[] {
+  const sub = (definitionString as { 'Fn::Sub'?: unknown })['Fn::Sub'];
+  if (!Array.isArray(sub)) return [];
+  const [body, params] = sub as [string, Record<string, unknown>];
+  return Object.entries(params).flatMap(([param, value]) => {
+    const getAtt = (value as { 'Fn::GetAtt'?: unknown })['Fn::GetAtt'];
+    if (!Array.isArray(getAtt) || getAtt[1] !== 'Arn' || !body.includes(`\${${param}}`)) return [];
+    return [String(getAtt[0])];
+  });
+}
+
+describe('serverless package (offline, no credentials)', () => {
+  let scratch: string;
+  let packageDir: string;
+  let template: Template;
+
+  const s3Key = (name: string) =>
+    (template.Resources[lambdaLogicalId(name)]?.Properties.Code as { S3Key?: string } | undefined)?.S3Key;
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'cutover-package-'));
+    packageDir = join(scratch, 'package');
+    // Relative to the service directory (serverless-esbuild joins it on), and outside the tree.
+    const esbuildWorkFolder = relative(repoRoot, join(scratch, 'esbuild'));
+
+    try {
+      await run(
+        process.execPath,
+        [serverlessBin, 'package', '--stage', STAGE, '--region', REGION, '--package', packageDir],
+        {
+          cwd: repoRoot,
+          env: offlineEnv(scratch, esbuildWorkFolder),
+          timeout: PACKAGE_TIMEOUT_MS,
+          killSignal: 'SIGKILL',
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      );
+    } catch (error) {
+      const {
+        stdout = '',
+        stderr = '',
+        killed,
+      } = error as { stdout?: string; stderr?: string; killed?: boolean };
+      const why = killed ? `timed out after ${PACKAGE_TIMEOUT_MS} ms` : 'failed';
+      throw new Error(`serverless package ${why}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`, {
+        cause: error,
+      });
+    }
+
+    template = JSON.parse(
+      await readFile(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8'),
+    ) as Template;
+  }, PACKAGE_TIMEOUT_MS + 30_000);
+
+  afterAll(async () => {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('compiles the cutover state machine with every function referenced by its Arn', () => {
+    // Arrange
+    const stateMachine = template.Resources.CutoverStateMachine;
+    const expected = FUNCTIONS.map(lambdaLogicalId).sort();
+
+    // Act
+    const referenced = [...new Set(arnsInDefinition(stateMachine?.Properties.DefinitionString))].sort();
+
+    // Assert
+    expect(stateMachine?.Type).toBe('AWS::StepFunctions::StateMachine');
+    expect(stateMachine?.Properties.StateMachineName).toBe(`cognito-cutover-${STAGE}-cutover`);
+    expect(referenced).toEqual(expected);
+  });
+
+  it.each(FUNCTIONS)('packages %s as its own nodejs22.x zip', async (name) => {
+    // Arrange
+    const fn = template.Resources[lambdaLogicalId(name)];
+    const zipPath = join(packageDir, `${name}.zip`);
+
+    // Act
+    const entries = zipEntries(await readFile(zipPath));
+
+    // Assert
+    expect(fn?.Type).toBe('AWS::Lambda::Function');
+    expect(fn?.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: `handlers/${name}.handler`,
+      Environment: { Variables: { LEDGER_TABLE: `cognito-cutover-${STAGE}-ledger` } },
+    });
+    expect(s3Key(name)).toMatch(new RegExp(`/${name}\\.zip$`));
+    expect((await stat(zipPath)).size).toBeGreaterThan(0);
+    expect(entries).toContain(`handlers/${name}.js`);
+    expect(entries.filter((entry) => entry.startsWith('node_modules/'))).toEqual([]);
+  });
+
+  it('gives every function a different artifact', () => {
+    // Arrange
+    const keys = FUNCTIONS.map(s3Key);
+
+    // Act
+    const distinct = new Set(keys);
+
+    // Assert
+    expect(distinct.size).toBe(FUNCTIONS.length);
+  });
+
+  it('declares the ledger table with pk/sk keys, on demand, with point-in-time recovery', () => {
+    // Arrange
+    const table = template.Resources.LedgerTable;
+
+    // Act
+    const properties = table?.Properties;
+
+    // Assert
+    expect(table?.Type).toBe('AWS::DynamoDB::Table');
+    expect(properties).toMatchObject({
+      TableName: `cognito-cutover-${STAGE}-ledger`,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    expect(properties?.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ]),
+    );
+  });
+});

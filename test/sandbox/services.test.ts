@@ -1,0 +1,258 @@
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  ResourceNotFoundException as CognitoNotFound,
+  DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
+  ClusterNotFoundException,
+  DescribeServicesCommand,
+  ServiceNotFoundException,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import {
+  GetTopicAttributesCommand,
+  InvalidParameterException,
+  NotFoundException,
+  PublishCommand,
+} from '@aws-sdk/client-sns';
+import {
+  DeleteParameterCommand,
+  GetParameterCommand,
+  ParameterAlreadyExists,
+  ParameterNotFound,
+  PutParameterCommand,
+} from '@aws-sdk/client-ssm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aws } from '../../src/aws/clients.ts';
+import { Sandbox } from '../../src/sandbox/index.ts';
+import { ACCOUNT, NEW_POOL, OLD_POOL, REGION, samplePlan } from './plan.ts';
+
+let sandbox: Sandbox;
+beforeEach(() => {
+  sandbox = Sandbox.fromPlan(samplePlan()).install();
+});
+afterEach(() => sandbox.uninstall());
+
+describe('SSM in the sandbox', () => {
+  const NAME = '/reval/prod/cognito-user-pool-id';
+
+  it('holds bindings at the old pool id and freeze flags at false', async () => {
+    const ssm = aws.ssm(REGION);
+
+    const binding = await ssm.send(new GetParameterCommand({ Name: NAME }));
+    const flag = await ssm.send(new GetParameterCommand({ Name: '/usermanagement/prod/under-maintenance' }));
+
+    expect(binding.Parameter).toMatchObject({ Name: NAME, Value: OLD_POOL, Type: 'String', Version: 1 });
+    expect(flag.Parameter?.Value).toBe('false');
+  });
+
+  it('puts only with Overwrite, deletes, and logs which calls mutated', async () => {
+    const ssm = aws.ssm(REGION);
+
+    const refused = ssm.send(new PutParameterCommand({ Name: NAME, Value: NEW_POOL, Type: 'String' }));
+    await expect(refused).rejects.toBeInstanceOf(ParameterAlreadyExists);
+    const put = await ssm.send(
+      new PutParameterCommand({ Name: NAME, Value: NEW_POOL, Type: 'String', Overwrite: true }),
+    );
+    const read = await ssm.send(new GetParameterCommand({ Name: NAME }));
+    await ssm.send(new DeleteParameterCommand({ Name: NAME }));
+
+    expect(put.Version).toBe(2);
+    expect(read.Parameter?.Value).toBe(NEW_POOL);
+    await expect(ssm.send(new GetParameterCommand({ Name: NAME }))).rejects.toBeInstanceOf(ParameterNotFound);
+    await expect(ssm.send(new DeleteParameterCommand({ Name: NAME }))).rejects.toBeInstanceOf(
+      ParameterNotFound,
+    );
+    expect(sandbox.calls.map((c) => [c.command, c.mutating, c.error])).toEqual([
+      ['PutParameter', true, 'ParameterAlreadyExists'],
+      ['PutParameter', true, undefined],
+      ['GetParameter', false, undefined],
+      ['DeleteParameter', true, undefined],
+      ['GetParameter', false, 'ParameterNotFound'],
+      ['DeleteParameter', true, 'ParameterNotFound'],
+    ]);
+    expect(sandbox.mutatingCalls().map((c) => c.input)).toContainEqual({ Name: NAME });
+  });
+});
+
+describe('Secrets Manager in the sandbox', () => {
+  it('holds the old pool id, as JSON with the region when the binding names a key', async () => {
+    const secrets = aws.secrets(REGION);
+
+    const plain = await secrets.send(
+      new GetSecretValueCommand({ SecretId: 'usermanagement-cognito-pool-id-prod' }),
+    );
+    const json = await secrets.send(new GetSecretValueCommand({ SecretId: 'usermanagement-cognito-prod' }));
+
+    expect(plain.SecretString).toBe(OLD_POOL);
+    expect(JSON.parse(json.SecretString ?? '')).toEqual({ userPoolId: OLD_POOL, region: REGION });
+  });
+
+  it('creates a new version on PutSecretValue', async () => {
+    const secrets = aws.secrets(REGION);
+    const before = await secrets.send(
+      new GetSecretValueCommand({ SecretId: 'usermanagement-cognito-pool-id-prod' }),
+    );
+
+    const put = await secrets.send(
+      new PutSecretValueCommand({ SecretId: before.ARN ?? '', SecretString: NEW_POOL }),
+    );
+    const after = await secrets.send(
+      new GetSecretValueCommand({ SecretId: 'usermanagement-cognito-pool-id-prod' }),
+    );
+
+    expect(put.VersionId).not.toBe(before.VersionId);
+    expect(after).toMatchObject({ SecretString: NEW_POOL, VersionId: put.VersionId, ARN: before.ARN });
+  });
+});
+
+describe('Lambda in the sandbox', () => {
+  it('holds the binding variables at their old values, beside unrelated ones', async () => {
+    const out = await aws
+      .lambda(REGION)
+      .send(new GetFunctionConfigurationCommand({ FunctionName: 'reval-api' }));
+
+    expect(out).toMatchObject({ FunctionName: 'reval-api', State: 'Active', LastUpdateStatus: 'Successful' });
+    expect(out.Environment?.Variables).toEqual({
+      COGNITO_USER_POOL_ID: OLD_POOL,
+      COGNITO_CLIENT_ID: 'oldclient',
+      LOG_LEVEL: 'INFO',
+    });
+  });
+
+  it('replaces the whole variable set on update, as Lambda does', async () => {
+    const lambda = aws.lambda(REGION);
+
+    await lambda.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:reval-api`,
+        Environment: { Variables: { COGNITO_USER_POOL_ID: NEW_POOL } },
+      }),
+    );
+    const out = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'reval-api' }));
+
+    expect(out.Environment?.Variables).toEqual({ COGNITO_USER_POOL_ID: NEW_POOL });
+  });
+});
+
+describe('ECS in the sandbox', () => {
+  const describeService = async () =>
+    (
+      await aws
+        .ecs(REGION)
+        .send(new DescribeServicesCommand({ cluster: 'prod', services: ['usermanagement'] }))
+    ).services?.[0];
+
+  it('rolls out a forced deployment that completes after the stabilisation time', async () => {
+    await aws
+      .ecs(REGION)
+      .send(
+        new UpdateServiceCommand({ cluster: 'prod', service: 'usermanagement', forceNewDeployment: true }),
+      );
+
+    const rolling = await describeService();
+    sandbox.clock.advance(5);
+    const stable = await describeService();
+
+    expect(rolling?.deployments?.map((d) => [d.status, d.rolloutState])).toEqual([
+      ['PRIMARY', 'IN_PROGRESS'],
+      ['ACTIVE', 'COMPLETED'],
+    ]);
+    expect(stable?.deployments?.map((d) => [d.status, d.rolloutState, d.runningCount])).toEqual([
+      ['PRIMARY', 'COMPLETED', 2],
+    ]);
+    expect(stable?.deployments?.[0]?.id).toBe(rolling?.deployments?.[0]?.id);
+  });
+
+  it('reports unknown services as failures and unknown clusters and services as exceptions', async () => {
+    const ecs = aws.ecs(REGION);
+
+    const out = await ecs.send(
+      new DescribeServicesCommand({ cluster: 'prod', services: ['usermanagement', 'ghost'] }),
+    );
+
+    expect(out.services?.map((s) => s.serviceName)).toEqual(['usermanagement']);
+    expect(out.failures).toEqual([
+      { arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/prod/ghost`, reason: 'MISSING' },
+    ]);
+    await expect(
+      ecs.send(new DescribeServicesCommand({ cluster: 'dev', services: ['x'] })),
+    ).rejects.toBeInstanceOf(ClusterNotFoundException);
+    await expect(
+      ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'ghost', forceNewDeployment: true })),
+    ).rejects.toBeInstanceOf(ServiceNotFoundException);
+  });
+});
+
+describe('Cognito in the sandbox', () => {
+  it('wires the new pool to the migration function and gives each client its flows', async () => {
+    const cognito = aws.cognito(REGION);
+
+    const pool = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: NEW_POOL }));
+    const app = await cognito.send(
+      new DescribeUserPoolClientCommand({ UserPoolId: NEW_POOL, ClientId: 'newclient' }),
+    );
+    const migration = await cognito.send(
+      new DescribeUserPoolClientCommand({ UserPoolId: OLD_POOL, ClientId: 'oldclient' }),
+    );
+
+    expect(pool.UserPool?.LambdaConfig?.UserMigration).toBe(
+      `arn:aws:lambda:${REGION}:${ACCOUNT}:function:cutover-prod-migrateUser`,
+    );
+    expect(app.UserPoolClient?.ExplicitAuthFlows).toEqual([
+      'ALLOW_USER_PASSWORD_AUTH',
+      'ALLOW_REFRESH_TOKEN_AUTH',
+    ]);
+    expect(migration.UserPoolClient?.ExplicitAuthFlows).toContain('ALLOW_ADMIN_USER_PASSWORD_AUTH');
+    await expect(
+      cognito.send(new DescribeUserPoolCommand({ UserPoolId: 'eu-west-2_Nope' })),
+    ).rejects.toBeInstanceOf(CognitoNotFound);
+  });
+});
+
+describe('SNS and CloudWatch in the sandbox', () => {
+  const users = `arn:aws:sns:${REGION}:${ACCOUNT}:users`;
+
+  it('records published messages and refuses what SNS refuses', async () => {
+    const sns = aws.sns(REGION);
+    sandbox.clock.advance(30);
+
+    await sns.send(
+      new PublishCommand({ TopicArn: users, Subject: 'Cutover starts', Message: 'Sign-in moves now.' }),
+    );
+
+    expect(sandbox.messages).toEqual([
+      {
+        topicArn: users,
+        subject: 'Cutover starts',
+        message: 'Sign-in moves now.',
+        at: Date.parse('2026-01-15T09:00:30Z'),
+      },
+    ]);
+    await expect(
+      sns.send(new PublishCommand({ TopicArn: users, Subject: 'Cutover — starts', Message: 'x' })),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
+    await expect(
+      sns.send(new GetTopicAttributesCommand({ TopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:nope` })),
+    ).rejects.toBeInstanceOf(NotFoundException);
+  });
+
+  it('reads alarms OK while healthy and ALARM while unhealthy, leaving unknown names out', async () => {
+    const read = async () =>
+      (
+        await aws
+          .cloudWatch(REGION)
+          .send(new DescribeAlarmsCommand({ AlarmNames: ['usermanagement-5xx', 'ghost'] }))
+      ).MetricAlarms?.map((a) => [a.AlarmName, a.StateValue]);
+
+    const healthy = await read();
+    sandbox.unhealthy = true;
+    const unhealthy = await read();
+
+    expect(healthy).toEqual([['usermanagement-5xx', 'OK']]);
+    expect(unhealthy).toEqual([['usermanagement-5xx', 'ALARM']]);
+  });
+});

@@ -1,0 +1,74 @@
+import aslValidator from 'asl-validator';
+import { describe, expect, it } from 'vitest';
+import { NON_RETRYABLE, RETRYABLE } from '../../src/errors.ts';
+import { forwardPath, loadMachine } from '../../src/local/definition.ts';
+
+describe('statemachines/cutover.asl.yml', () => {
+  const { definition, functionOf, handlers } = loadMachine('cutover');
+
+  it('is valid Amazon States Language', () => {
+    // Arrange / Act
+    const { isValid, errorsText } = aslValidator(definition, { checkArn: true, checkPaths: true });
+
+    // Assert
+    expect(errorsText('\n')).toBe('');
+    expect(isValid).toBe(true);
+  });
+
+  it('invokes only functions that serverless.yml defines, each with a handler file', () => {
+    const invoked = new Set(Object.values(functionOf));
+
+    expect([...invoked].every((fn) => handlers[fn] !== undefined)).toBe(true);
+    expect(invoked.size).toBeGreaterThanOrEqual(15);
+  });
+
+  it('rolls back from every Task on the forward path, whatever the error', () => {
+    const tasks = forwardPath(definition).filter((name) => definition.States[name]?.Type === 'Task');
+
+    for (const name of tasks) {
+      const catchers = definition.States[name]?.Catch as { ErrorEquals: string[]; Next: string }[];
+      expect(catchers.at(-1), name).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'Rollback' });
+    }
+  });
+
+  it('never retries the errors retrying cannot fix, and retries throttling with jitter', () => {
+    const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task' && s.Retry);
+
+    for (const [name, state] of tasks) {
+      const [first, second] = state.Retry as {
+        ErrorEquals: string[];
+        MaxAttempts: number;
+        JitterStrategy?: string;
+      }[];
+      if (name === 'Rollback') continue;
+      expect(first, name).toMatchObject({ ErrorEquals: [...NON_RETRYABLE], MaxAttempts: 0 });
+      expect(second?.ErrorEquals, name).toEqual(expect.arrayContaining([...RETRYABLE]));
+      expect(second?.JitterStrategy, name).toBe('FULL');
+    }
+  });
+
+  it('waits in Wait states: the DNS, service and health loops never wait inside a Lambda', () => {
+    const waits = Object.entries(definition.States)
+      .filter(([, s]) => s.Type === 'Wait')
+      .map(([n]) => n);
+
+    expect(waits).toEqual(
+      expect.arrayContaining([
+        'AwaitTtlSync',
+        'DrainOldTtl',
+        'AwaitDnsSync',
+        'WaitCutoverTtl',
+        'AwaitServices',
+        'HealthInterval',
+      ]),
+    );
+  });
+
+  it('takes the freeze only after the TTL is drained, and lifts it before success', () => {
+    const path = forwardPath(definition);
+
+    expect(path.indexOf('DrainOldTtl')).toBeLessThan(path.indexOf('RestrictWrites'));
+    expect(path.indexOf('RestrictWrites')).toBeLessThan(path.indexOf('SwitchDns'));
+    expect(path.indexOf('ReleaseWrites')).toBeLessThan(path.indexOf('Switched'));
+  });
+});

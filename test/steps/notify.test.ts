@@ -1,0 +1,79 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { notify } from '../../src/steps/notify.ts';
+import { context, EXECUTION, forgetCalls, ledger, mocks, mutations, planWith } from './aws-mocks.ts';
+
+const users = 'arn:aws:sns:eu-west-2:111122223333:tis-admin-users';
+const operators = 'arn:aws:sns:eu-west-2:111122223333:tis-platform-operators';
+
+beforeEach(() => {
+  mocks.sns.on(PublishCommand).resolves({ MessageId: 'm1' });
+});
+
+describe('notify', () => {
+  it('tells users, then operators, then records the notice in the ledger', async () => {
+    const result = await notify(context(), 'started');
+
+    expect(mutations()).toEqual(['Publish', 'Publish', 'PutItem']);
+    expect(mocks.sns).toHaveReceivedNthCommandWith(PublishCommand, 1, {
+      TopicArn: users,
+      Subject: 'Sign-in maintenance has started',
+    });
+    expect(mocks.sns).toHaveReceivedNthCommandWith(PublishCommand, 2, {
+      TopicArn: operators,
+      Subject: '[cutover] tis-prod-pool-v1-to-v2 started',
+    });
+    expect(mocks.dynamoDb).toHaveReceivedCommandWith(PutItemCommand, {
+      Item: expect.objectContaining({ sk: { S: `NOTICE#${EXECUTION}#started` } }),
+    });
+    expect(result).toEqual({ sent: true, topics: [users, operators] });
+  });
+
+  it('tells users how long saving is paused', async () => {
+    await notify(context(), 'started');
+
+    const [toUsers] = mocks.sns.commandCalls(PublishCommand);
+    // 60 s cutover TTL + 3 passes x 30 s + 120 s margin = 270 s, about 5 minutes.
+    expect(toUsers?.args[0].input.Message).toContain('saving changes is paused for about 5 minutes');
+  });
+
+  it('publishes nothing when the notice is already in the ledger', async () => {
+    await notify(context(), 'done');
+    forgetCalls();
+
+    const result = await notify(context(), 'done');
+
+    expect(mutations()).toEqual([]);
+    expect(result.sent).toBe(false);
+  });
+
+  it('publishes nothing for a notice an earlier attempt recorded', async () => {
+    ledger.seedNotice(`${EXECUTION}#rolled-back`);
+
+    await notify(context(), 'rolled-back');
+
+    expect(mutations()).toEqual([]);
+  });
+
+  it('tells only operators that a rollback is incomplete, with what is left to restore by hand', async () => {
+    const remaining = [{ resource: 'secret:usermanagement-cognito-prod', current: 'new', restoreTo: 'old' }];
+
+    const result = await notify(context(), 'rollback-incomplete', { remaining });
+
+    expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(mocks.sns).toHaveReceivedCommandWith(PublishCommand, {
+      TopicArn: operators,
+      Subject: '[cutover] tis-prod-pool-v1-to-v2 ROLLBACK INCOMPLETE: action needed',
+      Message: expect.stringContaining('"resource": "secret:usermanagement-cognito-prod"'),
+    });
+    expect(result.topics).toEqual([operators]);
+  });
+
+  it('in a dry-run publishes nothing', async () => {
+    const result = await notify(context(planWith((p) => (p.dryRun = true))), 'started');
+
+    expect(mutations()).toEqual([]);
+    expect(result).toEqual({ sent: false, topics: [users, operators] });
+  });
+});

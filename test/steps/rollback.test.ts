@@ -1,0 +1,151 @@
+import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { DeleteParameterCommand, GetParameterCommand } from '@aws-sdk/client-ssm';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AwsThrottled } from '../../src/errors.ts';
+import { rollback } from '../../src/steps/rollback.ts';
+import { context, forgetCalls, ledger, mocks, mutations, OTHER_EXECUTION, sent } from './aws-mocks.ts';
+
+const OLD_SECRET = JSON.stringify({ userPoolId: 'eu-west-2_OldPool01' });
+const NEW_SECRET = JSON.stringify({ userPoolId: 'eu-west-2_NewPool01' });
+const record = { hostedZoneId: 'Z0EXAMPLEADMIN', recordName: 'admin.tis.example.org', recordType: 'A' };
+const plainRecord = { name: 'admin.tis.example.org.', type: 'A', ttl: 300, values: ['192.0.2.10'] };
+const aliasRecord = {
+  name: 'admin.tis.example.org.',
+  type: 'A',
+  alias: { dnsName: 'd111abcdef8.cloudfront.net.', hostedZoneId: 'Z2FDTNDATAQYW2', evaluateTargetHealth: false },
+};
+const keys = {
+  freeze: 'ssm-parameter:/usermanagement/prod/under-maintenance',
+  dns: 'route53-record:Z0EXAMPLEADMIN/admin.tis.example.org./A',
+  secret: 'secret:usermanagement-cognito-prod',
+};
+
+/** What the cutover did, in order: freeze writes, switch DNS, switch the secret. */
+function seedCutover(executionId?: string): void {
+  const by = executionId ? { executionId } : {};
+  ledger.seedChange({ key: keys.freeze, kind: 'ssm-parameter', ref: { name: '/usermanagement/prod/under-maintenance' }, before: null, after: { value: 'true', type: 'String' }, seq: 1, ...by });
+  ledger.seedChange({ key: keys.dns, kind: 'route53-record', ref: record, before: plainRecord, after: aliasRecord, seq: 2, ...by });
+  ledger.seedChange({ key: keys.secret, kind: 'secret', ref: { secretId: 'usermanagement-cognito-prod' }, before: { value: OLD_SECRET }, after: { value: NEW_SECRET }, seq: 3, ...by });
+}
+
+/** AWS answers the resources as the cutover left them. */
+function resourcesAreSwitched(): void {
+  mocks.ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'true', Type: 'String' } });
+  mocks.route53.on(ListResourceRecordSetsCommand).resolves({
+    ResourceRecordSets: [
+      { Name: 'admin.tis.example.org.', Type: 'A', AliasTarget: { DNSName: 'd111abcdef8.cloudfront.net.', HostedZoneId: 'Z2FDTNDATAQYW2', EvaluateTargetHealth: false } },
+    ],
+  });
+  mocks.secrets.on(GetSecretValueCommand).resolves({ SecretString: NEW_SECRET });
+}
+
+const failure = (name: string) => Object.assign(new Error(`${name} from AWS`), { name });
+const restores = () => mutations().filter((name) => name !== 'UpdateItem');
+
+beforeEach(() => {
+  resourcesAreSwitched();
+  mocks.ssm.on(DeleteParameterCommand).resolves({});
+  mocks.secrets.on(PutSecretValueCommand).resolves({});
+  mocks.route53
+    .on(ChangeResourceRecordSetsCommand)
+    .resolves({ ChangeInfo: { Id: '/change/C9', Status: 'PENDING', SubmittedAt: new Date() } });
+});
+
+describe('rollback', () => {
+  it('restores every change of this execution, newest first, marking each restored', async () => {
+    seedCutover();
+
+    const result = await rollback(context());
+
+    expect(mutations()).toEqual([
+      ...['PutSecretValue', 'UpdateItem'],
+      ...['ChangeResourceRecordSets', 'UpdateItem'],
+      ...['DeleteParameter', 'UpdateItem'],
+    ]);
+    expect(mocks.secrets).toHaveReceivedCommandWith(PutSecretValueCommand, {
+      SecretId: 'usermanagement-cognito-prod',
+      SecretString: OLD_SECRET,
+    });
+    expect(mocks.route53).toHaveReceivedCommandWith(ChangeResourceRecordSetsCommand, {
+      HostedZoneId: 'Z0EXAMPLEADMIN',
+      ChangeBatch: {
+        Comment: 'cognito-cutover',
+        Changes: [
+          {
+            Action: 'UPSERT',
+            ResourceRecordSet: { Name: 'admin.tis.example.org.', Type: 'A', TTL: 300, ResourceRecords: [{ Value: '192.0.2.10' }] },
+          },
+        ],
+      },
+    });
+    expect(mocks.ssm).toHaveReceivedCommandWith(DeleteParameterCommand, { Name: '/usermanagement/prod/under-maintenance' });
+    expect(Object.values(keys).map((key) => ledger.change(key)?.status)).toEqual(['restored', 'restored', 'restored']);
+    expect(result).toMatchObject({ complete: true, remaining: [], changeIds: ['/change/C9'], dnsPending: true });
+  });
+
+  it('sends nothing when run again', async () => {
+    seedCutover();
+    await rollback(context());
+    forgetCalls();
+
+    const result = await rollback(context());
+
+    expect(mutations()).toEqual([]);
+    expect(result).toMatchObject({ complete: true, restored: [], note: 'This execution had changed nothing.' });
+  });
+
+  it('reports a restore that fails with its current value and the value to restore, and still runs the others', async () => {
+    seedCutover();
+    mocks.route53.on(ChangeResourceRecordSetsCommand).rejects(failure('AccessDenied'));
+
+    const result = await rollback(context());
+
+    expect(restores()).toEqual(['PutSecretValue', 'ChangeResourceRecordSets', 'DeleteParameter']);
+    expect(result.complete).toBe(false);
+    expect(result.remaining).toEqual([
+      {
+        resource: keys.dns,
+        current: aliasRecord,
+        restoreTo: plainRecord,
+        error: expect.stringContaining('AccessDenied'),
+      },
+    ]);
+    expect(ledger.change(keys.dns)?.status).toBe('applied');
+  });
+
+  it('re-throws throttling so the state machine retries, and the retry skips what is already restored', async () => {
+    seedCutover();
+    mocks.route53.on(ChangeResourceRecordSetsCommand).rejects(failure('ThrottlingException'));
+
+    await expect(rollback(context())).rejects.toBeInstanceOf(AwsThrottled);
+    mocks.route53
+      .on(ChangeResourceRecordSetsCommand)
+      .resolves({ ChangeInfo: { Id: '/change/C9', Status: 'PENDING', SubmittedAt: new Date() } });
+    forgetCalls();
+    const retry = await rollback(context());
+
+    expect(restores()).toEqual(['ChangeResourceRecordSets', 'DeleteParameter']);
+    expect(retry.complete).toBe(true);
+  });
+
+  it('leaves the changes of another execution alone', async () => {
+    seedCutover(OTHER_EXECUTION);
+
+    const result = await rollback(context());
+
+    expect(mutations()).toEqual([]);
+    expect(ledger.change(keys.secret)?.status).toBe('applied');
+    expect(result.note).toBe('This execution had changed nothing.');
+  });
+
+  it('touches nothing while another execution holds the lock', async () => {
+    seedCutover();
+    ledger.seedLock(OTHER_EXECUTION);
+
+    const result = await rollback(context());
+
+    expect(sent()).toEqual(['GetItem']);
+    expect(result).toMatchObject({ complete: true, restored: [], note: expect.stringContaining(OTHER_EXECUTION) });
+  });
+});
