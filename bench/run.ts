@@ -35,13 +35,18 @@ async function measure(label: string, options: Parameters<typeof rehearse>[0]) {
 
 const results = [
   await measure('success', { plan }),
-  await measure('rollback (SwitchServices fails)', { plan, faults: [{ state: 'SwitchServices', kind: 'fail' }] }),
+  await measure('rollback (SwitchServices fails)', {
+    plan,
+    faults: [{ state: 'SwitchServices', kind: 'fail' }],
+  }),
   await measure('rollback (unhealthy, 1 h deadline)', { plan, unhealthy: true }),
 ];
 const base = results[0]?.medianMs ?? 1;
 
 console.log(`Rehearsal of examples/plan.json, median of ${RUNS} runs`);
-console.log('scenario                               status        wall ms  ×success  transitions  simulated s  freeze s (floor)');
+console.log(
+  'scenario                               status        wall ms  ×success  transitions  simulated s  freeze s (floor)',
+);
 for (const r of results) {
   console.log(
     `${r.label.padEnd(39)}${r.status.padEnd(14)}${String(r.medianMs).padStart(7)}  ${(r.medianMs / base).toFixed(2).padStart(8)}  ${String(r.stateTransitions).padStart(11)}  ${String(r.simulatedSeconds).padStart(11)}  ${r.freezeWindowSeconds ?? '-'} (${r.freezeFloorSeconds ?? '-'})`,

@@ -58,21 +58,21 @@ export function loadMachine(name: string, root = ROOT): LoadedMachine {
   return { definition: asl, functionOf, handlers };
 }
 
-function successors(state: AslState, withCatch: boolean): string[] {
-  const next = [state.Next, state.Default, ...(state.Choices ?? []).map((c: { Next: string }) => c.Next)];
-  if (withCatch) next.push(...(state.Catch ?? []).map((c: { Next: string }) => c.Next));
+/** Where a state goes next when nothing fails (Catch targets excluded). */
+function successors(state: AslState): string[] {
+  const next = [...(state.Choices ?? []).map((c: { Next: string }) => c.Next), state.Default, state.Next];
   return next.filter((n): n is string => typeof n === 'string');
 }
 
-/** States reachable from StartAt without taking a Catch: the runbook's forward path, in order. */
+/** States reachable from StartAt without taking a Catch: the runbook's forward path, in definition order. */
 export function forwardPath(asl: Asl): string[] {
-  const seen: string[] = [];
+  const reachable = new Set<string>();
   const visit = (name: string) => {
-    if (seen.includes(name)) return;
-    seen.push(name);
+    if (reachable.has(name)) return;
+    reachable.add(name);
     const state = asl.States[name];
-    if (state) for (const next of successors(state, false)) visit(next);
+    if (state) for (const next of successors(state)) visit(next);
   };
   visit(asl.StartAt);
-  return seen;
+  return Object.keys(asl.States).filter((name) => reachable.has(name));
 }

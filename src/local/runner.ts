@@ -2,6 +2,7 @@ import './polyfill.ts';
 
 // A rehearsal's clients never reach AWS, so the SDK's notice about future Node versions is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import type { PlanIssue } from '../errors.ts';
 import { AccessDenied } from '../errors.ts';
@@ -150,6 +151,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const timeline: TimelineEntry[] = [];
   const entered = new Map<string, number>();
   const exited = new Map<string, number>();
+  const caught = new Set<string>();
   let transitions = 0;
   let failure: RehearsalReport['failure'] = null;
   let waitAfterSwitch: number | undefined;
@@ -224,6 +226,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
           }
         } else if (event.type === 'StateExited' && type !== 'Wait') {
           exited.set(name, since());
+          // A caught failure also exits the state: it stays FAILED, and its line is already printed.
+          if (outcome.get(name) === 'FAILED' && caught.has(name)) continue;
           if (type === 'Task') outcome.set(name, 'SUCCEEDED');
           if (type === 'Task' || type === 'Fail' || type === 'Succeed') {
             const entry = {
@@ -240,6 +244,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
           event.type === 'StateRetried' ||
           event.type === 'StateCaught'
         ) {
+          if (event.type === 'StateCaught') caught.add(name);
           if (event.type === 'StateFailed') {
             outcome.set(name, 'FAILED');
             failure ??= { state: name, error: String(event.Error), cause: String(event.Cause ?? '') };

@@ -33,8 +33,7 @@ type ExceptionClass = new (options: { message: string; $metadata: object }) => E
 
 /** Throws the SDK's own exception class, built as its deserialiser would. */
 export function fail(Exception: unknown, message: string, extra: object = {}): never {
-  const error = new (Exception as ExceptionClass)({ message, $metadata: {}, ...extra });
-  throw error;
+  throw new (Exception as ExceptionClass)({ message, $metadata: {}, ...extra });
 }
 
 /** For error names a client package has no class for (DynamoDB's ValidationException, throttling). */

@@ -270,15 +270,8 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
     world.restApis.set(id, api);
     return api;
   };
-  const stage = (api: RestApi, stageName: string) => {
-    if (api.stages.has(stageName)) return;
-    const id = shortId(world, 6);
-    const providerARNs = Object.fromEntries(
-      [...api.authorizers.values()].map((a) => [a.id, [...a.providerARNs]]),
-    );
-    api.deployments.set(id, { id, createdAt: CREATED, providerARNs });
-    api.stages.set(stageName, { stageName, deploymentId: id, createdAt: CREATED, lastUpdatedAt: CREATED });
-  };
+  const stage = (api: RestApi, stageName: string) =>
+    api.stages.set(stageName, { stageName, deploymentId: '', createdAt: CREATED, lastUpdatedAt: CREATED });
   const parameter = (name: string, value: string) =>
     world.parameters.set(name, { name, value, type: 'String', version: 1, lastModified: CREATED });
   const lambda = (name: string, variables: Record<string, string>) => {
@@ -365,6 +358,15 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
         break;
       }
     }
+  }
+  // One deployment per API, made once its authorizers exist, serves every stage.
+  for (const api of world.restApis.values()) {
+    const id = shortId(world, 6);
+    const providerARNs = Object.fromEntries(
+      [...api.authorizers.values()].map((a) => [a.id, [...a.providerARNs]]),
+    );
+    api.deployments.set(id, { id, createdAt: CREATED, providerARNs });
+    for (const s of api.stages.values()) s.deploymentId = id;
   }
   const migration = world.functions.get(plan.newPool.migrationFunctionName);
   if (migration) migration.policy = invokePolicy(migration.arn, poolArn(world, plan.newPool.userPoolId));

@@ -22,6 +22,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { SinonSpyCall } from 'sinon';
 import { beforeEach } from 'vitest';
 import type { ChangeStatus } from '../../src/ledger/ledger.ts';
 import { type Plan, parsePlan } from '../../src/plan/schema.ts';
@@ -63,12 +64,13 @@ export function context(plan: Plan = planWith(), executionId = EXECUTION, step =
 /** Every command sent to any client since the last reset, in the order sent, e.g. `PutItem`. */
 export function sent(): string[] {
   return Object.values(mocks)
-    .flatMap((mock) => mock.calls())
+    .flatMap((mock): SinonSpyCall[] => mock.calls())
     .sort((a, b) => (a.calledBefore(b) ? -1 : 1))
     .map((call) => (call.args[0] as object).constructor.name.replace(/Command$/, ''));
 }
 
-const MUTATING = /^(Put|Update|Change|Create|Delete|Publish|Add|Remove|Tag|Untag|Start|Stop|BatchWrite|Transact)/;
+const MUTATING =
+  /^(Put|Update|Change|Create|Delete|Publish|Add|Remove|Tag|Untag|Start|Stop|BatchWrite|Transact)/;
 
 /** The commands that change something (AWS resources, notifications or the ledger), in order. */
 export function mutations(): string[] {
@@ -136,7 +138,7 @@ export interface SeededChange {
   after: unknown;
   seq: number;
   status?: ChangeStatus;
-  executionId?: string;
+  executionId?: string | undefined;
 }
 
 export const ledger = {

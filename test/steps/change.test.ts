@@ -1,9 +1,9 @@
 import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import {
+  DeleteParameterCommand,
   GetParameterCommand,
   ParameterNotFound,
   PutParameterCommand,
-  DeleteParameterCommand,
 } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { applyChange, restoreChange } from '../../src/steps/change.ts';
@@ -88,7 +88,12 @@ describe('applyChange', () => {
   it('in a dry-run reports what it would change and writes nothing', async () => {
     parameterHolds('eu-west-2_OldPool01');
 
-    const report = await applyChange(context(planWith((p) => (p.dryRun = true))), ssmParameter, ref, toNewPool);
+    const report = await applyChange(
+      context(planWith((p) => (p.dryRun = true))),
+      ssmParameter,
+      ref,
+      toNewPool,
+    );
 
     expect(mutations()).toEqual([]);
     expect(report).toMatchObject({ changed: false, planned: true, after: toNewPool() });

@@ -21,7 +21,11 @@ const plain = (ttl: number): ResourceRecordSet => ({
 const alias: ResourceRecordSet = {
   Name: name,
   Type: 'A',
-  AliasTarget: { DNSName: 'd111abcdef8.cloudfront.net.', HostedZoneId: 'Z2FDTNDATAQYW2', EvaluateTargetHealth: false },
+  AliasTarget: {
+    DNSName: 'd111abcdef8.cloudfront.net.',
+    HostedZoneId: 'Z2FDTNDATAQYW2',
+    EvaluateTargetHealth: false,
+  },
 };
 const plainState = (ttl: number) => ({ name, type: 'A', ttl, values: ['192.0.2.10'] });
 
@@ -32,7 +36,10 @@ function recordIs(record: ResourceRecordSet): void {
 function upserted(record: ResourceRecordSet) {
   return {
     HostedZoneId: 'Z0EXAMPLEADMIN',
-    ChangeBatch: { Comment: 'cognito-cutover', Changes: [{ Action: 'UPSERT', ResourceRecordSet: record }] },
+    ChangeBatch: {
+      Comment: 'cognito-cutover',
+      Changes: [{ Action: 'UPSERT' as const, ResourceRecordSet: record }],
+    },
   };
 }
 
@@ -53,7 +60,11 @@ describe('prepareDns', () => {
       ChangeResourceRecordSetsCommand,
       upserted(plain(60)),
     );
-    expect(ledger.change(key)).toMatchObject({ status: 'applied', before: plainState(300), after: plainState(60) });
+    expect(ledger.change(key)).toMatchObject({
+      status: 'applied',
+      before: plainState(300),
+      after: plainState(60),
+    });
     expect(result).toMatchObject({ lowered: true, changeIds: ['/change/C1'], drainSeconds: 300 });
   });
 
@@ -95,7 +106,10 @@ describe('switchDns', () => {
     const result = await switchDns(context());
 
     expect(mutations()).toEqual(['UpdateItem', 'PutItem', 'ChangeResourceRecordSets', 'UpdateItem']);
-    expect(mocks.route53).toHaveReceivedCommandExactlyOnceWith(ChangeResourceRecordSetsCommand, upserted(alias));
+    expect(mocks.route53).toHaveReceivedCommandExactlyOnceWith(
+      ChangeResourceRecordSetsCommand,
+      upserted(alias),
+    );
     expect(result).toMatchObject({ changed: true, changeIds: ['/change/C1'], waitSeconds: 60 });
   });
 
@@ -142,7 +156,9 @@ describe('checkDnsSync', () => {
   const since = '2025-01-01T00:00:00.000Z';
   const at = (seconds: number) => useClock(() => Date.parse(since) + seconds * 1000);
   const changeIs = (Status: 'PENDING' | 'INSYNC') =>
-    mocks.route53.on(GetChangeCommand).resolves({ ChangeInfo: { Id: '/change/C1', Status, SubmittedAt: new Date() } });
+    mocks.route53
+      .on(GetChangeCommand)
+      .resolves({ ChangeInfo: { Id: '/change/C1', Status, SubmittedAt: new Date() } });
 
   afterEach(() => useClock(undefined));
 
@@ -150,7 +166,10 @@ describe('checkDnsSync', () => {
     changeIs('INSYNC');
     at(30);
 
-    expect(await checkDnsSync('eu-west-2', ['/change/C1'], since)).toEqual({ inSync: true, statuses: ['INSYNC'] });
+    expect(await checkDnsSync('eu-west-2', ['/change/C1'], since)).toEqual({
+      inSync: true,
+      statuses: ['INSYNC'],
+    });
     expect(mocks.route53).toHaveReceivedCommandWith(GetChangeCommand, { Id: 'C1' });
   });
 
@@ -158,7 +177,10 @@ describe('checkDnsSync', () => {
     changeIs('PENDING');
     at(600);
 
-    expect(await checkDnsSync('eu-west-2', ['/change/C1'], since)).toEqual({ inSync: false, statuses: ['PENDING'] });
+    expect(await checkDnsSync('eu-west-2', ['/change/C1'], since)).toEqual({
+      inSync: false,
+      statuses: ['PENDING'],
+    });
   });
 
   it('fails with DnsNotInSync when still PENDING after the limit', async () => {

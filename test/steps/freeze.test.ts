@@ -12,15 +12,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { releaseWrites, restrictWrites } from '../../src/steps/freeze.ts';
-import {
-  context,
-  forgetCalls,
-  ledger,
-  mocks,
-  mutations,
-  OTHER_EXECUTION,
-  planWith,
-} from './aws-mocks.ts';
+import { context, forgetCalls, ledger, mocks, mutations, OTHER_EXECUTION, planWith } from './aws-mocks.ts';
 
 const policyKey = 'apigateway-policy:um0api1234';
 const parameterKey = 'ssm-parameter:/usermanagement/prod/under-maintenance';
@@ -30,7 +22,12 @@ const denyWrites = {
   Effect: 'Deny',
   Principal: '*',
   Action: 'execute-api:Invoke',
-  Resource: ['execute-api:/*/POST/*', 'execute-api:/*/PUT/*', 'execute-api:/*/PATCH/*', 'execute-api:/*/DELETE/*'],
+  Resource: [
+    'execute-api:/*/POST/*',
+    'execute-api:/*/PUT/*',
+    'execute-api:/*/PATCH/*',
+    'execute-api:/*/DELETE/*',
+  ],
 };
 
 /** The user-management API's resource policy and the maintenance flag, as AWS answers them. */
@@ -114,8 +111,24 @@ describe('releaseWrites', () => {
   const seedFreeze = (executionId?: string) => {
     const api = { restApiId: 'um0api1234', stageName: 'prod' };
     const flag = { name: maintenance };
-    ledger.seedChange({ key: policyKey, kind: 'apigateway-policy', ref: api, before: { policy: null }, after: { policy: frozen }, seq: 1, ...(executionId ? { executionId } : {}) });
-    ledger.seedChange({ key: parameterKey, kind: 'ssm-parameter', ref: flag, before: null, after: { value: 'true', type: 'String' }, seq: 2, ...(executionId ? { executionId } : {}) });
+    ledger.seedChange({
+      key: policyKey,
+      kind: 'apigateway-policy',
+      ref: api,
+      before: { policy: null },
+      after: { policy: frozen },
+      seq: 1,
+      executionId,
+    });
+    ledger.seedChange({
+      key: parameterKey,
+      kind: 'ssm-parameter',
+      ref: flag,
+      before: null,
+      after: { value: 'true', type: 'String' },
+      seq: 2,
+      executionId,
+    });
   };
 
   it('restores exactly what RestrictWrites found, in reverse order', async () => {

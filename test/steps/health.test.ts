@@ -20,7 +20,10 @@ function answers({ admin = 200 as number | 'down', reval = 200, alarm = 'OK' as 
   const adminHealth = web.get('https://admin.tis.example.org').intercept({ path: '/health', method: 'GET' });
   if (admin === 'down') adminHealth.replyWithError(new Error('connect ECONNREFUSED'));
   else adminHealth.reply(admin, 'ok');
-  web.get('https://reval.tis.example.org').intercept({ path: '/api/health', method: 'GET' }).reply(reval, 'ok');
+  web
+    .get('https://reval.tis.example.org')
+    .intercept({ path: '/api/health', method: 'GET' })
+    .reply(reval, 'ok');
   mocks.cloudWatch.on(DescribeAlarmsCommand).resolves({
     MetricAlarms: [
       { AlarmName: 'usermanagement-prod-5xx', StateValue: alarm },
@@ -95,7 +98,11 @@ describe('checkHealth', () => {
     const gate = await checkHealth(plan, { passes: 2, polls: 2, startedAt });
 
     expect(gate.passes).toBe(0);
-    expect(gate.results).toContainEqual({ check: 'alarm usermanagement-prod-5xx', ok: false, detail: 'state ALARM' });
+    expect(gate.results).toContainEqual({
+      check: 'alarm usermanagement-prod-5xx',
+      ok: false,
+      detail: 'state ALARM',
+    });
   });
 
   it('fails a check that gets no answer instead of failing the step', async () => {

@@ -2,7 +2,16 @@ import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { CutoverInProgress, LedgerConflict } from '../../src/errors.ts';
 import { giveBackLock, takeLock } from '../../src/steps/lock.ts';
-import { context, EXECUTION, forgetCalls, ledger, mocks, mutations, OTHER_EXECUTION, planWith } from './aws-mocks.ts';
+import {
+  context,
+  EXECUTION,
+  forgetCalls,
+  ledger,
+  mocks,
+  mutations,
+  OTHER_EXECUTION,
+  planWith,
+} from './aws-mocks.ts';
 
 describe('takeLock', () => {
   it('takes a free lock with one conditional write', async () => {
@@ -60,7 +69,9 @@ describe('giveBackLock', () => {
     const result = await giveBackLock(context());
 
     expect(result).toEqual({ released: true });
-    expect(mocks.dynamoDb).toHaveReceivedCommandWith(UpdateItemCommand, { ConditionExpression: '#owner = :owner' });
+    expect(mocks.dynamoDb).toHaveReceivedCommandWith(UpdateItemCommand, {
+      ConditionExpression: '#owner = :owner',
+    });
     expect(ledger.lock()).toMatchObject({ owner: EXECUTION, status: 'released' });
   });
 

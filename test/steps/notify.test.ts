@@ -1,6 +1,7 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { AwsThrottled } from '../../src/errors.ts';
 import { notify } from '../../src/steps/notify.ts';
 import { context, EXECUTION, forgetCalls, ledger, mocks, mutations, planWith } from './aws-mocks.ts';
 
@@ -75,5 +76,20 @@ describe('notify', () => {
 
     expect(mutations()).toEqual([]);
     expect(result).toEqual({ sent: false, topics: [users, operators] });
+  });
+
+  // BUG (src/steps/notify.ts): the notice is recorded only after both topics, so a retry after the
+  // operators' publish was throttled tells users a second time. Remove `.fails` once each topic's
+  // notice is recorded as it is sent.
+  it.fails('does not tell users twice when the retry follows a throttled publish to operators', async () => {
+    mocks.sns
+      .on(PublishCommand, { TopicArn: operators })
+      .rejects(Object.assign(new Error('slow down'), { name: 'Throttling' }));
+    await expect(notify(context(), 'started')).rejects.toBeInstanceOf(AwsThrottled);
+    mocks.sns.on(PublishCommand, { TopicArn: operators }).resolves({ MessageId: 'm2' });
+
+    await notify(context(), 'started');
+
+    expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 3);
   });
 });

@@ -1,3 +1,4 @@
+import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { DeleteParameterCommand, GetParameterCommand } from '@aws-sdk/client-ssm';
@@ -13,7 +14,11 @@ const plainRecord = { name: 'admin.tis.example.org.', type: 'A', ttl: 300, value
 const aliasRecord = {
   name: 'admin.tis.example.org.',
   type: 'A',
-  alias: { dnsName: 'd111abcdef8.cloudfront.net.', hostedZoneId: 'Z2FDTNDATAQYW2', evaluateTargetHealth: false },
+  alias: {
+    dnsName: 'd111abcdef8.cloudfront.net.',
+    hostedZoneId: 'Z2FDTNDATAQYW2',
+    evaluateTargetHealth: false,
+  },
 };
 const keys = {
   freeze: 'ssm-parameter:/usermanagement/prod/under-maintenance',
@@ -23,10 +28,33 @@ const keys = {
 
 /** What the cutover did, in order: freeze writes, switch DNS, switch the secret. */
 function seedCutover(executionId?: string): void {
-  const by = executionId ? { executionId } : {};
-  ledger.seedChange({ key: keys.freeze, kind: 'ssm-parameter', ref: { name: '/usermanagement/prod/under-maintenance' }, before: null, after: { value: 'true', type: 'String' }, seq: 1, ...by });
-  ledger.seedChange({ key: keys.dns, kind: 'route53-record', ref: record, before: plainRecord, after: aliasRecord, seq: 2, ...by });
-  ledger.seedChange({ key: keys.secret, kind: 'secret', ref: { secretId: 'usermanagement-cognito-prod' }, before: { value: OLD_SECRET }, after: { value: NEW_SECRET }, seq: 3, ...by });
+  ledger.seedChange({
+    key: keys.freeze,
+    kind: 'ssm-parameter',
+    ref: { name: '/usermanagement/prod/under-maintenance' },
+    before: null,
+    after: { value: 'true', type: 'String' },
+    seq: 1,
+    executionId,
+  });
+  ledger.seedChange({
+    key: keys.dns,
+    kind: 'route53-record',
+    ref: record,
+    before: plainRecord,
+    after: aliasRecord,
+    seq: 2,
+    executionId,
+  });
+  ledger.seedChange({
+    key: keys.secret,
+    kind: 'secret',
+    ref: { secretId: 'usermanagement-cognito-prod' },
+    before: { value: OLD_SECRET },
+    after: { value: NEW_SECRET },
+    seq: 3,
+    executionId,
+  });
 }
 
 /** AWS answers the resources as the cutover left them. */
@@ -34,12 +62,21 @@ function resourcesAreSwitched(): void {
   mocks.ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'true', Type: 'String' } });
   mocks.route53.on(ListResourceRecordSetsCommand).resolves({
     ResourceRecordSets: [
-      { Name: 'admin.tis.example.org.', Type: 'A', AliasTarget: { DNSName: 'd111abcdef8.cloudfront.net.', HostedZoneId: 'Z2FDTNDATAQYW2', EvaluateTargetHealth: false } },
+      {
+        Name: 'admin.tis.example.org.',
+        Type: 'A',
+        AliasTarget: {
+          DNSName: 'd111abcdef8.cloudfront.net.',
+          HostedZoneId: 'Z2FDTNDATAQYW2',
+          EvaluateTargetHealth: false,
+        },
+      },
     ],
   });
   mocks.secrets.on(GetSecretValueCommand).resolves({ SecretString: NEW_SECRET });
 }
 
+const dnsAccepted = { ChangeInfo: { Id: '/change/C9', Status: 'PENDING' as const, SubmittedAt: new Date() } };
 const failure = (name: string) => Object.assign(new Error(`${name} from AWS`), { name });
 const restores = () => mutations().filter((name) => name !== 'UpdateItem');
 
@@ -47,9 +84,7 @@ beforeEach(() => {
   resourcesAreSwitched();
   mocks.ssm.on(DeleteParameterCommand).resolves({});
   mocks.secrets.on(PutSecretValueCommand).resolves({});
-  mocks.route53
-    .on(ChangeResourceRecordSetsCommand)
-    .resolves({ ChangeInfo: { Id: '/change/C9', Status: 'PENDING', SubmittedAt: new Date() } });
+  mocks.route53.on(ChangeResourceRecordSetsCommand).resolves(dnsAccepted);
 });
 
 describe('rollback', () => {
@@ -74,14 +109,30 @@ describe('rollback', () => {
         Changes: [
           {
             Action: 'UPSERT',
-            ResourceRecordSet: { Name: 'admin.tis.example.org.', Type: 'A', TTL: 300, ResourceRecords: [{ Value: '192.0.2.10' }] },
+            ResourceRecordSet: {
+              Name: 'admin.tis.example.org.',
+              Type: 'A',
+              TTL: 300,
+              ResourceRecords: [{ Value: '192.0.2.10' }],
+            },
           },
         ],
       },
     });
-    expect(mocks.ssm).toHaveReceivedCommandWith(DeleteParameterCommand, { Name: '/usermanagement/prod/under-maintenance' });
-    expect(Object.values(keys).map((key) => ledger.change(key)?.status)).toEqual(['restored', 'restored', 'restored']);
-    expect(result).toMatchObject({ complete: true, remaining: [], changeIds: ['/change/C9'], dnsPending: true });
+    expect(mocks.ssm).toHaveReceivedCommandWith(DeleteParameterCommand, {
+      Name: '/usermanagement/prod/under-maintenance',
+    });
+    expect(Object.values(keys).map((key) => ledger.change(key)?.status)).toEqual([
+      'restored',
+      'restored',
+      'restored',
+    ]);
+    expect(result).toMatchObject({
+      complete: true,
+      remaining: [],
+      changeIds: ['/change/C9'],
+      dnsPending: true,
+    });
   });
 
   it('sends nothing when run again', async () => {
@@ -92,7 +143,11 @@ describe('rollback', () => {
     const result = await rollback(context());
 
     expect(mutations()).toEqual([]);
-    expect(result).toMatchObject({ complete: true, restored: [], note: 'This execution had changed nothing.' });
+    expect(result).toMatchObject({
+      complete: true,
+      restored: [],
+      note: 'This execution had changed nothing.',
+    });
   });
 
   it('reports a restore that fails with its current value and the value to restore, and still runs the others', async () => {
@@ -119,9 +174,7 @@ describe('rollback', () => {
     mocks.route53.on(ChangeResourceRecordSetsCommand).rejects(failure('ThrottlingException'));
 
     await expect(rollback(context())).rejects.toBeInstanceOf(AwsThrottled);
-    mocks.route53
-      .on(ChangeResourceRecordSetsCommand)
-      .resolves({ ChangeInfo: { Id: '/change/C9', Status: 'PENDING', SubmittedAt: new Date() } });
+    mocks.route53.on(ChangeResourceRecordSetsCommand).resolves(dnsAccepted);
     forgetCalls();
     const retry = await rollback(context());
 
@@ -146,6 +199,39 @@ describe('rollback', () => {
     const result = await rollback(context());
 
     expect(sent()).toEqual(['GetItem']);
-    expect(result).toMatchObject({ complete: true, restored: [], note: expect.stringContaining(OTHER_EXECUTION) });
+    expect(result).toMatchObject({
+      complete: true,
+      restored: [],
+      note: expect.stringContaining(OTHER_EXECUTION),
+    });
+  });
+
+  // BUG (src/steps/rollback.ts): restores strictly by seq, so the redeploy (switched after the
+  // secret) runs before the secret is put back, and new tasks may start with the new pool id.
+  // DESIGN §1 and Resource.action say the redeploy comes after the values it reads are restored.
+  // Remove `.fails` once rollback restores action resources last.
+  it.fails('redeploys an ECS service only after the values its tasks read are restored', async () => {
+    seedCutover();
+    const service = { cluster: 'tis-prod', service: 'usermanagement' };
+    const state = { taskDefinition: 'usermanagement:7', desiredCount: 2 };
+    ledger.seedChange({
+      key: 'ecs-service:tis-prod/usermanagement',
+      kind: 'ecs-service',
+      ref: service,
+      before: state,
+      after: state,
+      seq: 4,
+    });
+    mocks.ecs.on(DescribeServicesCommand).resolves({ services: [{ status: 'ACTIVE', ...state }] });
+    mocks.ecs.on(UpdateServiceCommand).resolves({});
+
+    await rollback(context());
+
+    expect(restores()).toEqual([
+      'PutSecretValue',
+      'ChangeResourceRecordSets',
+      'DeleteParameter',
+      'UpdateService',
+    ]);
   });
 });

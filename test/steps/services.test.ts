@@ -51,7 +51,9 @@ function servicesUse(pool: string, arn: string): void {
 
 function serviceDeployment(deployment: Deployment): void {
   mocks.ecs.on(DescribeServicesCommand).resolves({
-    services: [{ status: 'ACTIVE', taskDefinition: 'usermanagement:7', desiredCount: 2, deployments: [deployment] }],
+    services: [
+      { status: 'ACTIVE', taskDefinition: 'usermanagement:7', desiredCount: 2, deployments: [deployment] },
+    ],
     failures: [],
   });
 }
@@ -136,7 +138,9 @@ describe('switchServices', () => {
       forceNewDeployment: true,
     });
     expect(result).toMatchObject({
-      deployments: [{ kind: 'ecs-deployment', region: 'eu-west-2', cluster: 'tis-prod', service: 'usermanagement' }],
+      deployments: [
+        { kind: 'ecs-deployment', region: 'eu-west-2', cluster: 'tis-prod', service: 'usermanagement' },
+      ],
       settled: false,
     });
   });
@@ -157,7 +161,12 @@ describe('switchServices', () => {
   it('fills a templated value, such as the new pool ARN', async () => {
     servicesUse(OLD, OLD_ARN);
     const arnPlan = plan((p) => {
-      p.services = [{ name: 'reval', bindings: [{ kind: 'ssm-parameter', name: '/reval/arn', value: '{{newPool.userPoolArn}}' }] }];
+      p.services = [
+        {
+          name: 'reval',
+          bindings: [{ kind: 'ssm-parameter', name: '/reval/arn', value: '{{newPool.userPoolArn}}' }],
+        },
+      ];
     });
 
     await switchServices(context(arnPlan));
@@ -182,7 +191,9 @@ describe('switchServices', () => {
 });
 
 describe('checkServices', () => {
-  const redeploy = [{ kind: 'ecs-deployment' as const, region: 'eu-west-2', cluster: 'tis-prod', service: 'usermanagement' }];
+  const redeploy = [
+    { kind: 'ecs-deployment' as const, region: 'eu-west-2', cluster: 'tis-prod', service: 'usermanagement' },
+  ];
   const since = '2025-01-01T00:00:00.000Z';
   const at = (seconds: number) => useClock(() => Date.parse(since) + seconds * 1000);
 
@@ -194,8 +205,14 @@ describe('checkServices', () => {
 
     const result = await checkServices(redeploy, since);
 
-    expect(result).toEqual({ settled: true, statuses: [{ service: 'tis-prod/usermanagement', status: 'COMPLETED' }] });
-    expect(mocks.ecs).toHaveReceivedCommandWith(DescribeServicesCommand, { cluster: 'tis-prod', services: ['usermanagement'] });
+    expect(result).toEqual({
+      settled: true,
+      statuses: [{ service: 'tis-prod/usermanagement', status: 'COMPLETED' }],
+    });
+    expect(mocks.ecs).toHaveReceivedCommandWith(DescribeServicesCommand, {
+      cluster: 'tis-prod',
+      services: ['usermanagement'],
+    });
   });
 
   it('keeps waiting while IN_PROGRESS', async () => {

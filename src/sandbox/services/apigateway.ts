@@ -42,15 +42,18 @@ const escapePolicy = (policy: string) => JSON.stringify(policy).slice(1, -1).rep
  * the API's full ARN, so what is read back is not byte-for-byte what was written.
  */
 function normalisePolicy(world: World, api: RestApi, value: string): string {
+  const invalid = () =>
+    fail(
+      BadRequestException,
+      'Invalid policy document. Please check the policy syntax and ensure that Principals are valid.',
+    );
   let document: { Statement?: unknown };
   try {
     document = JSON.parse(value);
   } catch {
-    return fail(
-      BadRequestException,
-      'Invalid policy document. Please check the policy syntax and ensure that Principals are valid.',
-    );
+    return invalid();
   }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) invalid();
   const arn = `arn:aws:execute-api:${world.region}:${world.accountId}:${api.id}`;
   const expand = (resource: unknown) =>
     typeof resource === 'string' && resource.startsWith('execute-api:')

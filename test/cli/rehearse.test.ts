@@ -1,0 +1,116 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { edited } from '../fixtures/plans.ts';
+
+const run = promisify(execFile);
+const BIN = new URL('../../bin/cutover.mjs', import.meta.url).pathname;
+
+async function cutover(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function planFile(plan: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'cutover-plan-')), 'plan.json');
+  writeFileSync(file, typeof plan === 'string' ? plan : JSON.stringify(plan));
+  return file;
+}
+
+describe('cutover rehearse', () => {
+  it('prints the timeline and SUCCEEDED for the example, exit 0', async () => {
+    // Act
+    const { code, stdout } = await cutover('rehearse', '--plan', 'examples/plan.json');
+
+    // Assert
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\+00:00:00 {2}ValidatePlan\s+ok$/m);
+    expect(stdout).toMatch(/^\+00:\d\d:\d\d {2}SwitchDns\s+ok$/m);
+    expect(stdout).toMatch(/^Status: SUCCEEDED/m);
+    expect(stdout).toMatch(/^Write freeze: \d+ s \(floor 140 s\)$/m);
+  });
+
+  it('rolls back a failed state and exits 3, reporting the world restored in JSON', async () => {
+    const { code, stdout } = await cutover(
+      'rehearse',
+      '--plan',
+      'examples/plan.json',
+      '--fail',
+      'SwitchDns',
+      '--json',
+    );
+
+    const report = JSON.parse(stdout);
+    expect(code).toBe(3);
+    expect(report).toMatchObject({
+      status: 'ROLLED_BACK',
+      migrationId: 'tis-prod-pool-v1-to-v2',
+      worldRestored: true,
+    });
+    expect(report.steps).toContainEqual({ name: 'SwitchDns', status: 'FAILED', attempts: 1 });
+    expect(report.steps).toContainEqual({ name: 'SwitchServices', status: 'SKIPPED', attempts: 0 });
+  });
+
+  it('names every bad field of an invalid plan and exits 2', async () => {
+    const file = planFile(edited((p) => delete p.dns.hostedZoneId));
+
+    const { code, stdout } = await cutover('rehearse', '--plan', file, '--json');
+
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toMatchObject({
+      status: 'INVALID_PLAN',
+      errors: [{ path: 'dns.hostedZoneId', message: 'required' }],
+      mutatingCalls: 0,
+    });
+  });
+
+  it('says what to fix when the plan is not JSON, exit 2', async () => {
+    const { code, stderr } = await cutover('rehearse', '--plan', planFile('{ "migrationId": '));
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/is not valid JSON: .*Fix the JSON/);
+  });
+
+  it('refuses a --fail state the plan never runs, listing those it does, exit 2', async () => {
+    const { code, stderr } = await cutover(
+      'rehearse',
+      '--plan',
+      'examples/plan.json',
+      '--fail',
+      'CheckTtlSync',
+    );
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/CheckTtlSync: not a Task state this plan runs\. Choose one of: ValidatePlan, /);
+  });
+
+  it('refuses an unknown fault kind, exit 2', async () => {
+    const { code, stderr } = await cutover(
+      'rehearse',
+      '--plan',
+      'examples/plan.json',
+      '--fail',
+      'SwitchDns:explode',
+    );
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/"explode" is not a fault kind: use fail, timeout, throttle/);
+  });
+
+  it('lists the Task states --fail accepts, one per line', async () => {
+    const { code, stdout } = await cutover('rehearse', '--list-states');
+
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toEqual(
+      expect.arrayContaining(['ValidatePlan', 'SwitchDns', 'ReleaseLock']),
+    );
+  });
+});
