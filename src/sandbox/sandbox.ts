@@ -153,9 +153,9 @@ export class Sandbox implements Transport {
     return this.calls.filter((c) => c.mutating && (includeLedger || c.service !== 'DynamoDB'));
   }
 
-  /** The next `n` calls, whatever their service, are throttled. */
+  /** The next `n` calls, whatever their service, are throttled; `throttleNext(0)` lifts what is left. */
   throttleNext(n = 1): void {
-    this.throttles += n;
+    this.throttles = n;
   }
 
   /** The next `service`.`command` call throws `error`. */

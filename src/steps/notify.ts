@@ -74,24 +74,33 @@ function forOperators(ctx: StepContext, event: NoticeEvent, detail: NoticeDetail
   }
 }
 
-/** Tells users and operators, once per execution and event, however often the step is retried. */
+/**
+ * Tells users and operators, once per execution, event and audience, however often the step is
+ * retried: each audience's notice is recorded as soon as it is sent.
+ */
 export async function notify(ctx: StepContext, event: NoticeEvent, detail: NoticeDetail = {}) {
-  const notice = `${ctx.executionId}#${event}`;
-  const messages = [
-    { topicArn: ctx.plan.notify.usersTopicArn, message: forUsers(ctx, event) },
-    { topicArn: ctx.plan.notify.operatorsTopicArn, message: forOperators(ctx, event, detail) },
-  ].filter((m): m is { topicArn: string; message: Message } => m.message !== undefined);
-  if (ctx.plan.dryRun || (await noticeSent(ctx.ledger, notice))) {
-    return { sent: false, topics: messages.map((m) => m.topicArn) };
-  }
-  for (const { topicArn, message } of messages) {
+  const audiences = [
+    { audience: 'users', topicArn: ctx.plan.notify.usersTopicArn, message: forUsers(ctx, event) },
+    {
+      audience: 'operators',
+      topicArn: ctx.plan.notify.operatorsTopicArn,
+      message: forOperators(ctx, event, detail),
+    },
+  ].filter((m): m is { audience: string; topicArn: string; message: Message } => m.message !== undefined);
+  const topics = audiences.map((m) => m.topicArn);
+  if (ctx.plan.dryRun) return { sent: false, topics };
+  let sent = false;
+  for (const { audience, topicArn, message } of audiences) {
+    const notice = `${ctx.executionId}#${event}#${audience}`;
+    if (await noticeSent(ctx.ledger, notice)) continue;
     await named(
       `publishing "${message.subject}" to ${topicArn}`,
       aws
         .sns(ctx.plan.region)
         .send(new PublishCommand({ TopicArn: topicArn, Subject: message.subject, Message: message.body })),
     );
+    await recordNotice(ctx.ledger, notice);
+    sent = true;
   }
-  await recordNotice(ctx.ledger, notice);
-  return { sent: true, topics: messages.map((m) => m.topicArn) };
+  return { sent, topics };
 }

@@ -32,9 +32,12 @@ export async function rollback(ctx: StepContext) {
   if (lock?.status === 'held' && lock.owner !== ctx.executionId) {
     return nothingToRestore(`The lock is held by ${lock.owner}; its changes were left alone.`, true);
   }
-  const ours = (await listChanges(ctx.ledger))
+  const newestFirst = (await listChanges(ctx.ledger))
     .filter((c) => c.executionId === ctx.executionId && c.status !== 'restored')
     .reverse();
+  // Redeploys go last, so new tasks start with the values restored rather than the ones being undone.
+  const isAction = (c: Change) => resourceFor(c.kind).action === true;
+  const ours = [...newestFirst.filter((c) => !isAction(c)), ...newestFirst.filter(isAction)];
   const restored: RestoreReport[] = [];
   const remaining: Remaining[] = [];
   for (const change of ours) {

@@ -92,6 +92,15 @@ describe('the sandbox', () => {
     expect(s.calls.map((c) => c.error)).toEqual(['ThrottlingException', 'ThrottlingException', undefined]);
   });
 
+  it('lifts the throttles that are left with throttleNext(0)', async () => {
+    const s = start();
+    s.throttleNext(5);
+
+    s.throttleNext(0);
+
+    await expect(aws.ssm(REGION).send(new GetParameterCommand({ Name: PARAMETER }))).resolves.toBeDefined();
+  });
+
   it('fails the next call of a command with the error a test injects', async () => {
     const s = start();
     s.failNext('SSM', 'GetParameter', new ParameterNotFound({ message: 'gone', $metadata: {} }));

@@ -206,11 +206,7 @@ describe('rollback', () => {
     });
   });
 
-  // BUG (src/steps/rollback.ts): restores strictly by seq, so the redeploy (switched after the
-  // secret) runs before the secret is put back, and new tasks may start with the new pool id.
-  // DESIGN §1 and Resource.action say the redeploy comes after the values it reads are restored.
-  // Remove `.fails` once rollback restores action resources last.
-  it.fails('redeploys an ECS service only after the values its tasks read are restored', async () => {
+  it('redeploys an ECS service only after the values its tasks read are restored', async () => {
     seedCutover();
     const service = { cluster: 'tis-prod', service: 'usermanagement' };
     const state = { taskDefinition: 'usermanagement:7', desiredCount: 2 };
