@@ -139,3 +139,51 @@ describe('rehearse: invalid plans', () => {
     expect(report.steps.find((s) => s.name === 'AcquireLock')?.status).toBe('SKIPPED');
   });
 });
+
+describe('rehearse: every binding kind', () => {
+  const everyKind = edited((p) => {
+    valuesTarget(p);
+    p.services.push({
+      name: 'reports',
+      bindings: [
+        {
+          kind: 'lambda-environment',
+          functionName: 'reports-prod-api',
+          variables: { USER_POOL_ID: '{{newPool.userPoolId}}', USER_POOL_ARN: '{{newPool.userPoolArn}}' },
+        },
+        { kind: 'secret', secretId: 'reports-pool-id' },
+      ],
+    });
+  });
+
+  it('switches all of them, lambda-environment merged into the existing variables', async () => {
+    const report = await rehearse({ plan: everyKind, world: { recordTtl: 300 } });
+
+    const lambda = report.changes.find((c) => c.resource === 'lambda-environment:reports-prod-api');
+    expect(report.status).toBe('SUCCEEDED');
+    expect(lambda?.after).toEqual({
+      variables: {
+        LOG_LEVEL: 'INFO',
+        USER_POOL_ID: 'eu-west-2_NewPool01',
+        USER_POOL_ARN: 'arn:aws:cognito-idp:eu-west-2:123456789012:userpool/eu-west-2_NewPool01',
+      },
+    });
+    expect(report.changes.find((c) => c.resource === 'secret:reports-pool-id')?.after).toEqual({
+      value: 'eu-west-2_NewPool01',
+    });
+  });
+
+  it('restores all of them when the last step fails', async () => {
+    const report = await rehearse({
+      plan: everyKind,
+      world: { recordTtl: 300 },
+      faults: [{ state: 'ReleaseLock', kind: 'fail' }],
+    });
+
+    expect(report.status).toBe('ROLLED_BACK');
+    expect(report.restored.map((r) => r.resource)).toEqual(
+      expect.arrayContaining(['lambda-environment:reports-prod-api', 'secret:reports-pool-id']),
+    );
+    expect(report.worldRestored).toBe(true);
+  });
+});
