@@ -5,9 +5,6 @@
 
 abstract class CutoverError extends Error {
   abstract override readonly name: string;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 export interface PlanIssue {

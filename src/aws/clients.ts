@@ -44,8 +44,8 @@ function build<C extends SdkClient>(Client: Ctor<C>, region: string): C {
   const key = `${Client.name}:${region}`;
   const cached = cache.get(key) as C | undefined;
   if (cached) return cached;
-  // Throttling is retried by the state machine with backoff and jitter, where it is visible.
-  const client = new Client({ region, maxAttempts: transport ? 1 : 3 });
+  // The SDK retries a blip; throttling that outlasts it reaches the state machine's Retry.
+  const client = new Client({ region, maxAttempts: 3 });
   const sandbox = transport;
   if (sandbox) {
     const middleware =
@@ -98,6 +98,7 @@ const THROTTLED = new Set([
   'InternalServerErrorException',
   'TimeoutError',
   'ResourceConflictException',
+  'ConflictException',
 ]);
 const DENIED = new Set([
   'AccessDenied',
@@ -109,6 +110,7 @@ const NOT_FOUND = new Set([
   'NotFound',
   'NotFoundException',
   'NoSuchHostedZone',
+  'NoSuchChange',
   'ParameterNotFound',
   'ResourceNotFoundException',
   'ClusterNotFoundException',

@@ -73,8 +73,9 @@ export async function readLock(at: LedgerLocation): Promise<Lock | undefined> {
       }),
     ),
   );
-  if (!out.Item) return undefined;
-  const item = unmarshall(out.Item);
+  const item = out.Item ? unmarshall(out.Item) : undefined;
+  // The change counter lives on the lock item, so it can exist before anyone took the lock.
+  if (!item?.status) return undefined;
   return {
     owner: item.owner,
     status: item.status,
@@ -94,7 +95,7 @@ export async function acquireLock(at: LedgerLocation, owner: string): Promise<{ 
         TableName: at.table,
         Key: marshall({ pk: at.migrationId, sk: LOCK }),
         UpdateExpression: 'SET #owner = :owner, #status = :held, #acquiredAt = :now REMOVE #releasedAt',
-        ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
+        ConditionExpression: 'attribute_not_exists(#status) OR #status = :released',
         ExpressionAttributeNames: {
           '#owner': 'owner',
           '#status': 'status',
@@ -215,17 +216,15 @@ export async function recordIntent(
   existing: Change | undefined,
 ): Promise<void> {
   const seq = await nextSeq(at);
-  const what = `recording the change of ${intent.key} in the ledger`;
-  if (existing && existing.status !== 'restored') {
-    await named(
-      what,
-      db(at).send(
-        new UpdateItemCommand({
+  const command =
+    existing && existing.status !== 'restored'
+      ? new UpdateItemCommand({
           TableName: at.table,
           Key: marshall({ pk: at.migrationId, sk: changeKey(intent.key) }),
           UpdateExpression:
             'SET #after = :after, #status = :pending, #seq = :seq, #step = :step, #executionId = :executionId',
-          ConditionExpression: 'attribute_exists(pk)',
+          // Unchanged since we read it: a concurrent restore must not leave a stale `before` behind.
+          ConditionExpression: '#status = :was',
           ExpressionAttributeNames: {
             '#after': 'after',
             '#status': 'status',
@@ -236,46 +235,45 @@ export async function recordIntent(
           ExpressionAttributeValues: marshall({
             ':after': JSON.stringify(intent.after ?? null),
             ':pending': 'pending',
+            ':was': existing.status,
             ':seq': seq,
             ':step': intent.step,
             ':executionId': intent.executionId,
           }),
-        }),
-      ),
-    );
-    return;
-  }
+        })
+      : new PutItemCommand({
+          TableName: at.table,
+          Item: marshall({
+            pk: at.migrationId,
+            sk: changeKey(intent.key),
+            key: intent.key,
+            kind: intent.kind,
+            ref: JSON.stringify(intent.ref),
+            before: JSON.stringify(intent.before ?? null),
+            after: JSON.stringify(intent.after ?? null),
+            status: 'pending',
+            seq,
+            step: intent.step,
+            executionId: intent.executionId,
+            recordedAt: nowIso(),
+          }),
+          // A restored entry is recorded afresh: its `before` is the resource as it is now.
+          ConditionExpression: 'attribute_not_exists(pk) OR #status = :restored',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: marshall({ ':restored': 'restored' }),
+        });
   try {
-    await db(at).send(
-      new PutItemCommand({
-        TableName: at.table,
-        Item: marshall({
-          pk: at.migrationId,
-          sk: changeKey(intent.key),
-          key: intent.key,
-          kind: intent.kind,
-          ref: JSON.stringify(intent.ref),
-          before: JSON.stringify(intent.before ?? null),
-          after: JSON.stringify(intent.after ?? null),
-          status: 'pending',
-          seq,
-          step: intent.step,
-          executionId: intent.executionId,
-          recordedAt: nowIso(),
-        }),
-        // A restored entry is recorded afresh: its `before` is the resource as it is now.
-        ConditionExpression: 'attribute_not_exists(pk) OR #status = :restored',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: marshall({ ':restored': 'restored' }),
-      }),
-    );
+    await db(at).send(command as never);
   } catch (error) {
     if (isConditionFailure(error)) {
-      throw new LedgerConflict(`${intent.key} was recorded by another execution while this one read it.`, {
-        cause: error,
-      });
+      throw new LedgerConflict(
+        `${intent.key} was changed in the ledger by another execution while this one read it.`,
+        {
+          cause: error,
+        },
+      );
     }
-    throw toNamedError(error, what);
+    throw toNamedError(error, `recording the change of ${intent.key} in the ledger`);
   }
 }
 

@@ -210,7 +210,11 @@ export const serviceArn = (world: World, cluster: string, name: string) =>
 
 /** The old world: every resource the plan names exists, wired to the OLD pool. */
 export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
-  const world = emptyWorld(plan.region, options.accountId ?? '123456789012');
+  // The plan's topics name its account; the rest of the world lives there too.
+  const world = emptyWorld(
+    plan.region,
+    options.accountId ?? plan.notify.usersTopicArn.split(':')[4] ?? '123456789012',
+  );
   world.dnsPropagationSeconds = options.dnsPropagationSeconds ?? 20;
   world.ecsStabilizeSeconds = options.ecsStabilizeSeconds ?? 5;
   const oldArn = poolArn(world, plan.oldPool.userPoolId);

@@ -8,24 +8,23 @@ beforeAll(() => {
 });
 
 describe('handlers', () => {
-  it.each(names)(
-    '%s rejects a malformed event with a named error the state machine can catch',
-    async (name) => {
-      // Arrange
-      const { handler } = (await import(`../../handlers/${name}.ts`)) as {
-        handler: (e: unknown) => Promise<unknown>;
-      };
+  it.each(
+    names,
+  )('%s rejects a malformed event with a named error the state machine can catch', async (name) => {
+    // Arrange
+    const { handler } = (await import(`../../handlers/${name}.ts`)) as {
+      handler: (e: unknown) => Promise<unknown>;
+    };
 
-      // Act
-      const outcome = handler({ plan: { migrationId: 42 } }).then(
-        () => 'accepted',
-        (error: Error) => error.name,
-      );
+    // Act
+    const outcome = handler({ plan: { migrationId: 42 } }).then(
+      () => 'accepted',
+      (error: Error) => error.name,
+    );
 
-      // Assert
-      expect(await outcome).toBe('PlanInvalid');
-    },
-  );
+    // Assert
+    expect(await outcome).toBe('PlanInvalid');
+  });
 
   it('rollback after a failed ValidatePlan reports that nothing was changed', async () => {
     const { handler } = await import('../../handlers/rollback.ts');

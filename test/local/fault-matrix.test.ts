@@ -13,19 +13,18 @@ describe('fault matrix: every state × {fail, timeout} ends rolled back with the
     );
   });
 
-  it.each(states.flatMap((state) => [[state, 'fail'] as const, [state, 'timeout'] as const]))(
-    '%s:%s',
-    async (state, kind) => {
-      // Act
-      const report = await rehearse({ plan: example, faults: [{ state, kind }] });
+  it.each(
+    states.flatMap((state) => [[state, 'fail'] as const, [state, 'timeout'] as const]),
+  )('%s:%s', async (state, kind) => {
+    // Act
+    const report = await rehearse({ plan: example, faults: [{ state, kind }] });
 
-      // Assert
-      expect(report.status).toBe('ROLLED_BACK');
-      expect(report.failure?.state).toBe(state);
-      expect(report.drift).toEqual([]);
-      expect(report.worldRestored).toBe(true);
-    },
-  );
+    // Assert
+    expect(report.status).toBe('ROLLED_BACK');
+    expect(report.failure?.state).toBe(state);
+    expect(report.drift).toEqual([]);
+    expect(report.worldRestored).toBe(true);
+  });
 
   it.each(states)('%s:throttle still succeeds', async (state) => {
     const report = await rehearse({ plan: example, faults: [{ state, kind: 'throttle' }] });

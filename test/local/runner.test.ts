@@ -96,18 +96,15 @@ describe('rehearse: DNS and TTL', () => {
   it.each([
     ['a value record with a long TTL', edited(valuesTarget), { recordTtl: 300 }],
     ['an alias record', example, {}],
-  ])(
-    'rollback restores %s exactly: name, type, TTL and value or alias target',
-    async (_name, plan, world) => {
-      const report = await rehearse({ plan, world, faults: [{ state: 'CheckHealth', kind: 'fail' }] });
+  ])('rollback restores %s exactly: name, type, TTL and value or alias target', async (_name, plan, world) => {
+    const report = await rehearse({ plan, world, faults: [{ state: 'CheckHealth', kind: 'fail' }] });
 
-      const record = report.changes.find((c) => c.resource.startsWith('route53-record:'));
-      expect(report.status).toBe('ROLLED_BACK');
-      expect(record?.status).toBe('restored');
-      expect(report.drift).toEqual([]);
-      expect(report.worldRestored).toBe(true);
-    },
-  );
+    const record = report.changes.find((c) => c.resource.startsWith('route53-record:'));
+    expect(report.status).toBe('ROLLED_BACK');
+    expect(record?.status).toBe('restored');
+    expect(report.drift).toEqual([]);
+    expect(report.worldRestored).toBe(true);
+  });
 });
 
 describe('rehearse: faults', () => {
@@ -165,7 +162,7 @@ describe('rehearse: every binding kind', () => {
       variables: {
         LOG_LEVEL: 'INFO',
         USER_POOL_ID: 'eu-west-2_NewPool01',
-        USER_POOL_ARN: 'arn:aws:cognito-idp:eu-west-2:123456789012:userpool/eu-west-2_NewPool01',
+        USER_POOL_ARN: 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_NewPool01',
       },
     });
     expect(report.changes.find((c) => c.resource === 'secret:reports-pool-id')?.after).toEqual({

@@ -51,7 +51,11 @@ describe('parsePlan', () => {
   });
 
   it('says how to fix a misspelt field', () => {
-    const issues = issuesOf(edited((p) => (p.dns.cutoverTTL = 60)));
+    const issues = issuesOf(
+      edited((p) => {
+        p.dns.cutoverTTL = 60;
+      }),
+    );
 
     expect(issues[0]?.message).toMatch(/unknown field\(s\) cutoverTTL: remove or correct the spelling/);
   });

@@ -51,6 +51,13 @@ export function planWith(edit?: (plan: any) => void): Plan {
   return parsePlan(edit ? edited(edit) : example);
 }
 
+/** The example plan as a dry-run: every step reads and reports, nothing is changed. */
+export function dryRunPlan(): Plan {
+  return planWith((p) => {
+    p.dryRun = true;
+  });
+}
+
 /** What `stepContext` builds, without the LEDGER_TABLE it reads at load. */
 export function context(plan: Plan = planWith(), executionId = EXECUTION, step = 'Step'): StepContext {
   return {

@@ -11,6 +11,7 @@ import { ecsService } from '../../src/steps/resources/ecs-service.ts';
 import { ssmParameter } from '../../src/steps/resources/ssm-parameter.ts';
 import {
   context,
+  dryRunPlan,
   EXECUTION,
   forgetCalls,
   ledger,
@@ -88,12 +89,7 @@ describe('applyChange', () => {
   it('in a dry-run reports what it would change and writes nothing', async () => {
     parameterHolds('eu-west-2_OldPool01');
 
-    const report = await applyChange(
-      context(planWith((p) => (p.dryRun = true))),
-      ssmParameter,
-      ref,
-      toNewPool,
-    );
+    const report = await applyChange(context(dryRunPlan()), ssmParameter, ref, toNewPool);
 
     expect(mutations()).toEqual([]);
     expect(report).toMatchObject({ changed: false, planned: true, after: toNewPool() });

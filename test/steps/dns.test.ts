@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useClock } from '../../src/clock.ts';
 import { DnsNotInSync } from '../../src/errors.ts';
 import { checkDnsSync, prepareDns, restoreTtl, switchDns } from '../../src/steps/dns.ts';
-import { context, forgetCalls, ledger, mocks, mutations, planWith } from './aws-mocks.ts';
+import { context, dryRunPlan, forgetCalls, ledger, mocks, mutations, planWith } from './aws-mocks.ts';
 
 const key = 'route53-record:Z0EXAMPLEADMIN/admin.tis.example.org./A';
 const name = 'admin.tis.example.org.';
@@ -145,7 +145,7 @@ describe('switchDns', () => {
   it('in a dry-run reports the switch it would make and sends nothing', async () => {
     recordIs(plain(60));
 
-    const result = await switchDns(context(planWith((p) => (p.dryRun = true))));
+    const result = await switchDns(context(dryRunPlan()));
 
     expect(mutations()).toEqual([]);
     expect(result.change).toMatchObject({ planned: true, changed: false, before: plainState(60) });
@@ -192,7 +192,10 @@ describe('checkDnsSync', () => {
 });
 
 describe('restoreTtl', () => {
-  const valuesPlan = () => planWith((p) => (p.dns.target = { values: ['192.0.2.10'] }));
+  const valuesPlan = () =>
+    planWith((p) => {
+      p.dns.target = { values: ['192.0.2.10'] };
+    });
   const seedLowered = () =>
     ledger.seedChange({
       key,

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { releaseWrites, restrictWrites } from '../../src/steps/freeze.ts';
-import { context, forgetCalls, ledger, mocks, mutations, OTHER_EXECUTION, planWith } from './aws-mocks.ts';
+import { context, dryRunPlan, forgetCalls, ledger, mocks, mutations, OTHER_EXECUTION } from './aws-mocks.ts';
 
 const policyKey = 'apigateway-policy:um0api1234';
 const parameterKey = 'ssm-parameter:/usermanagement/prod/under-maintenance';
@@ -96,7 +96,7 @@ describe('restrictWrites', () => {
   it('in a dry-run reports both changes as planned and sends nothing', async () => {
     writesAre({});
 
-    const result = await restrictWrites(context(planWith((p) => (p.dryRun = true))));
+    const result = await restrictWrites(context(dryRunPlan()));
 
     expect(mutations()).toEqual([]);
     expect(result.changes.map((c) => [c.key, c.planned])).toEqual([

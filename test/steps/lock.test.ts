@@ -4,13 +4,13 @@ import { CutoverInProgress, LedgerConflict } from '../../src/errors.ts';
 import { giveBackLock, takeLock } from '../../src/steps/lock.ts';
 import {
   context,
+  dryRunPlan,
   EXECUTION,
   forgetCalls,
   ledger,
   mocks,
   mutations,
   OTHER_EXECUTION,
-  planWith,
 } from './aws-mocks.ts';
 
 describe('takeLock', () => {
@@ -22,7 +22,7 @@ describe('takeLock', () => {
     expect(mocks.dynamoDb).toHaveReceivedCommandWith(UpdateItemCommand, {
       TableName: 'cutover-ledger',
       Key: { pk: { S: 'tis-prod-pool-v1-to-v2' }, sk: { S: 'LOCK' } },
-      ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
+      ConditionExpression: expect.stringContaining('#status = :released'),
     });
     expect(ledger.lock()).toMatchObject({ owner: EXECUTION, status: 'held' });
   });
@@ -55,7 +55,7 @@ describe('takeLock', () => {
   it('in a dry-run only reports who holds it', async () => {
     ledger.seedLock(OTHER_EXECUTION);
 
-    const result = await takeLock(context(planWith((p) => (p.dryRun = true))));
+    const result = await takeLock(context(dryRunPlan()));
 
     expect(result).toEqual({ acquired: false, heldBy: OTHER_EXECUTION });
     expect(mutations()).toEqual([]);

@@ -113,9 +113,17 @@ describe('preflight', () => {
 
     expect(await problems()).toEqual([
       expect.stringMatching(
-        /^REST API um0api1234 stage prod: access denied \(.*\)\. Grant the cutover's role read access to it\.$/,
+        /^REST API um0api1234 stage prod.*: access denied \(.*\)\. Grant the cutover's role read access to it\.$/,
       ),
     ]);
+  });
+
+  // GAP (src/steps/preflight.ts fixFor): an access-denied problem names the resource but not the
+  // plan field, unlike the others. Remove `.fails` once it names writeFreeze[0].
+  it.fails('names the plan field in an access-denied problem too', async () => {
+    mocks.apiGateway.on(GetRestApiCommand).rejects(failure('AccessDeniedException'));
+
+    expect(await problems()).toEqual([expect.stringContaining('writeFreeze[0]')]);
   });
 
   it('reports a secret that is not JSON although the binding names a jsonKey', async () => {

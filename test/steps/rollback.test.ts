@@ -230,4 +230,31 @@ describe('rollback', () => {
       'UpdateService',
     ]);
   });
+
+  // BUG (src/steps/rollback.ts): `isAction` calls resourceFor outside the try, so one entry of a
+  // kind this version does not know throws LedgerConflict before anything is restored. Remove
+  // `.fails` once rollback reports that entry in `remaining` and restores the others.
+  it.fails('reports a change of a kind it cannot restore and still restores the others', async () => {
+    seedCutover();
+    ledger.seedChange({
+      key: 'waf-rule:r1',
+      kind: 'waf-rule',
+      ref: { id: 'r1' },
+      before: 'off',
+      after: 'on',
+      seq: 4,
+    });
+
+    const result = await rollback(context());
+
+    expect(restores()).toEqual(['PutSecretValue', 'ChangeResourceRecordSets', 'DeleteParameter']);
+    expect(result.remaining).toEqual([
+      {
+        resource: 'waf-rule:r1',
+        current: expect.stringMatching(/^unreadable: /),
+        restoreTo: 'off',
+        error: expect.stringContaining('cannot restore'),
+      },
+    ]);
+  });
 });

@@ -176,8 +176,11 @@ describe('switchServices', () => {
 
   it('in a dry-run reports every binding as planned and sends nothing', async () => {
     servicesUse(OLD, OLD_ARN);
+    const dryRun = plan((p) => {
+      p.dryRun = true;
+    });
 
-    const result = await switchServices(context(plan((p) => (p.dryRun = true))));
+    const result = await switchServices(context(dryRun));
 
     expect(mutations()).toEqual([]);
     expect(result.changes.map((c) => [c.service, c.kind, c.planned])).toEqual([

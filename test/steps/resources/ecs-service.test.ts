@@ -73,17 +73,18 @@ describe('deploymentStatus', () => {
       .on(DescribeServicesCommand)
       .resolves({ services: [{ status: 'ACTIVE', taskDefinition, deployments }] });
 
-  it.each(['IN_PROGRESS', 'COMPLETED', 'FAILED'] as const)(
-    'is the PRIMARY rollout state %s',
-    async (rolloutState) => {
-      withDeployments([
-        { status: 'PRIMARY', rolloutState, desiredCount: 2, runningCount: 1 },
-        { status: 'ACTIVE', rolloutState: 'COMPLETED', desiredCount: 2, runningCount: 2 },
-      ]);
+  it.each([
+    'IN_PROGRESS',
+    'COMPLETED',
+    'FAILED',
+  ] as const)('is the PRIMARY rollout state %s', async (rolloutState) => {
+    withDeployments([
+      { status: 'PRIMARY', rolloutState, desiredCount: 2, runningCount: 1 },
+      { status: 'ACTIVE', rolloutState: 'COMPLETED', desiredCount: 2, runningCount: 2 },
+    ]);
 
-      expect(await deploymentStatus(region, ref)).toBe(rolloutState);
-    },
-  );
+    expect(await deploymentStatus(region, ref)).toBe(rolloutState);
+  });
 
   it('without a rollout state, is COMPLETED once the only deployment runs every task', async () => {
     withDeployments([{ status: 'PRIMARY', desiredCount: 2, runningCount: 2 }]);
