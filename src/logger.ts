@@ -1,8 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 
-/** The one logger. Never log a trigger event, a password or a token. */
-export const logger = new Logger({
-  serviceName: 'cognito-cutover',
-  logLevel: (process.env.LOG_LEVEL ?? 'INFO') as LogLevel,
-});
+/**
+ * The one logger; its level comes from POWERTOOLS_LOG_LEVEL. Never log a trigger event, a
+ * password, a token, or a resource's value (a secret's value is a secret).
+ */
+export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'cognito-cutover' });

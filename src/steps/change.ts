@@ -1,4 +1,5 @@
 import { type Change, getChange, markApplied, markRestored, recordIntent } from '../ledger/ledger.ts';
+import { logger } from '../logger.ts';
 import type { StepContext } from './context.ts';
 import { resourceFor } from './resources/index.ts';
 import { type Pending, type Resource, sameState } from './resources/resource.ts';
@@ -50,6 +51,7 @@ export async function applyChange<Ref extends object, State>(
   );
   const pending = await resource.write(ctx.plan.region, ref, after, current);
   await markApplied(ctx.ledger, key);
+  logger.info('changed', { resource: key, step: ctx.step, migrationId: ctx.plan.migrationId });
   return { ...report, changed: true, planned: false, pending };
 }
 
@@ -74,5 +76,6 @@ export async function restoreChange(ctx: StepContext, change: Change): Promise<R
   }
   const pending = await resource.write(ctx.plan.region, change.ref, change.before, current);
   await markRestored(ctx.ledger, change.key);
+  logger.info('restored', { resource: change.key, step: ctx.step, migrationId: ctx.plan.migrationId });
   return { ...report, changed: true, pending };
 }

@@ -1,6 +1,7 @@
 import { nowIso } from '../clock.ts';
 import { AwsThrottled } from '../errors.ts';
 import { type Change, listChanges, readLock } from '../ledger/ledger.ts';
+import { logger } from '../logger.ts';
 import { type RestoreReport, restoreChange } from './change.ts';
 import type { StepContext } from './context.ts';
 import { resourceFor } from './resources/index.ts';
@@ -45,6 +46,10 @@ export async function rollback(ctx: StepContext) {
       restored.push(await restoreChange(ctx, change));
     } catch (error) {
       if (error instanceof AwsThrottled) throw error;
+      logger.error('restore failed; left for an operator', {
+        resource: change.key,
+        error: (error as Error).message,
+      });
       remaining.push({
         resource: change.key,
         current: await currentState(ctx, change),
