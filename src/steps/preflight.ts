@@ -185,7 +185,9 @@ function probes(plan: Plan): Probe[] {
             field,
             check: 'cognito-sign-in check',
             run: async () => {
-              throw new ResourceNotFound('cognito-sign-in health checks are not available in this version');
+              throw new PreflightFailed([
+                `cognito-sign-in health checks are not available in this version: remove ${field} from the plan`,
+              ]);
             },
           },
         ];
@@ -196,13 +198,16 @@ function probes(plan: Plan): Probe[] {
 }
 
 function fixFor(error: unknown, probe: Probe): string {
+  const where = `${probe.check} (${probe.field})`;
   if (error instanceof AccessDenied) {
-    return `${probe.check}: access denied (${error.message}). Grant the cutover's role read access to it.`;
+    return `${where}: access denied (${error.message}). Grant the cutover's role read access to it.`;
   }
   if (error instanceof ResourceNotFound) {
-    return `${probe.check}: ${error.message}. Create it, or correct ${probe.field} in the plan.`;
+    return `${where}: ${error.message}. Create it, or correct ${probe.field} in the plan.`;
   }
-  return `${probe.check}: ${(error as Error).message}. Check ${probe.field} in the plan.`;
+  // A probe that already knows the fix says it whole.
+  if (error instanceof PreflightFailed) return `${where}: ${error.problems.join('; ')}`;
+  return `${where}: ${(error as Error).message}. Check ${probe.field} in the plan.`;
 }
 
 /**

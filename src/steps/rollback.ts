@@ -4,7 +4,7 @@ import { type Change, listChanges, readLock } from '../ledger/ledger.ts';
 import { logger } from '../logger.ts';
 import { type RestoreReport, restoreChange } from './change.ts';
 import type { StepContext } from './context.ts';
-import { resourceFor } from './resources/index.ts';
+import { resourceFor, resources } from './resources/index.ts';
 import type { Pending } from './resources/resource.ts';
 
 /** A change rollback could not undo: what an operator must put back by hand. */
@@ -37,7 +37,8 @@ export async function rollback(ctx: StepContext) {
     .filter((c) => c.executionId === ctx.executionId && c.status !== 'restored')
     .reverse();
   // Redeploys go last, so new tasks start with the values restored rather than the ones being undone.
-  const isAction = (c: Change) => resourceFor(c.kind).action === true;
+  // An unknown kind is not sorted here; restoring it fails below and is reported with the rest.
+  const isAction = (c: Change) => Object.hasOwn(resources, c.kind) && resourceFor(c.kind).action === true;
   const ours = [...newestFirst.filter((c) => !isAction(c)), ...newestFirst.filter(isAction)];
   const restored: RestoreReport[] = [];
   const remaining: Remaining[] = [];

@@ -101,10 +101,10 @@ describe('preflight', () => {
 
     expect(await problems()).toEqual([
       expect.stringMatching(
-        /^secret usermanagement-cognito-prod: .*ResourceNotFoundException.*\. Create it, or correct services\[1\]\.bindings\[0\] in the plan\.$/,
+        /^secret usermanagement-cognito-prod \(services\[1\]\.bindings\[0\]\): .*ResourceNotFoundException.*\. Create it, or correct services\[1\]\.bindings\[0\] in the plan\.$/,
       ),
-      'ECS service tis-prod/usermanagement: ECS service tis-prod/usermanagement not found (MISSING). Create it, or correct services[1].bindings[1] in the plan.',
-      'alarms usermanagement-prod-5xx, reval-prod-5xx: alarm(s) reval-prod-5xx not found. Create it, or correct health.checks[2] in the plan.',
+      'ECS service tis-prod/usermanagement (services[1].bindings[1]): ECS service tis-prod/usermanagement not found (MISSING). Create it, or correct services[1].bindings[1] in the plan.',
+      'alarms usermanagement-prod-5xx, reval-prod-5xx (health.checks[2]): alarm(s) reval-prod-5xx not found. Create it, or correct health.checks[2] in the plan.',
     ]);
   });
 
@@ -118,9 +118,7 @@ describe('preflight', () => {
     ]);
   });
 
-  // GAP (src/steps/preflight.ts fixFor): an access-denied problem names the resource but not the
-  // plan field, unlike the others. Remove `.fails` once it names writeFreeze[0].
-  it.fails('names the plan field in an access-denied problem too', async () => {
+  it('names the plan field in an access-denied problem too', async () => {
     mocks.apiGateway.on(GetRestApiCommand).rejects(failure('AccessDeniedException'));
 
     expect(await problems()).toEqual([expect.stringContaining('writeFreeze[0]')]);
@@ -138,7 +136,7 @@ describe('preflight', () => {
     const plan = planWith((p) => p.health.checks.push({ kind: 'cognito-sign-in', canarySecretId: 'canary' }));
 
     await expect(preflight(context(plan))).rejects.toThrow(
-      'cognito-sign-in check: cognito-sign-in health checks are not available in this version. Create it, or correct health.checks[3] in the plan.',
+      'cognito-sign-in check (health.checks[3]): cognito-sign-in health checks are not available in this version: remove health.checks[3] from the plan',
     );
   });
 
