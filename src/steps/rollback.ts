@@ -61,6 +61,7 @@ export async function rollback(ctx: StepContext) {
   }
   const pending: Pending[] = restored.flatMap((r) => r.pending);
   const changeIds = pending.flatMap((p) => (p.kind === 'dns-change' ? [p.changeId] : []));
+  const deployments = pending.filter((p) => p.kind === 'ecs-deployment');
   return {
     complete: remaining.length === 0,
     hasPlan: true,
@@ -68,6 +69,8 @@ export async function rollback(ctx: StepContext) {
     remaining,
     changeIds,
     dnsPending: changeIds.length > 0,
+    deployments,
+    servicesPending: deployments.length > 0,
     at: nowIso(),
     note:
       ours.length === 0 ? 'This execution had changed nothing.' : `${restored.length} change(s) restored.`,
@@ -85,6 +88,8 @@ export function nothingToRestore(note: string, hasPlan: boolean) {
     remaining: [] as Remaining[],
     changeIds: [] as string[],
     dnsPending: false,
+    deployments: [] as Pending[],
+    servicesPending: false,
     at: nowIso(),
     note,
   };
