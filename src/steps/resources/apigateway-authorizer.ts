@@ -1,11 +1,10 @@
 import {
-  CreateDeploymentCommand,
   GetAuthorizerCommand,
-  GetStageCommand,
   type PatchOperation,
   UpdateAuthorizerCommand,
 } from '@aws-sdk/client-api-gateway';
 import { aws, named } from '../../aws/clients.ts';
+import { deployStage, readStage } from './apigateway-stage.ts';
 import type { Resource } from './resource.ts';
 
 export interface AuthorizerRef {
@@ -46,10 +45,7 @@ export const apigatewayAuthorizer: Resource<AuthorizerRef, AuthorizerState> = {
         `reading authorizer ${ref.authorizerId} of REST API ${ref.restApiId}`,
         client.send(new GetAuthorizerCommand({ restApiId: ref.restApiId, authorizerId: ref.authorizerId })),
       ),
-      named(
-        `reading stage ${ref.stageName} of REST API ${ref.restApiId}`,
-        client.send(new GetStageCommand({ restApiId: ref.restApiId, stageName: ref.stageName })),
-      ),
+      readStage(region, ref),
     ]);
     return { providerARNs: [...(authorizer.providerARNs ?? [])].sort() };
   },
@@ -69,17 +65,7 @@ export const apigatewayAuthorizer: Resource<AuthorizerRef, AuthorizerState> = {
         ),
       );
     }
-    // Authorizer changes reach callers only through a new deployment of the stage.
-    await named(
-      `deploying REST API ${ref.restApiId} to stage ${ref.stageName}`,
-      client.send(
-        new CreateDeploymentCommand({
-          restApiId: ref.restApiId,
-          stageName: ref.stageName,
-          description: `cognito-cutover: authorizer ${ref.authorizerId} user pools`,
-        }),
-      ),
-    );
+    await deployStage(region, ref, `cognito-cutover: authorizer ${ref.authorizerId} user pools`);
     return [];
   },
 };

@@ -1,11 +1,7 @@
-import {
-  CreateDeploymentCommand,
-  GetRestApiCommand,
-  GetStageCommand,
-  UpdateRestApiCommand,
-} from '@aws-sdk/client-api-gateway';
+import { GetRestApiCommand, UpdateRestApiCommand } from '@aws-sdk/client-api-gateway';
 import { aws, named } from '../../aws/clients.ts';
 import { AwsCallFailed } from '../../errors.ts';
+import { deployStage, readStage } from './apigateway-stage.ts';
 import type { Resource } from './resource.ts';
 
 export interface PolicyRef {
@@ -126,10 +122,7 @@ export const apigatewayPolicy: Resource<PolicyRef, PolicyState> = {
         `reading REST API ${ref.restApiId}`,
         client.send(new GetRestApiCommand({ restApiId: ref.restApiId })),
       ),
-      named(
-        `reading stage ${ref.stageName} of REST API ${ref.restApiId}`,
-        client.send(new GetStageCommand({ restApiId: ref.restApiId, stageName: ref.stageName })),
-      ),
+      readStage(region, ref),
     ]);
     return { policy: canonicalPolicy(api.policy) };
   },
@@ -145,17 +138,7 @@ export const apigatewayPolicy: Resource<PolicyRef, PolicyState> = {
         }),
       ),
     );
-    // A resource policy takes effect only once the API is deployed.
-    await named(
-      `deploying REST API ${ref.restApiId} to stage ${ref.stageName}`,
-      client.send(
-        new CreateDeploymentCommand({
-          restApiId: ref.restApiId,
-          stageName: ref.stageName,
-          description: 'cognito-cutover: resource policy',
-        }),
-      ),
-    );
+    await deployStage(region, ref, 'cognito-cutover: resource policy');
     return [];
   },
 };
