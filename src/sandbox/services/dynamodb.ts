@@ -78,18 +78,32 @@ function GetItem(input: GetItemCommandInput, { world }: Env): Out<GetItemCommand
   return item ? { Item: project(item, projection) } : {};
 }
 
-function PutItem(input: PutItemCommandInput, { world }: Env): Out<PutItemCommandOutput> {
-  const table = tableOf(world, input.TableName);
-  const item = input.Item ?? {};
-  const key = keyOf(table, keyAttributes(table, item));
-  const p = placeholders(input);
+/** The item at `key`, once the write's condition, if it has one, holds for it. */
+function currentIf(
+  table: Table,
+  key: string,
+  input: {
+    ConditionExpression?: string | undefined;
+    ReturnValuesOnConditionCheckFailure?: string | undefined;
+  },
+  p: ReturnType<typeof placeholders>,
+): Item | undefined {
   const condition = input.ConditionExpression
     ? parseCondition(input.ConditionExpression, p, 'ConditionExpression')
     : undefined;
   p.checkAllUsed();
   const old = table.items.get(key);
   if (condition && !condition.test(old ?? {}))
-    conditionFailed(old, input.ReturnValuesOnConditionCheckFailure);
+    conditionFailed(old, input.ReturnValuesOnConditionCheckFailure as never);
+  return old;
+}
+
+function PutItem(input: PutItemCommandInput, { world }: Env): Out<PutItemCommandOutput> {
+  const table = tableOf(world, input.TableName);
+  const item = input.Item ?? {};
+  const key = keyOf(table, keyAttributes(table, item));
+  const p = placeholders(input);
+  const old = currentIf(table, key, input, p);
   table.items.set(key, { ...item });
   return input.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {};
 }
@@ -102,10 +116,6 @@ function UpdateItem(input: UpdateItemCommandInput, { world }: Env): Out<UpdateIt
   const update = input.UpdateExpression
     ? parseUpdate(input.UpdateExpression, p)
     : { apply: () => {}, paths: [] };
-  const condition = input.ConditionExpression
-    ? parseCondition(input.ConditionExpression, p, 'ConditionExpression')
-    : undefined;
-  p.checkAllUsed();
   for (const path of update.paths) {
     if (path === table.hashKey || path === table.rangeKey) {
       refuse(
@@ -113,9 +123,7 @@ function UpdateItem(input: UpdateItemCommandInput, { world }: Env): Out<UpdateIt
       );
     }
   }
-  const old = table.items.get(key);
-  if (condition && !condition.test(old ?? {}))
-    conditionFailed(old, input.ReturnValuesOnConditionCheckFailure);
+  const old = currentIf(table, key, input, p);
   // UpdateItem creates the item when it is absent: the key plus whatever the update sets.
   const next: Item = { ...(old ?? input.Key) };
   update.apply(next);
@@ -138,13 +146,7 @@ function DeleteItem(input: DeleteItemCommandInput, { world }: Env): Out<DeleteIt
   const table = tableOf(world, input.TableName);
   const key = keyOf(table, input.Key);
   const p = placeholders(input);
-  const condition = input.ConditionExpression
-    ? parseCondition(input.ConditionExpression, p, 'ConditionExpression')
-    : undefined;
-  p.checkAllUsed();
-  const old = table.items.get(key);
-  if (condition && !condition.test(old ?? {}))
-    conditionFailed(old, input.ReturnValuesOnConditionCheckFailure);
+  const old = currentIf(table, key, input, p);
   table.items.delete(key);
   return input.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {};
 }
