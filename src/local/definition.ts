@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 /** The repository root: serverless.yml, statemachines/ and handlers/ are read from here. */
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 // biome-ignore lint/suspicious/noExplicitAny: ASL states are heterogeneous JSON.
 export type AslState = Record<string, any> & { Type: string };

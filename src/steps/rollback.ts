@@ -77,8 +77,6 @@ export async function rollback(ctx: StepContext) {
   };
 }
 
-export type RollbackResult = Awaited<ReturnType<typeof rollback>>;
-
 /** The result of a rollback that had nothing to do. */
 export function nothingToRestore(note: string, hasPlan: boolean) {
   return {
