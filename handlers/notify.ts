@@ -4,7 +4,7 @@ import { notify } from '../src/steps/notify.ts';
 
 const input = z.looseObject({
   event: z.enum(['started', 'done', 'rolled-back', 'rollback-incomplete']),
-  failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+  failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).nullish(),
   rollback: z
     .object({ remaining: z.array(z.unknown()), error: z.string().optional() })
     .partial()

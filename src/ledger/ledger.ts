@@ -349,3 +349,26 @@ export async function recordNotice(at: LedgerLocation, notice: string): Promise<
     ),
   );
 }
+
+const planKey = (at: LedgerLocation) => marshall({ pk: at.migrationId, sk: 'PLAN' });
+
+/** Keeps the plan with the migration, so a rollback started with only its id knows whom to tell. */
+export async function recordPlan(at: LedgerLocation, plan: object): Promise<void> {
+  await named(
+    `recording the plan of ${at.migrationId} in the ledger`,
+    db(at).send(
+      new PutItemCommand({
+        TableName: at.table,
+        Item: { ...planKey(at), ...marshall({ plan: JSON.stringify(plan), recordedAt: nowIso() }) },
+      }),
+    ),
+  );
+}
+
+export async function readPlan(at: LedgerLocation): Promise<unknown> {
+  const out = await named(
+    `reading the plan of ${at.migrationId} from the ledger`,
+    db(at).send(new GetItemCommand({ TableName: at.table, Key: planKey(at), ConsistentRead: true })),
+  );
+  return out.Item ? JSON.parse(String(unmarshall(out.Item).plan)) : undefined;
+}

@@ -94,6 +94,12 @@ export function cutoverMachine(): LoadedMachine {
   return machine;
 }
 
+let rollback: LoadedMachine | undefined;
+export function rollbackMachine(): LoadedMachine {
+  rollback ??= loadMachine('rollback');
+  return rollback;
+}
+
 /** The Task states a fault may target: those on the forward path, in runbook order. */
 export function taskStates(loaded = cutoverMachine()): string[] {
   return forwardPath(loaded.definition).filter((name) => loaded.definition.States[name]?.Type === 'Task');
@@ -129,13 +135,22 @@ function freezeFloor(
   );
 }
 
+interface MachineRun {
+  succeeded: boolean;
+  /** The Fail or Succeed state the execution ended in. */
+  endedIn: string | undefined;
+  output: unknown;
+}
+
 /**
  * Runs the deployed cutover definition, with the deployed handlers, against an in-process AWS.
  * Wait states take no real time: each advances the sandbox's clock by what it would have waited.
+ * The cutover's Rollback task runs the rollback state machine here, as startExecution.sync would.
  */
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalReport> {
   const started = performance.now();
   const loaded = cutoverMachine();
+  const rollbackLoaded = rollbackMachine();
   const parsed = planSchema.safeParse(options.plan);
   const plan = parsed.success ? parsed.data : undefined;
   // An invalid plan describes no world; it stops in ValidatePlan before touching one.
@@ -146,6 +161,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const startingWorld = sandbox.snapshot();
   const t0 = sandbox.clock.now();
   const since = () => Math.round((sandbox.clock.now() - t0) / 1000);
+  const region = plan?.region ?? 'eu-west-2';
 
   const faults = new Map((options.faults ?? []).map((f) => [f.state, f.kind]));
   const attempts = new Map<string, number>();
@@ -157,46 +173,54 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   let transitions = 0;
   let failure: RehearsalReport['failure'] = null;
   let waitAfterSwitch: number | undefined;
+  const log = (entry: TimelineEntry) => {
+    timeline.push(entry);
+    options.onState?.(entry);
+  };
 
-  const taskHandlers: Record<string, (input: unknown) => Promise<never>> = {};
-  for (const [stateName, fn] of Object.entries(loaded.functionOf)) {
-    const handler = await handlerFor(loaded, fn);
-    const state = loaded.definition.States[stateName] as AslState;
-    taskHandlers[stateName] = async (input: unknown) => {
-      // A zero-length Wait returns synchronously; let the event watcher advance the clock for it first.
-      await new Promise((resolve) => setImmediate(resolve));
-      const attempt = (attempts.get(stateName) ?? 0) + 1;
-      attempts.set(stateName, attempt);
-      const fault = faults.get(stateName);
-      if (fault === 'throttle' && attempt === 1) sandbox.throttleNext(2);
-      try {
-        const result = (await handler(input)) as never;
-        if (fault === 'fail') throw new AccessDenied(`${stateName} failed (injected by --fail ${stateName})`);
-        if (fault === 'timeout') {
-          sandbox.clock.advance(state.TimeoutSeconds ?? 60);
-          throw statesTimeout();
+  async function runMachine(
+    machine: LoadedMachine,
+    name: string,
+    input: unknown,
+    prefix: string,
+    extra: Record<string, (input: unknown) => Promise<unknown>> = {},
+  ): Promise<MachineRun> {
+    const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = { ...extra };
+    for (const [stateName, fn] of Object.entries(machine.functionOf)) {
+      const handler = await handlerFor(machine, fn);
+      const state = machine.definition.States[stateName] as AslState;
+      const fault = prefix ? undefined : faults.get(stateName);
+      taskHandlers[stateName] = async (taskInput: unknown) => {
+        // A zero-length Wait returns synchronously; let the event watcher advance the clock for it first.
+        await new Promise((resolve) => setImmediate(resolve));
+        const key = prefix + stateName;
+        const attempt = (attempts.get(key) ?? 0) + 1;
+        attempts.set(key, attempt);
+        if (fault === 'throttle' && attempt === 1) sandbox.throttleNext(2);
+        try {
+          const result = await handler(taskInput);
+          if (fault === 'fail')
+            throw new AccessDenied(`${stateName} failed (injected by --fail ${stateName})`);
+          if (fault === 'timeout') {
+            sandbox.clock.advance(state.TimeoutSeconds ?? 60);
+            throw statesTimeout();
+          }
+          return result;
+        } finally {
+          if (fault === 'throttle') sandbox.throttleNext(0);
         }
-        return result;
-      } finally {
-        if (fault === 'throttle') sandbox.throttleNext(0);
-      }
-    };
-  }
-
-  sandbox.install();
-  let status: RehearsalStatus;
-  try {
-    const stateMachine = new StateMachine(loaded.definition as never, {
-      validationOptions: { checkArn: false, checkPaths: true },
-    });
+      };
+    }
     const zero = (type: string) =>
       Object.fromEntries(
-        Object.entries(loaded.definition.States)
+        Object.entries(machine.definition.States)
           .filter(([, s]) => s.Type === type)
-          .map(([name]) => [name, 0]),
+          .map(([stateName]) => [stateName, 0]),
       );
-    const executionId = `arn:aws:states:${plan?.region ?? 'eu-west-2'}:123456789012:execution:cognito-cutover-cutover:${EXECUTION_NAME}`;
-    const execution = stateMachine.run(options.plan as never, {
+    const executionId = `arn:aws:states:${region}:123456789012:execution:cognito-cutover-${name}:${EXECUTION_NAME}`;
+    const execution = new StateMachine(machine.definition as never, {
+      validationOptions: { checkArn: false, checkPaths: true },
+    }).run(input as never, {
       overrides: {
         taskResourceLocalHandlers: taskHandlers as never,
         waitTimeOverrides: zero('Wait'),
@@ -206,40 +230,38 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
         Execution: {
           Id: executionId,
           Name: EXECUTION_NAME,
-          StartTime: new Date(t0).toISOString(),
-          Input: options.plan,
+          StartTime: new Date(sandbox.clock.now()).toISOString(),
+          Input: input,
         },
       } as never,
     });
+    let endedIn: string | undefined;
     const watch = (async () => {
       for await (const event of execution.eventLogs) {
         if (!('state' in event)) continue;
-        const { name, type } = event.state;
+        const { type } = event.state;
+        const name = prefix + event.state.name;
         if (event.type === 'StateEntered') {
           transitions++;
           entered.set(name, entered.get(name) ?? since());
           if (type === 'Wait') {
-            const seconds = waitSeconds(loaded.definition.States[name] as AslState, event.state.input);
+            const seconds = waitSeconds(
+              machine.definition.States[event.state.name] as AslState,
+              event.state.input,
+            );
             if (name === 'WaitCutoverTtl') waitAfterSwitch = seconds;
             const entry = { at: since(), state: name, type, outcome: `waited ${seconds} s` };
             sandbox.clock.advance(seconds);
-            timeline.push(entry);
-            options.onState?.(entry);
+            log(entry);
           }
         } else if (event.type === 'StateExited' && type !== 'Wait') {
           exited.set(name, since());
+          if (type === 'Fail' || type === 'Succeed') endedIn = event.state.name;
           // A caught failure also exits the state: it stays FAILED, and its line is already printed.
           if (outcome.get(name) === 'FAILED' && caught.has(name)) continue;
           if (type === 'Task') outcome.set(name, 'SUCCEEDED');
-          if (type === 'Task' || type === 'Fail' || type === 'Succeed') {
-            const entry = {
-              at: since(),
-              state: name,
-              type,
-              outcome: type === 'Task' ? 'ok' : type.toLowerCase(),
-            };
-            timeline.push(entry);
-            options.onState?.(entry);
+          if (type === 'Task' || type === 'Succeed') {
+            log({ at: since(), state: name, type, outcome: type === 'Task' ? 'ok' : 'succeed' });
           }
         } else if (
           event.type === 'StateFailed' ||
@@ -248,6 +270,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
         ) {
           if (event.type === 'StateCaught') caught.add(name);
           if (event.type === 'StateFailed') {
+            if (type === 'Fail') endedIn = event.state.name;
             outcome.set(name, 'FAILED');
             failure ??= { state: name, error: String(event.Error), cause: String(event.Cause ?? '') };
           }
@@ -257,50 +280,59 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
               : event.type === 'StateRetried'
                 ? `retrying (attempt ${event.retry.attempt + 1})`
                 : 'caught: rolling back';
-          const entry = { at: since(), state: name, type, outcome: text };
-          timeline.push(entry);
-          options.onState?.(entry);
+          log({ at: since(), state: name, type, outcome: text });
         }
       }
     })();
-    let endError: string | undefined;
     try {
-      await execution.result;
-      status = 'SUCCEEDED';
+      const output = await execution.result;
+      await watch;
+      return { succeeded: true, endedIn, output };
     } catch (error) {
-      endError =
-        error instanceof ExecutionError
-          ? String((error as { cause?: { name?: string } }).cause?.name ?? '')
-          : '';
       if (!(error instanceof ExecutionError)) throw error;
-      status = 'FAILED';
+      await watch;
+      return { succeeded: false, endedIn, output: null };
     }
-    await watch;
-    const last = timeline.at(-1);
-    const endedIn = last?.type === 'Fail' ? last.state : endError;
-    if (status !== 'SUCCEEDED') {
-      status =
-        endedIn === 'InvalidPlan'
-          ? 'INVALID_PLAN'
-          : endedIn === 'RolledBack'
-            ? 'ROLLED_BACK'
-            : endedIn === 'RollbackIncomplete'
-              ? 'ROLLBACK_INCOMPLETE'
-              : 'FAILED';
+  }
+
+  /** startExecution.sync:2 — runs the child to its end and answers as Step Functions would. */
+  const startRollback = async (taskInput: unknown) => {
+    const childInput = { ...((taskInput as { Input?: Record<string, unknown> }).Input ?? {}) };
+    delete childInput.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID;
+    const child = await runMachine(rollbackLoaded, 'rollback', childInput, 'rollback/');
+    if (!child.succeeded) {
+      throw Object.assign(new Error(`The rollback execution ended in ${child.endedIn ?? 'failure'}`), {
+        name: 'States.TaskFailed',
+      });
     }
+    return { ExecutionArn: `rollback:${EXECUTION_NAME}`, Status: 'SUCCEEDED', Output: child.output };
+  };
+
+  sandbox.install();
+  try {
+    const run = await runMachine(loaded, 'cutover', options.plan, '', { Rollback: startRollback });
+    const status: RehearsalStatus = run.succeeded
+      ? 'SUCCEEDED'
+      : run.endedIn === 'InvalidPlan'
+        ? 'INVALID_PLAN'
+        : run.endedIn === 'RolledBack'
+          ? 'ROLLED_BACK'
+          : run.endedIn === 'RollbackIncomplete'
+            ? 'ROLLBACK_INCOMPLETE'
+            : 'FAILED';
 
     const ledger = plan
       ? await listChanges({ table: LEDGER_TABLE, region: plan.region, migrationId: plan.migrationId })
       : [];
     const drift = sandbox.compare(startingWorld);
     const path = taskStates(loaded);
-    const rollbackTasks = Object.keys(loaded.functionOf).filter((s) => !path.includes(s) && attempts.has(s));
+    const failurePath = [...attempts.keys()].filter((s) => !path.includes(s));
     const freezeStart = entered.get('RestrictWrites');
-    const freezeEnd = exited.get('ReleaseWrites') ?? exited.get('Rollback');
+    const freezeEnd = exited.get('ReleaseWrites') ?? exited.get('rollback/Restore');
     return {
       status,
       migrationId: plan?.migrationId ?? null,
-      steps: [...path, ...rollbackTasks].map((name) => ({
+      steps: [...path, ...failurePath].map((name) => ({
         name,
         status: outcome.get(name) ?? 'SKIPPED',
         attempts: attempts.get(name) ?? 0,

@@ -24,17 +24,18 @@ async function currentState(ctx: StepContext, change: Change): Promise<unknown> 
 }
 
 /**
- * Restores, newest first, every change this execution made. A restore that fails is reported
- * and the others still run; throttling is raised so the state machine retries the whole step,
- * which skips what is already restored.
+ * Restores, newest first, every change the cutover execution `scope` made, or, when an operator
+ * rolls back the whole migration (`scope` null), every change not yet restored. A restore that
+ * fails is reported and the others still run; throttling is raised so the state machine retries
+ * the whole step, which skips what is already restored.
  */
-export async function rollback(ctx: StepContext) {
+export async function rollback(ctx: StepContext, scope: string | null) {
   const lock = await readLock(ctx.ledger);
-  if (lock?.status === 'held' && lock.owner !== ctx.executionId) {
+  if (scope !== null && lock?.status === 'held' && lock.owner !== scope) {
     return nothingToRestore(`The lock is held by ${lock.owner}; its changes were left alone.`, true);
   }
   const newestFirst = (await listChanges(ctx.ledger))
-    .filter((c) => c.executionId === ctx.executionId && c.status !== 'restored')
+    .filter((c) => (scope === null || c.executionId === scope) && c.status !== 'restored')
     .reverse();
   // Redeploys go last, so new tasks start with the values restored rather than the ones being undone.
   // An unknown kind is not sorted here; restoring it fails below and is reported with the rest.
@@ -72,8 +73,7 @@ export async function rollback(ctx: StepContext) {
     deployments,
     servicesPending: deployments.length > 0,
     at: nowIso(),
-    note:
-      ours.length === 0 ? 'This execution had changed nothing.' : `${restored.length} change(s) restored.`,
+    note: ours.length === 0 ? 'Nothing was left to restore.' : `${restored.length} change(s) restored.`,
   };
 }
 

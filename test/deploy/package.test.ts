@@ -11,7 +11,7 @@ const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const serverlessBin = join(repoRoot, 'node_modules', 'osls', 'bin', 'serverless.js');
 
-const FUNCTIONS = [
+const CUTOVER_FUNCTIONS = [
   'validatePlan',
   'acquireLock',
   'preflight',
@@ -26,8 +26,16 @@ const FUNCTIONS = [
   'releaseWrites',
   'restoreTtl',
   'releaseLock',
-  'rollback',
 ] as const;
+const ROLLBACK_FUNCTIONS = [
+  'loadMigration',
+  'rollback',
+  'checkDnsSync',
+  'checkServices',
+  'notify',
+  'releaseAfterRollback',
+] as const;
+const FUNCTIONS = [...new Set([...CUTOVER_FUNCTIONS, ...ROLLBACK_FUNCTIONS])];
 
 const STAGE = 'dev';
 const REGION = 'eu-west-2';
@@ -144,7 +152,7 @@ describe('serverless package (offline, no credentials)', () => {
   it('compiles the cutover state machine with every function referenced by its Arn', () => {
     // Arrange
     const stateMachine = template.Resources.CutoverStateMachine;
-    const expected = FUNCTIONS.map(lambdaLogicalId).sort();
+    const expected = CUTOVER_FUNCTIONS.map(lambdaLogicalId).sort();
 
     // Act
     const referenced = [...new Set(arnsInDefinition(stateMachine?.Properties.DefinitionString))].sort();
@@ -153,6 +161,20 @@ describe('serverless package (offline, no credentials)', () => {
     expect(stateMachine?.Type).toBe('AWS::StepFunctions::StateMachine');
     expect(stateMachine?.Properties.StateMachineName).toBe(`cognito-cutover-${STAGE}-cutover`);
     expect(referenced).toEqual(expected);
+  });
+
+  it('compiles the rollback state machine, which the cutover starts and waits for', () => {
+    const rollback = template.Resources.RollbackStateMachine;
+    const cutoverRole = JSON.stringify(template.Resources.CutoverStateMachineRole);
+
+    const referenced = [...new Set(arnsInDefinition(rollback?.Properties.DefinitionString))].sort();
+
+    expect(rollback?.Properties.StateMachineName).toBe(`cognito-cutover-${STAGE}-rollback`);
+    expect(referenced).toEqual([...ROLLBACK_FUNCTIONS].map(lambdaLogicalId).sort());
+    expect(cutoverRole).toContain(
+      '{"Effect":"Allow","Action":["states:StartExecution"],"Resource":[{"Ref":"RollbackStateMachine"}]}',
+    );
+    expect(cutoverRole).toContain('states:DescribeExecution');
   });
 
   it.each(FUNCTIONS)('packages %s as its own nodejs22.x zip', async (name) => {

@@ -1,4 +1,6 @@
 import { readdirSync } from 'node:fs';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const names = readdirSync(new URL('../../handlers/', import.meta.url)).map((f) => f.replace(/\.ts$/, ''));
@@ -26,16 +28,20 @@ describe('handlers', () => {
     expect(await outcome).toBe('PlanInvalid');
   });
 
-  it('rollback after a failed ValidatePlan reports that nothing was changed', async () => {
-    const { handler } = await import('../../handlers/rollback.ts');
+  it('loadMigration finds nothing to restore for a migration that never took the lock', async () => {
+    // Arrange
+    const dynamo = mockClient(DynamoDBClient);
+    dynamo.on(GetItemCommand).resolves({});
+    const { handler } = await import('../../handlers/loadMigration.ts');
 
-    const result = await handler({ input: { migrationId: 42 }, executionId: 'exec-1', failure: {} });
-
-    expect(result).toMatchObject({
-      complete: true,
-      hasPlan: false,
-      restored: [],
-      note: 'No valid plan: nothing was changed.',
+    // Act
+    const result = await handler({
+      input: { migrationId: 'never-started', region: 'eu-west-2', cutoverExecutionId: 'exec-1' },
+      executionId: 'rollback-1',
     });
+
+    // Assert
+    expect(result).toEqual({ found: false, executionId: 'rollback-1', scope: 'exec-1', failure: null });
+    dynamo.restore();
   });
 });

@@ -19,7 +19,19 @@ describe('statemachines/cutover.asl.yml', () => {
     const invoked = new Set(Object.values(functionOf));
 
     expect([...invoked].every((fn) => handlers[fn] !== undefined)).toBe(true);
-    expect(invoked.size).toBeGreaterThanOrEqual(15);
+    expect(invoked.size).toBe(14);
+  });
+
+  it('rolls back through the rollback state machine, waiting for it to finish', () => {
+    expect(definition.States.Rollback).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::states:startExecution.sync:2',
+      Parameters: { StateMachineArn: { Ref: 'RollbackStateMachine' } },
+      Next: 'RolledBack',
+    });
+    expect(definition.States.Rollback?.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.rollbackError', Next: 'RollbackIncomplete' },
+    ]);
   });
 
   it('rolls back from every Task on the forward path, whatever the error', () => {
@@ -27,7 +39,9 @@ describe('statemachines/cutover.asl.yml', () => {
 
     for (const name of tasks) {
       const catchers = definition.States[name]?.Catch as { ErrorEquals: string[]; Next: string }[];
-      expect(catchers.at(-1), name).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'Rollback' });
+      // Before the lock is taken nothing can have changed, so ValidatePlan fails straight to RolledBack.
+      const next = name === 'ValidatePlan' ? 'RolledBack' : 'Rollback';
+      expect(catchers.at(-1), name).toMatchObject({ ErrorEquals: ['States.ALL'], Next: next });
     }
   });
 

@@ -1,4 +1,4 @@
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { CutoverInProgress, LedgerConflict } from '../../src/errors.ts';
 import { giveBackLock, takeLock } from '../../src/steps/lock.ts';
@@ -14,11 +14,14 @@ import {
 } from './aws-mocks.ts';
 
 describe('takeLock', () => {
-  it('takes a free lock with one conditional write', async () => {
+  it('takes a free lock with one conditional write, then keeps the plan with the migration', async () => {
     const result = await takeLock(context());
 
     expect(result).toEqual({ acquired: true });
-    expect(mutations()).toEqual(['UpdateItem']);
+    expect(mutations()).toEqual(['UpdateItem', 'PutItem']);
+    expect(mocks.dynamoDb).toHaveReceivedLastCommandWith(PutItemCommand, {
+      Item: expect.objectContaining({ sk: { S: 'PLAN' } }),
+    });
     expect(mocks.dynamoDb).toHaveReceivedCommandWith(UpdateItemCommand, {
       TableName: 'cutover-ledger',
       Key: { pk: { S: 'tis-prod-pool-v1-to-v2' }, sk: { S: 'LOCK' } },

@@ -5,7 +5,16 @@ import { DeleteParameterCommand, GetParameterCommand } from '@aws-sdk/client-ssm
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AwsThrottled } from '../../src/errors.ts';
 import { rollback } from '../../src/steps/rollback.ts';
-import { context, forgetCalls, ledger, mocks, mutations, OTHER_EXECUTION, sent } from './aws-mocks.ts';
+import {
+  context,
+  EXECUTION,
+  forgetCalls,
+  ledger,
+  mocks,
+  mutations,
+  OTHER_EXECUTION,
+  sent,
+} from './aws-mocks.ts';
 
 const OLD_SECRET = JSON.stringify({ userPoolId: 'eu-west-2_OldPool01' });
 const NEW_SECRET = JSON.stringify({ userPoolId: 'eu-west-2_NewPool01' });
@@ -91,7 +100,7 @@ describe('rollback', () => {
   it('restores every change of this execution, newest first, marking each restored', async () => {
     seedCutover();
 
-    const result = await rollback(context());
+    const result = await rollback(context(), EXECUTION);
 
     expect(mutations()).toEqual([
       ...['PutSecretValue', 'UpdateItem'],
@@ -137,16 +146,16 @@ describe('rollback', () => {
 
   it('sends nothing when run again', async () => {
     seedCutover();
-    await rollback(context());
+    await rollback(context(), EXECUTION);
     forgetCalls();
 
-    const result = await rollback(context());
+    const result = await rollback(context(), EXECUTION);
 
     expect(mutations()).toEqual([]);
     expect(result).toMatchObject({
       complete: true,
       restored: [],
-      note: 'This execution had changed nothing.',
+      note: 'Nothing was left to restore.',
     });
   });
 
@@ -154,7 +163,7 @@ describe('rollback', () => {
     seedCutover();
     mocks.route53.on(ChangeResourceRecordSetsCommand).rejects(failure('AccessDenied'));
 
-    const result = await rollback(context());
+    const result = await rollback(context(), EXECUTION);
 
     expect(restores()).toEqual(['PutSecretValue', 'ChangeResourceRecordSets', 'DeleteParameter']);
     expect(result.complete).toBe(false);
@@ -173,10 +182,10 @@ describe('rollback', () => {
     seedCutover();
     mocks.route53.on(ChangeResourceRecordSetsCommand).rejects(failure('ThrottlingException'));
 
-    await expect(rollback(context())).rejects.toBeInstanceOf(AwsThrottled);
+    await expect(rollback(context(), EXECUTION)).rejects.toBeInstanceOf(AwsThrottled);
     mocks.route53.on(ChangeResourceRecordSetsCommand).resolves(dnsAccepted);
     forgetCalls();
-    const retry = await rollback(context());
+    const retry = await rollback(context(), EXECUTION);
 
     expect(restores()).toEqual(['ChangeResourceRecordSets', 'DeleteParameter']);
     expect(retry.complete).toBe(true);
@@ -185,18 +194,28 @@ describe('rollback', () => {
   it('leaves the changes of another execution alone', async () => {
     seedCutover(OTHER_EXECUTION);
 
-    const result = await rollback(context());
+    const result = await rollback(context(), EXECUTION);
 
     expect(mutations()).toEqual([]);
     expect(ledger.change(keys.secret)?.status).toBe('applied');
-    expect(result.note).toBe('This execution had changed nothing.');
+    expect(result.note).toBe('Nothing was left to restore.');
+  });
+
+  it("restores every execution's changes when an operator rolls back the whole migration", async () => {
+    seedCutover(OTHER_EXECUTION);
+    ledger.seedLock(OTHER_EXECUTION);
+
+    const result = await rollback(context(), null);
+
+    expect(result.complete).toBe(true);
+    expect(ledger.change(keys.secret)?.status).toBe('restored');
   });
 
   it('touches nothing while another execution holds the lock', async () => {
     seedCutover();
     ledger.seedLock(OTHER_EXECUTION);
 
-    const result = await rollback(context());
+    const result = await rollback(context(), EXECUTION);
 
     expect(sent()).toEqual(['GetItem']);
     expect(result).toMatchObject({
@@ -221,7 +240,7 @@ describe('rollback', () => {
     mocks.ecs.on(DescribeServicesCommand).resolves({ services: [{ status: 'ACTIVE', ...state }] });
     mocks.ecs.on(UpdateServiceCommand).resolves({});
 
-    await rollback(context());
+    await rollback(context(), EXECUTION);
 
     expect(restores()).toEqual([
       'PutSecretValue',
@@ -242,7 +261,7 @@ describe('rollback', () => {
       seq: 4,
     });
 
-    const result = await rollback(context());
+    const result = await rollback(context(), EXECUTION);
 
     expect(restores()).toEqual(['PutSecretValue', 'ChangeResourceRecordSets', 'DeleteParameter']);
     expect(result.remaining).toEqual([

@@ -1,0 +1,8 @@
+import { z } from 'zod';
+import { contextFrom, parseInput } from '../src/steps/input.ts';
+import { releaseAfterRollback } from '../src/steps/lock.ts';
+
+const input = z.looseObject({ scope: z.string().nullable() });
+
+export const handler = async (event: unknown) =>
+  releaseAfterRollback(contextFrom(event, 'ReleaseLock'), parseInput(input, event).scope);
