@@ -57,6 +57,9 @@ async function statesOnPath(plan: unknown): Promise<string[]> {
 interface RehearseOptions {
   plan?: string;
   fail: Fault[];
+  abortAt?: string;
+  timeoutAt?: string;
+  autoRollback: boolean;
   unhealthy?: boolean;
   json?: boolean;
   listStates?: boolean;
@@ -71,15 +74,23 @@ async function rehearseCommand(options: RehearseOptions): Promise<number> {
   if (!options.plan)
     throw new UsageError('Missing --plan FILE: the plan to rehearse, e.g. examples/plan.json.');
   const plan = readPlan(options.plan);
-  if (options.fail.length > 0) {
+  if (options.abortAt && options.timeoutAt)
+    throw new UsageError('Give --abort-at or --timeout-at, not both.');
+  const named = [
+    ...options.fail.map((f) => ['--fail', f.state] as const),
+    ...(options.abortAt ? [['--abort-at', options.abortAt] as const] : []),
+    ...(options.timeoutAt ? [['--timeout-at', options.timeoutAt] as const] : []),
+  ];
+  if (named.length > 0) {
     const allowed = await statesOnPath(plan);
-    const unknown = options.fail.filter((f) => !allowed.includes(f.state));
+    const unknown = named.filter(([, state]) => !allowed.includes(state));
     if (unknown.length > 0) {
       throw new UsageError(
-        `--fail ${unknown.map((f) => f.state).join(', ')}: not a Task state this plan runs. Choose one of: ${allowed.join(', ')}.`,
+        `${unknown.map(([flag, state]) => `${flag} ${state}`).join(', ')}: not a Task state this plan runs. Choose one of: ${allowed.join(', ')}.`,
       );
     }
   }
+  const stopState = options.abortAt ?? options.timeoutAt;
   if (!options.json)
     process.stdout.write(
       `Rehearsing ${options.plan} against the sandbox (no AWS calls leave this machine)\n\n`,
@@ -88,6 +99,8 @@ async function rehearseCommand(options: RehearseOptions): Promise<number> {
     plan,
     faults: options.fail,
     unhealthy: options.unhealthy ?? false,
+    ...(stopState ? { stopAt: { state: stopState, kind: options.abortAt ? 'abort' : 'timeout' } } : {}),
+    autoRollback: options.autoRollback,
     ...(options.json ? {} : { onState: (entry) => process.stdout.write(`${timelineLine(entry)}\n`) }),
   });
   process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${summary(report)}\n`);
@@ -112,6 +125,15 @@ export function program(): Command {
       [],
     )
     .option('--unhealthy', 'every health check fails, so the health deadline triggers rollback')
+    .option(
+      '--abort-at <state>',
+      'abort the execution as it enters this Task state; the rollback then starts by itself',
+    )
+    .option(
+      '--timeout-at <state>',
+      'time the execution out as it enters this Task state; the rollback then starts by itself',
+    )
+    .option('--no-auto-rollback', 'with --abort-at or --timeout-at: leave the world as the stop left it')
     .option('--json', 'print one JSON report instead of the timeline')
     .option('--list-states', 'list the Task states --fail accepts (for --plan, those its run passes through)')
     .addHelpText(

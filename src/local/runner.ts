@@ -5,7 +5,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The timeline is the rehearsal's log; the handlers' JSON logs are for CloudWatch.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
-import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import type { PlanIssue } from '../errors.ts';
 import { AccessDenied } from '../errors.ts';
 import { listChanges } from '../ledger/ledger.ts';
@@ -27,6 +27,10 @@ export interface RehearsalOptions {
   /** Every health check fails, so the deadline triggers rollback. */
   unhealthy?: boolean;
   world?: WorldOptions;
+  /** Stops the cutover as it enters this state, as an operator's abort or the execution timeout would. */
+  stopAt?: { state: string; kind: 'abort' | 'timeout' };
+  /** When the cutover is stopped, start the rollback as the EventBridge rule would (default true). */
+  autoRollback?: boolean;
   /** Called as each state ends, in order. */
   onState?: (entry: TimelineEntry) => void;
 }
@@ -162,6 +166,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const t0 = sandbox.clock.now();
   const since = () => Math.round((sandbox.clock.now() - t0) / 1000);
   const region = plan?.region ?? 'eu-west-2';
+  const executionArn = (machineName: string) =>
+    `arn:aws:states:${region}:123456789012:execution:cognito-cutover-${machineName}:${EXECUTION_NAME}`;
 
   const faults = new Map((options.faults ?? []).map((f) => [f.state, f.kind]));
   const attempts = new Map<string, number>();
@@ -173,6 +179,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   let transitions = 0;
   let failure: RehearsalReport['failure'] = null;
   let waitAfterSwitch: number | undefined;
+  let stopped = false;
   const log = (entry: TimelineEntry) => {
     timeline.push(entry);
     options.onState?.(entry);
@@ -193,6 +200,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       taskHandlers[stateName] = async (taskInput: unknown) => {
         // A zero-length Wait returns synchronously; let the event watcher advance the clock for it first.
         await new Promise((resolve) => setImmediate(resolve));
+        // A stopped execution runs nothing more; Step Functions would not call the Lambda.
+        if (stopped && !prefix)
+          throw Object.assign(new Error('execution stopped'), { name: 'States.Runtime' });
         const key = prefix + stateName;
         const attempt = (attempts.get(key) ?? 0) + 1;
         attempts.set(key, attempt);
@@ -217,10 +227,13 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
           .filter(([, s]) => s.Type === type)
           .map(([stateName]) => [stateName, 0]),
       );
-    const executionId = `arn:aws:states:${region}:123456789012:execution:cognito-cutover-${name}:${EXECUTION_NAME}`;
-    const execution = new StateMachine(machine.definition as never, {
+    const executionId = executionArn(name);
+    // --timeout-at stands in for the execution timeout, which here would be a real-time timer.
+    const { TimeoutSeconds: _timeout, ...definition } = machine.definition;
+    const execution = new StateMachine(definition as never, {
       validationOptions: { checkArn: false, checkPaths: true },
     }).run(input as never, {
+      noThrowOnAbort: false,
       overrides: {
         taskResourceLocalHandlers: taskHandlers as never,
         waitTimeOverrides: zero('Wait'),
@@ -242,6 +255,18 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
         const { type } = event.state;
         const name = prefix + event.state.name;
         if (event.type === 'StateEntered') {
+          if (!prefix && options.stopAt?.state === name) {
+            stopped = true;
+            endedIn = options.stopAt.kind === 'abort' ? 'ABORTED' : 'TIMED_OUT';
+            log({ at: since(), state: name, type, outcome: `execution ${endedIn} as it entered this state` });
+            failure ??= {
+              state: name,
+              error: `Execution${endedIn === 'ABORTED' ? 'Aborted' : 'TimedOut'}`,
+              cause: `The execution was ${endedIn === 'ABORTED' ? 'aborted' : 'timed out'} as it entered ${name}.`,
+            };
+            execution.abort();
+            continue;
+          }
           transitions++;
           entered.set(name, entered.get(name) ?? since());
           if (type === 'Wait') {
@@ -289,7 +314,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       await watch;
       return { succeeded: true, endedIn, output };
     } catch (error) {
-      if (!(error instanceof ExecutionError)) throw error;
+      if (!(error instanceof ExecutionError || error instanceof ExecutionAbortedError)) throw error;
       await watch;
       return { succeeded: false, endedIn, output: null };
     }
@@ -311,6 +336,20 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   sandbox.install();
   try {
     const run = await runMachine(loaded, 'cutover', options.plan, '', { Rollback: startRollback });
+    if (stopped && options.autoRollback !== false) {
+      // The rule on TIMED_OUT / ABORTED hands the rollback machine the whole status-change event.
+      const event = {
+        cutoverEvent: {
+          detail: {
+            executionArn: executionArn('cutover'),
+            status: run.endedIn,
+            input: JSON.stringify(options.plan),
+          },
+        },
+      };
+      const child = await runMachine(rollbackLoaded, 'rollback', event, 'rollback/');
+      run.endedIn = child.succeeded ? 'RolledBack' : 'RollbackIncomplete';
+    }
     const status: RehearsalStatus = run.succeeded
       ? 'SUCCEEDED'
       : run.endedIn === 'InvalidPlan'

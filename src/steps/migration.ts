@@ -1,15 +1,47 @@
+import { z } from 'zod';
 import { requireEnv } from '../config.ts';
+import { PlanInvalid } from '../errors.ts';
 import { readPlan } from '../ledger/ledger.ts';
-import { parsePlan } from '../plan/schema.ts';
+import { parsePlan, planIssues } from '../plan/schema.ts';
 
 const ledgerTable = requireEnv('LEDGER_TABLE');
 
-export interface RollbackStart {
-  migrationId: string;
-  region: string;
-  /** Set when a cutover's failure started the rollback: only that execution's changes are undone. */
-  cutoverExecutionId?: string | undefined;
-  failure?: { Error?: string | undefined; Cause?: string | undefined } | undefined;
+const failure = z.object({ Error: z.string().optional(), Cause: z.string().optional() });
+
+/** How a rollback is started: by a failed cutover or an operator, or by EventBridge's event. */
+export const rollbackStart = z.union([
+  z.object({
+    migrationId: z.string().min(1),
+    region: z.string().min(1),
+    /** Set when a cutover's failure started the rollback: only that execution's changes are undone. */
+    cutoverExecutionId: z.string().min(1).optional(),
+    failure: failure.optional(),
+  }),
+  // The rule on a cutover that TIMED_OUT or was ABORTED passes the whole event (no Catch ran).
+  z.object({
+    cutoverEvent: z.object({
+      detail: z.object({ executionArn: z.string().min(1), status: z.string(), input: z.string() }),
+    }),
+  }),
+]);
+export type RollbackStart = z.output<typeof rollbackStart>;
+
+function normalise(start: RollbackStart) {
+  if (!('cutoverEvent' in start)) return start;
+  const { executionArn, status, input } = start.cutoverEvent.detail;
+  const plan = z
+    .looseObject({ migrationId: z.string().min(1), region: z.string().min(1) })
+    .safeParse(JSON.parse(input));
+  if (!plan.success) throw new PlanInvalid(planIssues(plan.error));
+  return {
+    migrationId: plan.data.migrationId,
+    region: plan.data.region,
+    cutoverExecutionId: executionArn,
+    failure: {
+      Error: `Cutover${status === 'TIMED_OUT' ? 'TimedOut' : 'Aborted'}`,
+      Cause: `The cutover execution ${status}.`,
+    },
+  };
 }
 
 /**
@@ -17,9 +49,13 @@ export interface RollbackStart {
  * it. A migration with no plan there never took the lock, so it changed nothing.
  */
 export async function loadMigration(start: RollbackStart, executionId: string) {
-  const region = process.env.AWS_REGION ?? start.region;
-  const stored = await readPlan({ table: ledgerTable, region, migrationId: start.migrationId });
-  const common = { executionId, scope: start.cutoverExecutionId ?? null, failure: start.failure ?? null };
+  const { migrationId, region, cutoverExecutionId, failure: why } = normalise(start);
+  const stored = await readPlan({
+    table: ledgerTable,
+    region: process.env.AWS_REGION ?? region,
+    migrationId,
+  });
+  const common = { executionId, scope: cutoverExecutionId ?? null, failure: why ?? null };
   if (stored === undefined) return { found: false, ...common };
   return { found: true, plan: parsePlan(stored), ...common };
 }

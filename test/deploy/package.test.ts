@@ -177,6 +177,31 @@ describe('serverless package (offline, no credentials)', () => {
     expect(cutoverRole).toContain('states:DescribeExecution');
   });
 
+  it('starts the rollback when a cutover times out or is aborted, where no Catch runs', () => {
+    const rule = template.Resources.RollbackWhenCutoverStops as unknown as {
+      Properties: {
+        EventPattern: unknown;
+        Targets: { Arn: unknown; InputTransformer: { InputTemplate: string } }[];
+      };
+    };
+
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: 'CutoverStateMachine' }] },
+    });
+    expect(rule.Properties.Targets[0]?.Arn).toEqual({ Ref: 'RollbackStateMachine' });
+    expect(rule.Properties.Targets[0]?.InputTransformer.InputTemplate).toBe(
+      '{"cutoverEvent": <aws.events.event.json>}',
+    );
+  });
+
+  it('gives the cutover an execution timeout, so a stuck cutover ends and rolls back', () => {
+    const definition = JSON.stringify(template.Resources.CutoverStateMachine?.Properties.DefinitionString);
+
+    expect(definition).toMatch(/\\"TimeoutSeconds\\": 21600,\\n {2}\\"StartAt/);
+  });
+
   it.each(FUNCTIONS)('packages %s as its own nodejs22.x zip', async (name) => {
     // Arrange
     const fn = template.Resources[lambdaLogicalId(name)];

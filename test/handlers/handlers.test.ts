@@ -44,4 +44,21 @@ describe('handlers', () => {
     expect(result).toEqual({ found: false, executionId: 'rollback-1', scope: 'exec-1', failure: null });
     dynamo.restore();
   });
+
+  it('loadMigration reads the migration from the event of a cutover that timed out', async () => {
+    const dynamo = mockClient(DynamoDBClient);
+    dynamo.on(GetItemCommand).resolves({});
+    const { handler } = await import('../../handlers/loadMigration.ts');
+    const detail = {
+      executionArn: 'arn:exec:1',
+      status: 'TIMED_OUT',
+      input: JSON.stringify({ migrationId: 'm1', region: 'eu-west-2' }),
+    };
+
+    const result = await handler({ input: { cutoverEvent: { detail } }, executionId: 'rollback-1' });
+
+    expect(dynamo).toHaveReceivedCommandWith(GetItemCommand, { Key: { pk: { S: 'm1' }, sk: { S: 'PLAN' } } });
+    expect(result).toMatchObject({ scope: 'arn:exec:1', failure: { Error: 'CutoverTimedOut' } });
+    dynamo.restore();
+  });
 });
