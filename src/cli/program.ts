@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { type Fault, type FaultKind, type RehearsalReport, rehearse, taskStates } from '../local/runner.ts';
+import {
+  type Fault,
+  type FaultKind,
+  newSession,
+  type RehearsalReport,
+  rehearse,
+  type Session,
+  taskStates,
+} from '../local/runner.ts';
+import { loadSandbox, saveSandbox } from '../sandbox/persist.ts';
 import { summary, timelineLine } from './render.ts';
 
 /** Exit codes scripts rely on. */
@@ -54,8 +63,18 @@ async function statesOnPath(plan: unknown): Promise<string[]> {
     .map((s) => s.name);
 }
 
+/** The world an earlier command left in `dir` (`--state-dir`), or a new one from the plan. */
+function openSession(plan: unknown, dir: string | undefined): Session {
+  return (dir ? loadSandbox(dir) : undefined) ?? newSession(plan);
+}
+
+function closeSession(session: Session, dir: string | undefined): void {
+  if (dir) saveSandbox(dir, session.sandbox, session.startingWorld);
+}
+
 interface RehearseOptions {
   plan?: string;
+  stateDir?: string;
   fail: Fault[];
   abortAt?: string;
   timeoutAt?: string;
@@ -95,16 +114,43 @@ async function rehearseCommand(options: RehearseOptions): Promise<number> {
     process.stdout.write(
       `Rehearsing ${options.plan} against the sandbox (no AWS calls leave this machine)\n\n`,
     );
+  const session = openSession(plan, options.stateDir);
   const report = await rehearse({
     plan,
+    session,
     faults: options.fail,
     unhealthy: options.unhealthy ?? false,
     ...(stopState ? { stopAt: { state: stopState, kind: options.abortAt ? 'abort' : 'timeout' } } : {}),
     autoRollback: options.autoRollback,
     ...(options.json ? {} : { onState: (entry) => process.stdout.write(`${timelineLine(entry)}\n`) }),
   });
+  closeSession(session, options.stateDir);
   process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${summary(report)}\n`);
   return exitCode(report);
+}
+
+interface RollbackOptions {
+  plan: string;
+  migrationId: string;
+  stateDir?: string;
+  json?: boolean;
+}
+
+/** Rehearses the rollback execution an operator starts for a whole migration. */
+async function rollbackCommand(options: RollbackOptions): Promise<number> {
+  const plan = readPlan(options.plan);
+  const session = openSession(plan, options.stateDir);
+  if (!options.json) process.stdout.write(`Rolling back ${options.migrationId} in the sandbox\n\n`);
+  const report = await rehearse({
+    plan,
+    session,
+    rollbackOf: options.migrationId,
+    ...(options.json ? {} : { onState: (entry) => process.stdout.write(`${timelineLine(entry)}\n`) }),
+  });
+  closeSession(session, options.stateDir);
+  process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${summary(report)}\n`);
+  if (report.status === 'INVALID_PLAN') return EXIT.USAGE;
+  return report.status === 'ROLLED_BACK' && report.worldRestored ? EXIT.SUCCEEDED : EXIT.OTHER;
 }
 
 export function program(): Command {
@@ -134,6 +180,7 @@ export function program(): Command {
       'time the execution out as it enters this Task state; the rollback then starts by itself',
     )
     .option('--no-auto-rollback', 'with --abort-at or --timeout-at: leave the world as the stop left it')
+    .option('--state-dir <dir>', 'keep the sandboxed world, ledger included, in this folder between commands')
     .option('--json', 'print one JSON report instead of the timeline')
     .option('--list-states', 'list the Task states --fail accepts (for --plan, those its run passes through)')
     .addHelpText(
@@ -143,6 +190,20 @@ export function program(): Command {
     .exitOverride()
     .action(async (options: RehearseOptions) => {
       process.exitCode = await rehearseCommand(options);
+    });
+  cli
+    .command('rollback')
+    .description(
+      'Rehearse the rollback execution an operator starts: restore everything a migration changed.',
+    )
+    .requiredOption('--plan <file>', 'the cutover plan (JSON); it names the region and the world')
+    .requiredOption('--migration-id <id>', 'the migration to roll back')
+    .option('--state-dir <dir>', 'the folder an earlier `rehearse --state-dir` left its world in')
+    .option('--json', 'print one JSON report instead of the timeline')
+    .addHelpText('after', '\nExit codes: 0 everything restored; 2 invalid plan or usage; 4 anything else.')
+    .exitOverride()
+    .action(async (options: RollbackOptions) => {
+      process.exitCode = await rollbackCommand(options);
     });
   return cli;
 }

@@ -20,7 +20,7 @@ function brief(value: unknown): string {
 const NEXT: Record<RehearsalReport['status'], string> = {
   SUCCEEDED:
     'The plan holds. Next: run it against AWS (see README), or rehearse a failure with --fail STATE.',
-  ROLLED_BACK: 'The cutover failed and rolled back; see the failure above for the fix.',
+  ROLLED_BACK: 'Every change is restored. Fix the cause above, rehearse again, then start the cutover.',
   ROLLBACK_INCOMPLETE:
     'Rollback could not restore everything: restore the resources listed under Drift by hand.',
   INVALID_PLAN: 'Fix the fields listed above, then rehearse again. Nothing was changed.',

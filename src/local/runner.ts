@@ -10,7 +10,7 @@ import type { PlanIssue } from '../errors.ts';
 import { AccessDenied } from '../errors.ts';
 import { listChanges } from '../ledger/ledger.ts';
 import { type Plan, planIssues, planSchema } from '../plan/schema.ts';
-import { Sandbox, type WorldOptions } from '../sandbox/index.ts';
+import { Sandbox, type Snapshot, type WorldOptions } from '../sandbox/index.ts';
 import { emptyWorld } from '../sandbox/world.ts';
 import { type AslState, forwardPath, type LoadedMachine, loadMachine } from './definition.ts';
 
@@ -33,6 +33,26 @@ export interface RehearsalOptions {
   autoRollback?: boolean;
   /** Called as each state ends, in order. */
   onState?: (entry: TimelineEntry) => void;
+  /** A world carried over from an earlier command (`--state-dir`); by default a new one from the plan. */
+  session?: Session;
+  /** Run only the rollback state machine for this migration, as an operator would start it. */
+  rollbackOf?: string;
+}
+
+/** A sandboxed world and the state it started in, which `worldRestored` is judged against. */
+export interface Session {
+  sandbox: Sandbox;
+  startingWorld: Snapshot;
+}
+
+/** A new world for `plan`: every resource exists and is wired right. */
+export function newSession(plan: unknown, world?: WorldOptions): Session {
+  const parsed = planSchema.safeParse(plan);
+  // An invalid plan describes no world; it stops in ValidatePlan before touching one.
+  const sandbox = parsed.success
+    ? Sandbox.fromPlan(parsed.data, { ledgerTable: LEDGER_TABLE, ...world })
+    : new Sandbox(emptyWorld('eu-west-2', '123456789012'));
+  return { sandbox, startingWorld: sandbox.snapshot() };
 }
 
 export interface TimelineEntry {
@@ -157,12 +177,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const rollbackLoaded = rollbackMachine();
   const parsed = planSchema.safeParse(options.plan);
   const plan = parsed.success ? parsed.data : undefined;
-  // An invalid plan describes no world; it stops in ValidatePlan before touching one.
-  const sandbox = plan
-    ? Sandbox.fromPlan(plan, { ledgerTable: LEDGER_TABLE, ...options.world })
-    : new Sandbox(emptyWorld('eu-west-2', '123456789012'));
+  const { sandbox, startingWorld } = options.session ?? newSession(options.plan, options.world);
   sandbox.unhealthy = options.unhealthy ?? false;
-  const startingWorld = sandbox.snapshot();
+  const earlierMessages = sandbox.messages.length;
   const t0 = sandbox.clock.now();
   const since = () => Math.round((sandbox.clock.now() - t0) / 1000);
   const region = plan?.region ?? 'eu-west-2';
@@ -333,9 +350,17 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     return { ExecutionArn: `rollback:${EXECUTION_NAME}`, Status: 'SUCCEEDED', Output: child.output };
   };
 
+  /** What an operator starts: the rollback machine alone, for the whole migration. */
+  const runRollbackOnly = async (migrationId: string): Promise<MachineRun> => {
+    const child = await runMachine(rollbackLoaded, 'rollback', { migrationId, region }, 'rollback/');
+    return { ...child, endedIn: child.succeeded ? 'RolledBack' : 'RollbackIncomplete' };
+  };
+
   sandbox.install();
   try {
-    const run = await runMachine(loaded, 'cutover', options.plan, '', { Rollback: startRollback });
+    const run = options.rollbackOf
+      ? await runRollbackOnly(options.rollbackOf)
+      : await runMachine(loaded, 'cutover', options.plan, '', { Rollback: startRollback });
     if (stopped && options.autoRollback !== false) {
       // The rule on TIMED_OUT / ABORTED hands the rollback machine the whole status-change event.
       const event = {
@@ -350,15 +375,16 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       const child = await runMachine(rollbackLoaded, 'rollback', event, 'rollback/');
       run.endedIn = child.succeeded ? 'RolledBack' : 'RollbackIncomplete';
     }
-    const status: RehearsalStatus = run.succeeded
-      ? 'SUCCEEDED'
-      : run.endedIn === 'InvalidPlan'
-        ? 'INVALID_PLAN'
-        : run.endedIn === 'RolledBack'
-          ? 'ROLLED_BACK'
-          : run.endedIn === 'RollbackIncomplete'
-            ? 'ROLLBACK_INCOMPLETE'
-            : 'FAILED';
+    const status: RehearsalStatus =
+      run.succeeded && !options.rollbackOf
+        ? 'SUCCEEDED'
+        : run.endedIn === 'InvalidPlan'
+          ? 'INVALID_PLAN'
+          : run.endedIn === 'RolledBack'
+            ? 'ROLLED_BACK'
+            : run.endedIn === 'RollbackIncomplete'
+              ? 'ROLLBACK_INCOMPLETE'
+              : 'FAILED';
 
     const ledger = plan
       ? await listChanges({ table: LEDGER_TABLE, region: plan.region, migrationId: plan.migrationId })
@@ -396,7 +422,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       failure,
       ...(parsed.success ? {} : { errors: planIssues(parsed.error) }),
       mutatingCalls: sandbox.mutatingCalls().length,
-      notifications: sandbox.messages.map((m) => ({ topicArn: m.topicArn, subject: m.subject })),
+      notifications: sandbox.messages
+        .slice(earlierMessages)
+        .map((m) => ({ topicArn: m.topicArn, subject: m.subject })),
       timeline,
       wallMilliseconds: Math.round(performance.now() - started),
     };

@@ -44,8 +44,10 @@ export interface Call {
 }
 
 export class VirtualClock {
-  private ms = START;
-  constructor(private readonly onAdvance: () => void = () => {}) {}
+  constructor(
+    private readonly onAdvance: () => void = () => {},
+    private ms = START,
+  ) {}
 
   now(): number {
     return this.ms;
@@ -77,8 +79,11 @@ export class Sandbox implements Transport {
     return new Sandbox(buildWorld(plan, options));
   }
 
-  constructor(readonly world: World) {
-    this.clock = new VirtualClock(() => this.settle());
+  constructor(
+    readonly world: World,
+    clockMs = START,
+  ) {
+    this.clock = new VirtualClock(() => this.settle(), clockMs);
     this.dispatcher = healthAgent(world, () => this.unhealthy);
   }
 

@@ -40,7 +40,7 @@ export async function applyChange<Ref extends object, State>(
     : sameState(current, after);
   if (done) {
     // The write landed but the step died before recording it: record it now.
-    if (entry?.status === 'pending') await markApplied(ctx.ledger, key);
+    if (entry?.status === 'pending' && !ctx.plan.dryRun) await markApplied(ctx.ledger, key);
     return { ...report, changed: false, planned: false, pending: [] };
   }
   if (ctx.plan.dryRun) return { ...report, changed: false, planned: true, pending: [] };

@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const BIN = new URL('../../bin/cutover.mjs', import.meta.url).pathname;
+const PLAN = ['--plan', 'examples/plan.json'];
+
+async function cutoverJson(...args: string[]) {
+  try {
+    const { stdout } = await run(process.execPath, [BIN, ...args, '--json'], { timeout: 60_000 });
+    return { code: 0, report: JSON.parse(stdout) };
+  } catch (error) {
+    const e = error as { code: number; stdout: string };
+    return { code: e.code, report: JSON.parse(e.stdout) };
+  }
+}
+
+describe('cutover rollback --state-dir', () => {
+  it('restores what a stopped cutover left behind, and a second run changes nothing', async () => {
+    // Arrange: a cutover timed out in its health gate, with the automatic rollback switched off.
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-state-'));
+    const stopped = await cutoverJson(
+      'rehearse',
+      ...PLAN,
+      '--timeout-at',
+      'CheckHealth',
+      '--no-auto-rollback',
+      '--state-dir',
+      dir,
+    );
+
+    // Act
+    const first = await cutoverJson(
+      'rollback',
+      ...PLAN,
+      '--migration-id',
+      'tis-prod-pool-v1-to-v2',
+      '--state-dir',
+      dir,
+    );
+    const second = await cutoverJson(
+      'rollback',
+      ...PLAN,
+      '--migration-id',
+      'tis-prod-pool-v1-to-v2',
+      '--state-dir',
+      dir,
+    );
+
+    // Assert
+    expect(stopped).toMatchObject({ code: 4, report: { status: 'FAILED', worldRestored: false } });
+    expect(first).toMatchObject({ code: 0, report: { status: 'ROLLED_BACK', worldRestored: true } });
+    expect(first.report.mutatingCalls).toBeGreaterThan(0);
+    expect(second).toMatchObject({
+      code: 0,
+      report: { status: 'ROLLED_BACK', worldRestored: true, mutatingCalls: 0 },
+    });
+  });
+});
