@@ -73,6 +73,14 @@ export class HealthDeadlineExceeded extends CutoverError {
   override readonly name = 'HealthDeadlineExceeded';
 }
 
+/**
+ * An operator said no-go: `aws stepfunctions send-task-failure --error ApprovalRejected`. The
+ * cutover undoes what it prepared (the lowered TTL) and ends.
+ */
+export class ApprovalRejected extends CutoverError {
+  override readonly name = 'ApprovalRejected';
+}
+
 /** Configuration (environment) is missing or malformed; raised at load, before any work. */
 export class ConfigInvalid extends CutoverError {
   override readonly name = 'ConfigInvalid';
@@ -91,6 +99,7 @@ export const NON_RETRYABLE = [
   'DnsNotInSync',
   'ServiceNotStable',
   'HealthDeadlineExceeded',
+  'ApprovalRejected',
 ] as const;
 
 /** Errors the state machine retries with backoff and jitter. */
@@ -108,5 +117,6 @@ export const ALL_ERROR_CLASSES = {
   DnsNotInSync,
   ServiceNotStable,
   HealthDeadlineExceeded,
+  ApprovalRejected,
   ConfigInvalid,
 } as const;

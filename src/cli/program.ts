@@ -79,6 +79,8 @@ interface RehearseOptions {
   abortAt?: string;
   timeoutAt?: string;
   autoRollback: boolean;
+  rejectApproval?: boolean;
+  approvalTimeout?: boolean;
   unhealthy?: boolean;
   json?: boolean;
   listStates?: boolean;
@@ -122,6 +124,7 @@ async function rehearseCommand(options: RehearseOptions): Promise<number> {
     unhealthy: options.unhealthy ?? false,
     ...(stopState ? { stopAt: { state: stopState, kind: options.abortAt ? 'abort' : 'timeout' } } : {}),
     autoRollback: options.autoRollback,
+    approval: options.rejectApproval ? 'reject' : options.approvalTimeout ? 'timeout' : 'approve',
     ...(options.json ? {} : { onState: (entry) => process.stdout.write(`${timelineLine(entry)}\n`) }),
   });
   closeSession(session, options.stateDir);
@@ -180,6 +183,8 @@ export function program(): Command {
       'time the execution out as it enters this Task state; the rollback then starts by itself',
     )
     .option('--no-auto-rollback', 'with --abort-at or --timeout-at: leave the world as the stop left it')
+    .option('--reject-approval', 'operators answer the go/no-go with no-go (plans with approval.required)')
+    .option('--approval-timeout', 'nobody answers the go/no-go within approval.timeoutSeconds')
     .option('--state-dir <dir>', 'keep the sandboxed world, ledger included, in this folder between commands')
     .option('--json', 'print one JSON report instead of the timeline')
     .option('--list-states', 'list the Task states --fail accepts (for --plan, those its run passes through)')

@@ -19,6 +19,8 @@ export interface LoadedMachine {
   definition: Asl;
   /** Task state → the function (as named in serverless.yml) it invokes. */
   functionOf: Record<string, string>;
+  /** Task states that invoke their function with a task token and wait for the callback. */
+  callbacks: Set<string>;
   /** Function → handler module path and export, from serverless.yml. */
   handlers: Record<string, { module: string; exportName: string }>;
 }
@@ -40,14 +42,27 @@ export function loadMachine(name: string, root = ROOT): LoadedMachine {
   if (!file) throw new Error(`serverless.yml: stateMachines.${name}.definition must be \${file(...)}`);
   const asl = readYaml<Asl>(join(root, file));
   const functionOf: Record<string, string> = {};
+  const callbacks = new Set<string>();
   for (const [stateName, state] of Object.entries(asl.States)) {
-    const getAtt = state.Type === 'Task' ? state.Resource?.['Fn::GetAtt'] : undefined;
+    if (state.Type !== 'Task') continue;
+    if (state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') callbacks.add(stateName);
+    const getAtt = callbacks.has(stateName)
+      ? state.Parameters?.FunctionName?.['Fn::GetAtt']
+      : state.Resource?.['Fn::GetAtt'];
     if (!Array.isArray(getAtt)) continue;
     const fn = String(getAtt[0]);
     if (!service.functions[fn])
       throw new Error(`${file}: state ${stateName} invokes ${fn}, which serverless.yml does not define`);
     functionOf[stateName] = fn;
-    state.Resource = `arn:aws:lambda:eu-west-2:123456789012:function:cognito-cutover-${fn}`;
+    const arn = `arn:aws:lambda:eu-west-2:123456789012:function:cognito-cutover-${fn}`;
+    if (callbacks.has(stateName)) {
+      state.Parameters.FunctionName = arn;
+      // The runner answers callbacks itself, --approval-timeout included; the local engine would
+      // read this path from the task's Parameters rather than from the state's input.
+      delete state.TimeoutSecondsPath;
+    } else {
+      state.Resource = arn;
+    }
   }
   const handlers = Object.fromEntries(
     Object.entries(service.functions).map(([fn, { handler }]) => {
@@ -55,7 +70,7 @@ export function loadMachine(name: string, root = ROOT): LoadedMachine {
       return [fn, { module: join(root, `${handler.slice(0, dot)}.ts`), exportName: handler.slice(dot + 1) }];
     }),
   );
-  return { definition: asl, functionOf, handlers };
+  return { definition: asl, functionOf, callbacks, handlers };
 }
 
 /** Where a state goes next when nothing fails (Catch targets excluded). */

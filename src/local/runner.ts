@@ -7,7 +7,7 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
 import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import type { PlanIssue } from '../errors.ts';
-import { AccessDenied } from '../errors.ts';
+import { AccessDenied, ApprovalRejected } from '../errors.ts';
 import { listChanges } from '../ledger/ledger.ts';
 import { type Plan, planIssues, planSchema } from '../plan/schema.ts';
 import { Sandbox, type Snapshot, type WorldOptions } from '../sandbox/index.ts';
@@ -37,6 +37,8 @@ export interface RehearsalOptions {
   session?: Session;
   /** Run only the rollback state machine for this migration, as an operator would start it. */
   rollbackOf?: string;
+  /** How operators answer the go/no-go (default: approve). */
+  approval?: 'approve' | 'reject' | 'timeout';
 }
 
 /** A sandboxed world and the state it started in, which `worldRestored` is judged against. */
@@ -202,6 +204,22 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     options.onState?.(entry);
   };
 
+  /**
+   * A .waitForTaskToken task: the function gets the token, then an operator answers with
+   * SendTaskSuccess or SendTaskFailure, or lets the task time out.
+   */
+  async function callback(handler: (event: unknown) => Promise<unknown>, taskInput: unknown) {
+    const payload = (taskInput as { Payload: { plan?: Plan } }).Payload;
+    await handler(payload);
+    if (options.approval === 'reject')
+      throw new ApprovalRejected('No-go from an operator (--reject-approval).');
+    if (options.approval === 'timeout') {
+      sandbox.clock.advance(payload.plan?.approval.timeoutSeconds ?? 0);
+      throw statesTimeout();
+    }
+    return { approved: true };
+  }
+
   async function runMachine(
     machine: LoadedMachine,
     name: string,
@@ -225,7 +243,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
         attempts.set(key, attempt);
         if (fault === 'throttle' && attempt === 1) sandbox.throttleNext(2);
         try {
-          const result = await handler(taskInput);
+          const result = machine.callbacks.has(stateName)
+            ? await callback(handler, taskInput)
+            : await handler(taskInput);
           if (fault === 'fail')
             throw new AccessDenied(`${stateName} failed (injected by --fail ${stateName})`);
           if (fault === 'timeout') {
@@ -263,6 +283,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
           StartTime: new Date(sandbox.clock.now()).toISOString(),
           Input: input,
         },
+        Task: { Token: `${EXECUTION_NAME}-task-token` },
       } as never,
     });
     let endedIn: string | undefined;

@@ -154,9 +154,10 @@ export const planSchema = z
       requiredPasses: z.int().min(1).max(100).default(3),
       deadlineSeconds: z.int().min(60).max(86_400).default(3600),
     }),
+    // Always present after validation, so the state machine's Choice never reads a missing path.
     approval: z
       .strictObject({ required: z.boolean(), timeoutSeconds: z.int().min(60).max(86_400).default(1800) })
-      .optional(),
+      .default({ required: false, timeoutSeconds: 1800 }),
   })
   .superRefine((plan, ctx) => {
     for (const [field, pool] of [

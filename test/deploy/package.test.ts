@@ -26,6 +26,7 @@ const CUTOVER_FUNCTIONS = [
   'releaseWrites',
   'restoreTtl',
   'releaseLock',
+  'requestApproval',
 ] as const;
 const ROLLBACK_FUNCTIONS = [
   'loadMigration',
@@ -194,6 +195,14 @@ describe('serverless package (offline, no credentials)', () => {
     expect(rule.Properties.Targets[0]?.InputTransformer.InputTemplate).toBe(
       '{"cutoverEvent": <aws.events.event.json>}',
     );
+  });
+
+  it('waits for the go/no-go with a task token, no longer than the plan allows', () => {
+    const definition = JSON.stringify(template.Resources.CutoverStateMachine?.Properties.DefinitionString);
+
+    expect(definition).toContain('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(definition).toMatch(/\\"TimeoutSecondsPath\\": \\"\$\.plan\.approval\.timeoutSeconds\\"/);
+    expect(definition).toMatch(/\\"taskToken\.\$\\": \\"\$\$\.Task\.Token\\"/);
   });
 
   it('gives the cutover an execution timeout, so a stuck cutover ends and rolls back', () => {
