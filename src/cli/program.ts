@@ -4,6 +4,7 @@ import {
   type Fault,
   type FaultKind,
   newSession,
+  RESTORE_COMMANDS,
   type RehearsalReport,
   rehearse,
   type Session,
@@ -38,6 +39,15 @@ function readPlan(file: string): unknown {
 }
 
 const KINDS: FaultKind[] = ['fail', 'timeout', 'throttle'];
+
+function restoreKind(value: string): string {
+  if (!(value in RESTORE_COMMANDS)) {
+    throw new InvalidArgumentError(
+      `"${value}" is not a resource kind: use ${Object.keys(RESTORE_COMMANDS).join(', ')}.`,
+    );
+  }
+  return value;
+}
 
 function parseFault(value: string, previous: Fault[]): Fault[] {
   const [state = '', kind = 'fail'] = value.split(':');
@@ -80,6 +90,7 @@ interface RehearseOptions {
   timeoutAt?: string;
   autoRollback: boolean;
   rejectApproval?: boolean;
+  failRestore?: string;
   approvalTimeout?: boolean;
   unhealthy?: boolean;
   json?: boolean;
@@ -125,6 +136,7 @@ async function rehearseCommand(options: RehearseOptions): Promise<number> {
     ...(stopState ? { stopAt: { state: stopState, kind: options.abortAt ? 'abort' : 'timeout' } } : {}),
     autoRollback: options.autoRollback,
     approval: options.rejectApproval ? 'reject' : options.approvalTimeout ? 'timeout' : 'approve',
+    ...(options.failRestore ? { failRestore: options.failRestore } : {}),
     ...(options.json ? {} : { onState: (entry) => process.stdout.write(`${timelineLine(entry)}\n`) }),
   });
   closeSession(session, options.stateDir);
@@ -135,6 +147,7 @@ async function rehearseCommand(options: RehearseOptions): Promise<number> {
 interface RollbackOptions {
   plan: string;
   migrationId: string;
+  failRestore?: string;
   stateDir?: string;
   json?: boolean;
 }
@@ -148,6 +161,7 @@ async function rollbackCommand(options: RollbackOptions): Promise<number> {
     plan,
     session,
     rollbackOf: options.migrationId,
+    ...(options.failRestore ? { failRestore: options.failRestore } : {}),
     ...(options.json ? {} : { onState: (entry) => process.stdout.write(`${timelineLine(entry)}\n`) }),
   });
   closeSession(session, options.stateDir);
@@ -185,6 +199,11 @@ export function program(): Command {
     .option('--no-auto-rollback', 'with --abort-at or --timeout-at: leave the world as the stop left it')
     .option('--reject-approval', 'operators answer the go/no-go with no-go (plans with approval.required)')
     .option('--approval-timeout', 'nobody answers the go/no-go within approval.timeoutSeconds')
+    .option(
+      '--fail-restore <kind>',
+      `AWS refuses every restore of one resource kind (${Object.keys(RESTORE_COMMANDS).join(', ')})`,
+      restoreKind,
+    )
     .option('--state-dir <dir>', 'keep the sandboxed world, ledger included, in this folder between commands')
     .option('--json', 'print one JSON report instead of the timeline')
     .option('--list-states', 'list the Task states --fail accepts (for --plan, those its run passes through)')
@@ -203,6 +222,11 @@ export function program(): Command {
     )
     .requiredOption('--plan <file>', 'the cutover plan (JSON); it names the region and the world')
     .requiredOption('--migration-id <id>', 'the migration to roll back')
+    .option(
+      '--fail-restore <kind>',
+      `AWS refuses every restore of one resource kind (${Object.keys(RESTORE_COMMANDS).join(', ')})`,
+      restoreKind,
+    )
     .option('--state-dir <dir>', 'the folder an earlier `rehearse --state-dir` left its world in')
     .option('--json', 'print one JSON report instead of the timeline')
     .addHelpText('after', '\nExit codes: 0 everything restored; 2 invalid plan or usage; 4 anything else.')

@@ -22,7 +22,7 @@ const NEXT: Record<RehearsalReport['status'], string> = {
     'The plan holds. Next: run it against AWS (see README), or rehearse a failure with --fail STATE.',
   ROLLED_BACK: 'Every change is restored. Fix the cause above, rehearse again, then start the cutover.',
   ROLLBACK_INCOMPLETE:
-    'Rollback could not restore everything: restore the resources listed under Drift by hand.',
+    'Rollback could not restore everything: put back the resources listed as not restored, then release the lock.',
   INVALID_PLAN: 'Fix the fields listed above, then rehearse again. Nothing was changed.',
   FAILED: 'The cutover stopped without rolling back; see the failure above.',
 };

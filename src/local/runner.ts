@@ -39,7 +39,20 @@ export interface RehearsalOptions {
   rollbackOf?: string;
   /** How operators answer the go/no-go (default: approve). */
   approval?: 'approve' | 'reject' | 'timeout';
+  /** Once rollback starts, AWS refuses every restore of this resource kind (e.g. `secret`). */
+  failRestore?: string;
 }
+
+/** The command that restores each kind of resource, for `failRestore`. */
+export const RESTORE_COMMANDS: Record<string, { service: string; command: string }> = {
+  'route53-record': { service: 'Route53', command: 'ChangeResourceRecordSets' },
+  'apigateway-policy': { service: 'APIGateway', command: 'UpdateRestApi' },
+  'apigateway-authorizer': { service: 'APIGateway', command: 'UpdateAuthorizer' },
+  'ssm-parameter': { service: 'SSM', command: 'PutParameter' },
+  secret: { service: 'SecretsManager', command: 'PutSecretValue' },
+  'lambda-environment': { service: 'Lambda', command: 'UpdateFunctionConfiguration' },
+  'ecs-service': { service: 'ECS', command: 'UpdateService' },
+};
 
 /** A sandboxed world and the state it started in, which `worldRestored` is judged against. */
 export interface Session {
@@ -342,7 +355,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
               ? `failed: ${String(event.Error)}: ${String(event.Cause ?? '')}`
               : event.type === 'StateRetried'
                 ? `retrying (attempt ${event.retry.attempt + 1})`
-                : 'caught: rolling back';
+                : `caught, next: ${event.catch.catcher.Next}`;
           log({ at: since(), state: name, type, outcome: text });
         }
       }
@@ -358,8 +371,19 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     }
   }
 
+  const breakRestores = () => {
+    const target = options.failRestore ? RESTORE_COMMANDS[options.failRestore] : undefined;
+    if (!target) return;
+    const denied = Object.assign(new Error(`not authorized to perform ${target.command} (--fail-restore)`), {
+      name: 'AccessDeniedException',
+      $fault: 'client',
+    });
+    sandbox.failAlways(target.service, target.command, denied);
+  };
+
   /** startExecution.sync:2 — runs the child to its end and answers as Step Functions would. */
   const startRollback = async (taskInput: unknown) => {
+    breakRestores();
     const childInput = { ...((taskInput as { Input?: Record<string, unknown> }).Input ?? {}) };
     delete childInput.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID;
     const child = await runMachine(rollbackLoaded, 'rollback', childInput, 'rollback/');
@@ -373,6 +397,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
 
   /** What an operator starts: the rollback machine alone, for the whole migration. */
   const runRollbackOnly = async (migrationId: string): Promise<MachineRun> => {
+    breakRestores();
     const child = await runMachine(rollbackLoaded, 'rollback', { migrationId, region }, 'rollback/');
     return { ...child, endedIn: child.succeeded ? 'RolledBack' : 'RollbackIncomplete' };
   };
@@ -393,6 +418,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
           },
         },
       };
+      breakRestores();
       const child = await runMachine(rollbackLoaded, 'rollback', event, 'rollback/');
       run.endedIn = child.succeeded ? 'RolledBack' : 'RollbackIncomplete';
     }

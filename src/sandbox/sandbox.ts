@@ -71,7 +71,7 @@ export class Sandbox implements Transport {
   /** Health checks fail while set: alarms read ALARM and HTTP checks get 503. */
   unhealthy = false;
   private throttles = 0;
-  private readonly failures: { service: string; command: string; error: Error }[] = [];
+  private readonly failures: { service: string; command: string; error: Error; always?: boolean }[] = [];
   /** Regional services called in another region see an empty account there, as in AWS. */
   private readonly otherRegions = new Map<string, World>();
 
@@ -136,7 +136,11 @@ export class Sandbox implements Transport {
       throw Object.assign(error, { $retryable: { throttling: true } });
     }
     const injected = this.failures.findIndex((f) => f.service === service && f.command === command);
-    if (injected >= 0) throw this.failures.splice(injected, 1)[0]?.error;
+    if (injected >= 0) {
+      const failure = this.failures[injected];
+      if (!failure?.always) this.failures.splice(injected, 1);
+      throw failure?.error;
+    }
     this.settle();
     const world =
       GLOBAL_SERVICES.has(service) || region === this.world.region ? this.world : this.regionWorld(region);
@@ -166,6 +170,11 @@ export class Sandbox implements Transport {
   /** The next `service`.`command` call throws `error`. */
   failNext(service: string, command: string, error: Error): void {
     this.failures.push({ service, command, error });
+  }
+
+  /** Every call of `service.command` from now on throws `error`: a fault that retrying cannot clear. */
+  failAlways(service: string, command: string, error: Error): void {
+    this.failures.push({ service, command, error, always: true });
   }
 
   snapshot(): Snapshot {

@@ -61,3 +61,19 @@ describe('cutover rollback --state-dir', () => {
     });
   });
 });
+
+describe('cutover rehearse --fail-restore', () => {
+  it('exits 4 when the rollback cannot restore everything', async () => {
+    const { code, report } = await cutoverJson(
+      'rehearse',
+      ...PLAN,
+      '--fail',
+      'SwitchServices',
+      '--fail-restore',
+      'ssm-parameter',
+    );
+
+    expect(code).toBe(4);
+    expect(report.status).toBe('ROLLBACK_INCOMPLETE');
+  });
+});

@@ -44,3 +44,25 @@ describe('a cutover stopped from outside: no Catch runs, the EventBridge rule st
     expect(report.drift.map((d) => d.resource)).toContain('ssm-parameter:/reval/prod/cognito-user-pool-id');
   });
 });
+
+describe('a restore that keeps failing', () => {
+  it('ends ROLLBACK_INCOMPLETE, restores everything else, and tells operators what remains', async () => {
+    // Act
+    const report = await rehearse({
+      plan: example,
+      faults: [{ state: 'CheckHealth', kind: 'fail' }],
+      failRestore: 'secret',
+    });
+
+    // Assert
+    expect(report.status).toBe('ROLLBACK_INCOMPLETE');
+    expect(report.drift.map((d) => d.resource)).toEqual(['secret:usermanagement-cognito-prod']);
+    expect(report.restored.map((r) => r.resource)).toContain(
+      'ssm-parameter:/reval/prod/cognito-user-pool-id',
+    );
+    expect(report.notifications.map((n) => n.subject)).toContain(
+      '[cutover] tis-prod-pool-v1-to-v2 ROLLBACK INCOMPLETE: action needed',
+    );
+    expect(report.steps.find((s) => s.name === 'rollback/ReleaseLock')?.status ?? 'SKIPPED').toBe('SKIPPED');
+  });
+});
