@@ -11,10 +11,10 @@ import {
   taskStates,
 } from '../local/runner.ts';
 import { loadSandbox, saveSandbox } from '../sandbox/persist.ts';
-import { summary, timelineLine } from './render.ts';
+import { planSummary, summary, timelineLine } from './render.ts';
 
 /** Exit codes scripts rely on. */
-export const EXIT = { SUCCEEDED: 0, USAGE: 2, ROLLED_BACK: 3, OTHER: 4 } as const;
+export const EXIT = { SUCCEEDED: 0, USAGE: 2, ROLLED_BACK: 3, OTHER: 4, PLAN_PROBLEMS: 5 } as const;
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -144,6 +144,27 @@ async function rehearseCommand(options: RehearseOptions): Promise<number> {
   return exitCode(report);
 }
 
+interface PlanOptions {
+  plan: string;
+  driftDns?: boolean;
+  json?: boolean;
+}
+
+/** Rehearses the scheduled dry-run: the plan as a dry-run, read-only, ending in its report. */
+async function planCommand(options: PlanOptions): Promise<number> {
+  const plan = readPlan(options.plan);
+  const dryRun = plan && typeof plan === 'object' && !Array.isArray(plan) ? { ...plan, dryRun: true } : plan;
+  const report = await rehearse({
+    plan: dryRun,
+    ...(options.driftDns ? { world: { driftDns: true } } : {}),
+  });
+  const found = report.plan as { ok: boolean } | undefined;
+  process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${planSummary(report)}\n`);
+  if (report.status === 'INVALID_PLAN') return EXIT.USAGE;
+  if (report.status !== 'SUCCEEDED' || !found) return EXIT.OTHER;
+  return found.ok ? EXIT.SUCCEEDED : EXIT.PLAN_PROBLEMS;
+}
+
 interface RollbackOptions {
   plan: string;
   migrationId: string;
@@ -214,6 +235,22 @@ export function program(): Command {
     .exitOverride()
     .action(async (options: RehearseOptions) => {
       process.exitCode = await rehearseCommand(options);
+    });
+  cli
+    .command('plan')
+    .description(
+      'Rehearse the dry-run: what the cutover would change, what is wrong, and the expected write freeze.',
+    )
+    .requiredOption('--plan <file>', 'the cutover plan (JSON); it runs as a dry-run whatever its dryRun says')
+    .option('--drift-dns', "the world's DNS record no longer holds the plan's dns.expected")
+    .option('--json', 'print one JSON report')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 the plan holds; 2 invalid plan or usage; 4 the dry-run failed; 5 problems or drift found.',
+    )
+    .exitOverride()
+    .action(async (options: PlanOptions) => {
+      process.exitCode = await planCommand(options);
     });
   cli
     .command('rollback')

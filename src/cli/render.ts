@@ -27,6 +27,37 @@ const NEXT: Record<RehearsalReport['status'], string> = {
   FAILED: 'The cutover stopped without rolling back; see the failure above.',
 };
 
+interface DryRunReport {
+  ok: boolean;
+  problems: string[];
+  drift: string[];
+  changes: { resource: string; before: unknown; after: unknown }[];
+  ttlDrainSeconds: number;
+  freezeWindowSeconds: number;
+}
+
+/** The dry-run's report as an operator reads it. */
+export function planSummary(report: RehearsalReport): string {
+  const plan = report.plan as DryRunReport | undefined;
+  if (!plan) return summary(report);
+  return [
+    `Dry-run of ${report.migrationId}: ${plan.ok ? 'the plan holds' : 'PROBLEMS FOUND'}`,
+    ...plan.problems.map((p) => `  Problem: ${p}`),
+    ...plan.drift.map((d) => `  Drift: ${d}`),
+    `On cutover day it would change ${plan.changes.length} resource(s):`,
+    ...plan.changes.flatMap((c) => [
+      `  ${c.resource}`,
+      `      before: ${brief(c.before)}`,
+      `      after:  ${brief(c.after)}`,
+    ]),
+    `Writes would be frozen for about ${plan.freezeWindowSeconds} s${plan.ttlDrainSeconds ? `, after a ${plan.ttlDrainSeconds} s TTL drain before the freeze` : ''}.`,
+    `Mutating calls made by this dry-run: ${report.mutatingCalls}.`,
+    plan.ok
+      ? 'Next: keep this dry-run on its schedule; run the cutover on the day.'
+      : 'Next: fix each problem above, then run the dry-run again.',
+  ].join('\n');
+}
+
 export function summary(report: RehearsalReport): string {
   const lines = ['', `Status: ${report.status}${report.migrationId ? `  (${report.migrationId})` : ''}`];
   if (report.errors) {

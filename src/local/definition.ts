@@ -73,20 +73,26 @@ export function loadMachine(name: string, root = ROOT): LoadedMachine {
   return { definition: asl, functionOf, callbacks, handlers };
 }
 
-/** Where a state goes next when nothing fails (Catch targets excluded). */
-function successors(state: AslState): string[] {
-  const next = [...(state.Choices ?? []).map((c: { Next: string }) => c.Next), state.Default, state.Next];
+/**
+ * Where a state goes next when nothing fails (Catch targets excluded), for a cutover (`dryRun`
+ * false) or a dry-run: a Choice on `$.plan.dryRun` sends each down its own branch.
+ */
+function successors(state: AslState, dryRun: boolean): string[] {
+  const choices = (state.Choices ?? []) as { Variable?: string; Next: string }[];
+  const onDryRun = choices.filter((c) => c.Variable === '$.plan.dryRun');
+  if (onDryRun.length > 0) return dryRun ? onDryRun.map((c) => c.Next) : [state.Default];
+  const next = [...choices.map((c) => c.Next), state.Default, state.Next];
   return next.filter((n): n is string => typeof n === 'string');
 }
 
 /** States reachable from StartAt without taking a Catch: the runbook's forward path, in definition order. */
-export function forwardPath(asl: Asl): string[] {
+export function forwardPath(asl: Asl, dryRun = false): string[] {
   const reachable = new Set<string>();
   const visit = (name: string) => {
     if (reachable.has(name)) return;
     reachable.add(name);
     const state = asl.States[name];
-    if (state) for (const next of successors(state)) visit(next);
+    if (state) for (const next of successors(state, dryRun)) visit(next);
   };
   visit(asl.StartAt);
   return Object.keys(asl.States).filter((name) => reachable.has(name));

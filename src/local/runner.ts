@@ -101,6 +101,8 @@ export interface RehearsalReport {
   /** The shortest freeze this plan allows: DNS propagation + resolver TTL + (requiredPasses − 1) × interval. */
   freezeFloorSeconds: number | null;
   failure: { state: string; error: string; cause: string } | null;
+  /** A dry-run's report: what would change, problems, drift, the expected freeze. */
+  plan?: unknown;
   errors?: PlanIssue[];
   mutatingCalls: number;
   notifications: { topicArn: string; subject: string | undefined }[];
@@ -140,8 +142,10 @@ export function rollbackMachine(): LoadedMachine {
 }
 
 /** The Task states a fault may target: those on the forward path, in runbook order. */
-export function taskStates(loaded = cutoverMachine()): string[] {
-  return forwardPath(loaded.definition).filter((name) => loaded.definition.States[name]?.Type === 'Task');
+export function taskStates(loaded = cutoverMachine(), dryRun = false): string[] {
+  return forwardPath(loaded.definition, dryRun).filter(
+    (name) => loaded.definition.States[name]?.Type === 'Task',
+  );
 }
 
 function statesTimeout(): Error {
@@ -437,7 +441,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       ? await listChanges({ table: LEDGER_TABLE, region: plan.region, migrationId: plan.migrationId })
       : [];
     const drift = sandbox.compare(startingWorld);
-    const path = taskStates(loaded);
+    const path = taskStates(loaded, plan?.dryRun ?? false);
     const failurePath = [...attempts.keys()].filter((s) => !path.includes(s));
     const freezeStart = entered.get('RestrictWrites');
     const freezeEnd = exited.get('ReleaseWrites') ?? exited.get('rollback/Restore');
@@ -468,7 +472,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       freezeFloorSeconds: plan ? freezeFloor(plan, options.world, waitAfterSwitch) : null,
       failure,
       ...(parsed.success ? {} : { errors: planIssues(parsed.error) }),
-      mutatingCalls: sandbox.mutatingCalls().length,
+      ...(plan?.dryRun && run.succeeded ? { plan: (run.output as { report?: unknown }).report } : {}),
+      // Calls that change a resource: the ledger and notifications are not resources.
+      mutatingCalls: sandbox.mutatingCalls().filter((c) => !(c.service === 'SNS' && c.command === 'Publish'))
+        .length,
       notifications: sandbox.messages
         .slice(earlierMessages)
         .map((m) => ({ topicArn: m.topicArn, subject: m.subject })),

@@ -138,6 +138,12 @@ export const planSchema = z
         error: 'expected { aliasDnsName, aliasHostedZoneId } or { values: [...] }',
       }),
       cutoverTtlSeconds: z.int().min(0).max(86_400).default(60),
+      /** What the record holds before cutover; the dry-run reports drift from it. */
+      expected: z
+        .union([z.strictObject({ aliasDnsName: printable(nonEmpty) }), valuesTarget], {
+          error: 'expected { aliasDnsName } or { values: [...] }',
+        })
+        .optional(),
     }),
     services: z
       .array(

@@ -11,6 +11,8 @@ export interface WorldOptions {
   recordTtl?: number;
   /** The record's shape before the cutover; by default the shape of `plan.dns.target`. */
   recordShape?: 'alias' | 'values';
+  /** The record holds something other than the plan's dns.expected: someone changed it. */
+  driftDns?: boolean;
   dnsPropagationSeconds?: number;
   ecsStabilizeSeconds?: number;
   accountId?: string;
@@ -421,13 +423,20 @@ function seedDns(world: World, plan: Plan, options: WorldOptions): void {
       ],
     },
   ];
+  const expected = plan.dns.expected;
   if (shape === 'alias') {
     const planned = 'aliasDnsName' in target ? dnsName(target.aliasDnsName) : '';
+    const old =
+      expected && 'aliasDnsName' in expected
+        ? dnsName(expected.aliasDnsName)
+        : planned === 'dold.cloudfront.net.'
+          ? 'dold0.cloudfront.net.'
+          : 'dold.cloudfront.net.';
     records.push({
       Name: name,
       Type: plan.dns.recordType,
       AliasTarget: {
-        DNSName: planned === 'dold.cloudfront.net.' ? 'dold0.cloudfront.net.' : 'dold.cloudfront.net.',
+        DNSName: options.driftDns ? 'ddrifted.cloudfront.net.' : old,
         HostedZoneId: 'aliasHostedZoneId' in target ? target.aliasHostedZoneId : 'Z2FDTNDATAQYW2',
         EvaluateTargetHealth: false,
       },
@@ -440,12 +449,15 @@ function seedDns(world: World, plan: Plan, options: WorldOptions): void {
         : plan.dns.recordType === 'AAAA'
           ? ['2001:db8::10', '2001:db8::11']
           : ['192.0.2.10', '192.0.2.11'];
-    const value = candidates.find((v) => !planned.includes(v)) ?? 'old';
+    const values =
+      expected && 'values' in expected
+        ? expected.values
+        : [candidates.find((v) => !planned.includes(v)) ?? 'old'];
     records.push({
       Name: name,
       Type: plan.dns.recordType,
       TTL: options.recordTtl ?? 300,
-      ResourceRecords: [{ Value: value }],
+      ResourceRecords: (options.driftDns ? ['198.51.100.99'] : values).map((Value) => ({ Value })),
     });
   }
   world.zones.set(id, { id, name: apex, records: sortRecords(records) });

@@ -226,6 +226,7 @@ export async function preflight(ctx: StepContext) {
     }),
   );
   const problems = checks.filter((c) => !c.ok).map((c) => c.detail);
-  if (problems.length > 0) throw new PreflightFailed(problems);
-  return { checks };
+  // A dry-run reports every problem instead of stopping at them: the report is the point.
+  if (problems.length > 0 && !ctx.plan.dryRun) throw new PreflightFailed(problems);
+  return { checks, problems, ok: problems.length === 0 };
 }

@@ -77,3 +77,13 @@ describe('cutover rehearse --fail-restore', () => {
     expect(report.status).toBe('ROLLBACK_INCOMPLETE');
   });
 });
+
+describe('cutover plan', () => {
+  it('exits 0 with no mutating call when the plan holds, and 5 when the DNS record drifted', async () => {
+    const holds = await cutoverJson('plan', ...PLAN);
+    const drifted = await cutoverJson('plan', ...PLAN, '--drift-dns');
+
+    expect(holds).toMatchObject({ code: 0, report: { mutatingCalls: 0, plan: { ok: true } } });
+    expect(drifted).toMatchObject({ code: 5, report: { mutatingCalls: 0, plan: { ok: false } } });
+  });
+});

@@ -27,6 +27,7 @@ const CUTOVER_FUNCTIONS = [
   'restoreTtl',
   'releaseLock',
   'requestApproval',
+  'planReport',
 ] as const;
 const ROLLBACK_FUNCTIONS = [
   'loadMigration',

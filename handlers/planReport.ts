@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { contextFrom, parseInput } from '../src/steps/input.ts';
+import { type DryRunState, planReport } from '../src/steps/report.ts';
+
+const change = z.looseObject({
+  key: z.string(),
+  planned: z.boolean(),
+  before: z.unknown(),
+  after: z.unknown(),
+});
+const input = z.looseObject({
+  preflight: z.object({ problems: z.array(z.string()) }),
+  dnsPrep: z.looseObject({ lowered: z.boolean(), drainSeconds: z.number() }).optional(),
+  freeze: z.looseObject({ changes: z.array(change) }).optional(),
+  dnsSwitch: z.looseObject({ change, waitSeconds: z.number() }).optional(),
+  services: z.looseObject({ changes: z.array(change) }).optional(),
+});
+
+export const handler = async (event: unknown) =>
+  planReport(contextFrom(event, 'PlanReport'), parseInput(input, event) as unknown as DryRunState);

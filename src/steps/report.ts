@@ -1,0 +1,80 @@
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { aws, named } from '../aws/clients.ts';
+import type { Plan } from '../plan/schema.ts';
+import type { ChangeReport } from './change.ts';
+import type { StepContext } from './context.ts';
+import type { RecordState } from './resources/route53-record.ts';
+
+/** What the dry-run branch collected, step by step; only preflight when it found problems. */
+export interface DryRunState {
+  preflight: { problems: string[] };
+  dnsPrep?: { lowered: boolean; drainSeconds: number } | undefined;
+  freeze?: { changes: ChangeReport[] } | undefined;
+  dnsSwitch?: { change: ChangeReport; waitSeconds: number } | undefined;
+  services?: { changes: ChangeReport[] } | undefined;
+}
+
+/** Route 53 reports INSYNC within about 60 s; the estimate assumes the worst of that. */
+const INSYNC_SECONDS = 60;
+
+/** The record differs from `dns.expected`, the state the plan says it is in before cutover. */
+export function dnsDrift(plan: Plan, current: RecordState | null): string[] {
+  const expected = plan.dns.expected;
+  if (!expected) return [];
+  const actual = current?.alias?.dnsName ?? current?.values?.join(', ') ?? '(absent)';
+  const wanted =
+    'aliasDnsName' in expected
+      ? `${expected.aliasDnsName.toLowerCase().replace(/\.?$/, '.')}`
+      : expected.values.join(', ');
+  return actual === wanted
+    ? []
+    : [
+        `DNS record ${plan.dns.recordName} ${plan.dns.recordType} points at ${actual}, but the plan expects ${wanted} (dns.expected): find out who changed it before cutover day.`,
+      ];
+}
+
+/**
+ * The dry-run's last state: what the cutover would change, what is wrong, and how long writes
+ * would be frozen. Sent to operators; `ok` is false when preflight or drift found a problem.
+ */
+export async function planReport(ctx: StepContext, state: DryRunState) {
+  const dnsChange = state.dnsSwitch ? [state.dnsSwitch.change] : [];
+  const changes = [...(state.freeze?.changes ?? []), ...dnsChange, ...(state.services?.changes ?? [])]
+    .filter((c) => c.planned)
+    .map((c) => ({ resource: c.key, before: c.before, after: c.after }));
+  const drift = state.dnsSwitch
+    ? dnsDrift(ctx.plan, state.dnsSwitch.change.before as RecordState | null)
+    : [];
+  const { health } = ctx.plan;
+  const resolverWait = state.dnsSwitch?.waitSeconds ?? ctx.plan.dns.cutoverTtlSeconds;
+  const freezeWindowSeconds =
+    INSYNC_SECONDS + resolverWait + (health.requiredPasses - 1) * health.intervalSeconds;
+  const report = {
+    migrationId: ctx.plan.migrationId,
+    ok: state.preflight.problems.length === 0 && drift.length === 0,
+    problems: state.preflight.problems,
+    drift,
+    changes,
+    ttlDrainSeconds: state.dnsPrep?.lowered ? state.dnsPrep.drainSeconds : 0,
+    freezeWindowSeconds,
+  };
+  const lines = [
+    `Dry-run of ${ctx.plan.migrationId}: ${report.ok ? 'the plan holds' : 'PROBLEMS FOUND'}.`,
+    ...report.problems.map((p) => `Problem: ${p}`),
+    ...report.drift.map((d) => `Drift: ${d}`),
+    `${changes.length} change(s) on cutover day:`,
+    ...changes.map((c) => `  ${c.resource}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`),
+    `Writes would be frozen for about ${freezeWindowSeconds} s${report.ttlDrainSeconds ? `, after a ${report.ttlDrainSeconds} s TTL drain` : ''}.`,
+  ];
+  await named(
+    'sending the dry-run report to operators',
+    aws.sns(ctx.plan.region).send(
+      new PublishCommand({
+        TopicArn: ctx.plan.notify.operatorsTopicArn,
+        Subject: `[cutover] ${ctx.plan.migrationId} dry-run: ${report.ok ? 'plan holds' : 'problems found'}`,
+        Message: lines.join('\n'),
+      }),
+    ),
+  );
+  return report;
+}

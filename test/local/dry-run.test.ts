@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { rehearse } from '../../src/local/runner.ts';
+import { edited } from '../fixtures/plans.ts';
+
+const dryRun = edited((p) => {
+  p.dryRun = true;
+});
+type Report = {
+  ok: boolean;
+  problems: string[];
+  drift: string[];
+  changes: { resource: string }[];
+  freezeWindowSeconds: number;
+};
+
+describe('dry-run', () => {
+  it('lists every change the cutover would make, and makes none', async () => {
+    // Act
+    const report = await rehearse({ plan: dryRun });
+
+    // Assert
+    const plan = report.plan as Report;
+    expect(report.status).toBe('SUCCEEDED');
+    expect(plan.ok).toBe(true);
+    expect(plan.changes.map((c) => c.resource)).toEqual([
+      'apigateway-policy:um0api1234',
+      'ssm-parameter:/usermanagement/prod/under-maintenance',
+      'route53-record:Z0EXAMPLEADMIN/admin.tis.example.org./A',
+      'apigateway-authorizer:rv0api5678/cogauth1',
+      'ssm-parameter:/reval/prod/cognito-user-pool-id',
+      'secret:usermanagement-cognito-prod',
+      'ecs-service:tis-prod/usermanagement',
+    ]);
+    expect(report.mutatingCalls).toBe(0);
+    expect(report.changes).toEqual([]);
+    expect(report.worldRestored).toBe(true);
+  });
+
+  it('takes no lock, asks no approval and freezes nothing', async () => {
+    const report = await rehearse({ plan: dryRun });
+
+    const ran = report.steps.filter((s) => s.status === 'SUCCEEDED').map((s) => s.name);
+    expect(ran).not.toContain('AwaitApproval');
+    expect(ran).not.toContain('RestrictWrites');
+    expect(report.notifications.map((n) => n.subject)).toEqual([
+      '[cutover] tis-prod-pool-v1-to-v2 dry-run: plan holds',
+    ]);
+  });
+
+  it('reports a DNS record that drifted from dns.expected', async () => {
+    const report = await rehearse({ plan: dryRun, world: { driftDns: true } });
+
+    const plan = report.plan as Report;
+    expect(plan.ok).toBe(false);
+    expect(plan.drift[0]).toMatch(
+      /points at ddrifted\.cloudfront\.net\., but the plan expects d222oldadmin\.cloudfront\.net\./,
+    );
+  });
+
+  it('reports every preflight problem instead of stopping at the first', async () => {
+    const report = await rehearse({
+      plan: dryRun,
+      world: { missing: ['secret:usermanagement-cognito-prod', 'ecs-service:tis-prod/usermanagement'] },
+    });
+
+    const plan = report.plan as Report;
+    expect(report.status).toBe('SUCCEEDED');
+    expect(plan.ok).toBe(false);
+    expect(plan.problems).toHaveLength(2);
+    expect(report.mutatingCalls).toBe(0);
+  });
+});
