@@ -10,6 +10,7 @@ import {
   type Session,
   taskStates,
 } from '../local/runner.ts';
+import { planIssues, planSchema } from '../plan/schema.ts';
 import { loadSandbox, saveSandbox } from '../sandbox/persist.ts';
 import { planSummary, summary, timelineLine } from './render.ts';
 
@@ -144,6 +145,22 @@ async function rehearseCommand(options: RehearseOptions): Promise<number> {
   return exitCode(report);
 }
 
+/** Exit 2 when any plan is invalid, after naming every bad field of each. */
+function validateCommand(files: string[]): number {
+  let bad = 0;
+  for (const file of files) {
+    const result = planSchema.safeParse(readPlan(file));
+    if (result.success) {
+      process.stdout.write(`${file}: valid\n`);
+      continue;
+    }
+    bad++;
+    for (const issue of planIssues(result.error))
+      process.stderr.write(`${file}: ${issue.path}: ${issue.message}\n`);
+  }
+  return bad === 0 ? EXIT.SUCCEEDED : EXIT.USAGE;
+}
+
 interface PlanOptions {
   plan: string;
   driftDns?: boolean;
@@ -235,6 +252,14 @@ export function program(): Command {
     .exitOverride()
     .action(async (options: RehearseOptions) => {
       process.exitCode = await rehearseCommand(options);
+    });
+  cli
+    .command('validate')
+    .description('Check plans against the schema, naming every bad field; nothing runs.')
+    .argument('<files...>', 'plan files (JSON)')
+    .exitOverride()
+    .action((files: string[]) => {
+      process.exitCode = validateCommand(files);
     });
   cli
     .command('plan')

@@ -12,6 +12,7 @@ import { listChanges } from '../ledger/ledger.ts';
 import { type Plan, planIssues, planSchema } from '../plan/schema.ts';
 import { Sandbox, type Snapshot, type WorldOptions } from '../sandbox/index.ts';
 import { emptyWorld } from '../sandbox/world.ts';
+import { planInput } from '../steps/validate.ts';
 import { type AslState, forwardPath, type LoadedMachine, loadMachine } from './definition.ts';
 
 export type FaultKind = 'fail' | 'timeout' | 'throttle';
@@ -62,7 +63,7 @@ export interface Session {
 
 /** A new world for `plan`: every resource exists and is wired right. */
 export function newSession(plan: unknown, world?: WorldOptions): Session {
-  const parsed = planSchema.safeParse(plan);
+  const parsed = planSchema.safeParse(planInput(plan));
   // An invalid plan describes no world; it stops in ValidatePlan before touching one.
   const sandbox = parsed.success
     ? Sandbox.fromPlan(parsed.data, { ledgerTable: LEDGER_TABLE, ...world })
@@ -194,7 +195,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const started = performance.now();
   const loaded = cutoverMachine();
   const rollbackLoaded = rollbackMachine();
-  const parsed = planSchema.safeParse(options.plan);
+  const parsed = planSchema.safeParse(planInput(options.plan));
   const plan = parsed.success ? parsed.data : undefined;
   const { sandbox, startingWorld } = options.session ?? newSession(options.plan, options.world);
   sandbox.unhealthy = options.unhealthy ?? false;

@@ -114,3 +114,14 @@ describe('cutover rehearse', () => {
     );
   });
 });
+
+describe('cutover validate', () => {
+  it('accepts the shipped stage plans, and names every bad field of a broken one, exit 2', async () => {
+    const good = await cutover('validate', 'plans/dev.json', 'examples/plan.json');
+    const bad = await cutover('validate', planFile(edited((p) => delete p.region)));
+
+    expect(good.code).toBe(0);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/plan\.json: region: required/);
+  });
+});

@@ -206,6 +206,19 @@ describe('serverless package (offline, no credentials)', () => {
     expect(definition).toMatch(/\\"taskToken\.\$\\": \\"\$\$\.Task\.Token\\"/);
   });
 
+  it("runs the stage's own plan as a dry-run every week", async () => {
+    const rule = Object.values(template.Resources).find(
+      (r) => r.Type === 'AWS::Events::Rule' && 'ScheduleExpression' in (r.Properties as object),
+    ) as unknown as {
+      Properties: { ScheduleExpression: string; Targets: { Arn: unknown; Input: string }[] };
+    };
+    const stagePlan = JSON.parse(await readFile(join(repoRoot, 'plans', `${STAGE}.json`), 'utf8'));
+
+    expect(rule.Properties.ScheduleExpression).toBe('cron(0 6 ? * MON *)');
+    expect(rule.Properties.Targets[0]?.Arn).toEqual({ Ref: 'CutoverStateMachine' });
+    expect(JSON.parse(rule.Properties.Targets[0]?.Input ?? '{}')).toEqual({ dryRunOf: stagePlan });
+  });
+
   it('gives the cutover an execution timeout, so a stuck cutover ends and rolls back', () => {
     const definition = JSON.stringify(template.Resources.CutoverStateMachine?.Properties.DefinitionString);
 
