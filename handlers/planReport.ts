@@ -9,7 +9,12 @@ const change = z.looseObject({
   after: z.unknown(),
 });
 const input = z.looseObject({
-  preflight: z.object({ problems: z.array(z.string()) }),
+  preflight: z.looseObject({
+    problems: z.array(z.string()),
+    checks: z
+      .array(z.object({ field: z.string(), check: z.string(), ok: z.boolean(), detail: z.string() }))
+      .optional(),
+  }),
   dnsPrep: z.looseObject({ lowered: z.boolean(), drainSeconds: z.number() }).optional(),
   freeze: z.looseObject({ changes: z.array(change) }).optional(),
   dnsSwitch: z.looseObject({ change, waitSeconds: z.number() }).optional(),

@@ -7,7 +7,10 @@ import type { RecordState } from './resources/route53-record.ts';
 
 /** What the dry-run branch collected, step by step; only preflight when it found problems. */
 export interface DryRunState {
-  preflight: { problems: string[] };
+  preflight: {
+    problems: string[];
+    checks?: { field: string; check: string; ok: boolean; detail: string }[] | undefined;
+  };
   dnsPrep?: { lowered: boolean; drainSeconds: number } | undefined;
   freeze?: { changes: ChangeReport[] } | undefined;
   dnsSwitch?: { change: ChangeReport; waitSeconds: number } | undefined;
@@ -53,6 +56,7 @@ export async function planReport(ctx: StepContext, state: DryRunState) {
     migrationId: ctx.plan.migrationId,
     ok: state.preflight.problems.length === 0 && drift.length === 0,
     problems: state.preflight.problems,
+    preflight: state.preflight.checks ?? [],
     drift,
     changes,
     ttlDrainSeconds: state.dnsPrep?.lowered ? state.dnsPrep.drainSeconds : 0,

@@ -33,6 +33,7 @@ describe('dry-run', () => {
     ]);
     expect(report.mutatingCalls).toBe(0);
     expect(report.changes).toEqual([]);
+    expect((report.plan as { preflight: { ok: boolean }[] }).preflight.every((c) => c.ok)).toBe(true);
     expect(report.worldRestored).toBe(true);
   });
 
