@@ -1,29 +1,6 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { edited } from '../fixtures/plans.ts';
-
-const run = promisify(execFile);
-const BIN = new URL('../../bin/cutover.mjs', import.meta.url).pathname;
-
-async function cutover(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-function planFile(plan: unknown): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'cutover-plan-')), 'plan.json');
-  writeFileSync(file, typeof plan === 'string' ? plan : JSON.stringify(plan));
-  return file;
-}
+import { cutover, planFile } from './run.ts';
 
 describe('cutover rehearse', () => {
   it('prints the timeline and SUCCEEDED for the example, exit 0', async () => {

@@ -1,23 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { cutoverJson } from './run.ts';
 
-const run = promisify(execFile);
-const BIN = new URL('../../bin/cutover.mjs', import.meta.url).pathname;
 const PLAN = ['--plan', 'examples/plan.json'];
-
-async function cutoverJson(...args: string[]) {
-  try {
-    const { stdout } = await run(process.execPath, [BIN, ...args, '--json'], { timeout: 60_000 });
-    return { code: 0, report: JSON.parse(stdout) };
-  } catch (error) {
-    const e = error as { code: number; stdout: string };
-    return { code: e.code, report: JSON.parse(e.stdout) };
-  }
-}
 
 describe('cutover rollback --state-dir', () => {
   it('restores what a stopped cutover left behind, and a second run changes nothing', async () => {
