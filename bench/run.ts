@@ -40,6 +40,11 @@ const results = [
     faults: [{ state: 'SwitchServices', kind: 'fail' }],
   }),
   await measure('rollback (unhealthy, 1 h deadline)', { plan, unhealthy: true }),
+  await measure('rollback (timed out at CheckHealth)', {
+    plan,
+    stopAt: { state: 'CheckHealth', kind: 'timeout' },
+  }),
+  await measure('dry-run', { plan: { ...plan, dryRun: true } }),
 ];
 const base = results[0]?.medianMs ?? 1;
 
