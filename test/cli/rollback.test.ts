@@ -74,3 +74,39 @@ describe('cutover plan', () => {
     expect(drifted).toMatchObject({ code: 5, report: { mutatingCalls: 0, plan: { ok: false } } });
   });
 });
+
+describe('cutover rollback after a partial rollback', () => {
+  it('finishes the job once the cause is fixed, and releases the lock', async () => {
+    // Arrange: the automatic rollback could not restore the secret.
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-state-'));
+    const partial = await cutoverJson(
+      'rehearse',
+      ...PLAN,
+      '--fail',
+      'CheckHealth',
+      '--fail-restore',
+      'secret',
+      '--state-dir',
+      dir,
+    );
+
+    // Act: an operator fixed the permission and rolls back the migration.
+    const finished = await cutoverJson(
+      'rollback',
+      ...PLAN,
+      '--migration-id',
+      'tis-prod-pool-v1-to-v2',
+      '--state-dir',
+      dir,
+    );
+    const again = await cutoverJson('rehearse', ...PLAN, '--state-dir', dir);
+
+    // Assert
+    expect(partial).toMatchObject({ code: 4, report: { status: 'ROLLBACK_INCOMPLETE' } });
+    expect(finished).toMatchObject({ code: 0, report: { status: 'ROLLED_BACK', worldRestored: true } });
+    expect(finished.report.restored.map((r: { resource: string }) => r.resource)).toContain(
+      'secret:usermanagement-cognito-prod',
+    );
+    expect(again.report.status).toBe('SUCCEEDED');
+  });
+});
