@@ -14,7 +14,11 @@ export interface StepContext {
   executionId: string;
 }
 
+/** Where a migration's ledger lives: the deployed table, in the function's own region. */
+export function ledgerOf(migrationId: string, planRegion: string): LedgerLocation {
+  return { table: ledgerTable, region: process.env.AWS_REGION ?? planRegion, migrationId };
+}
+
 export function stepContext(plan: Plan, step: string, executionId: string): StepContext {
-  const region = process.env.AWS_REGION ?? plan.region;
-  return { plan, step, executionId, ledger: { table: ledgerTable, region, migrationId: plan.migrationId } };
+  return { plan, step, executionId, ledger: ledgerOf(plan.migrationId, plan.region) };
 }

@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { requireEnv } from '../config.ts';
 import { PlanInvalid } from '../errors.ts';
 import { readPlan } from '../ledger/ledger.ts';
 import { parsePlan, planIssues } from '../plan/schema.ts';
-
-const ledgerTable = requireEnv('LEDGER_TABLE');
+import { ledgerOf } from './context.ts';
 
 const failure = z.object({ Error: z.string().optional(), Cause: z.string().optional() });
 
@@ -50,11 +48,7 @@ function normalise(start: RollbackStart) {
  */
 export async function loadMigration(start: RollbackStart, executionId: string) {
   const { migrationId, region, cutoverExecutionId, failure: why } = normalise(start);
-  const stored = await readPlan({
-    table: ledgerTable,
-    region: process.env.AWS_REGION ?? region,
-    migrationId,
-  });
+  const stored = await readPlan(ledgerOf(migrationId, region));
   const common = { executionId, scope: cutoverExecutionId ?? null, failure: why ?? null };
   if (stored === undefined) return { found: false, ...common };
   return { found: true, plan: parsePlan(stored), ...common };
