@@ -288,7 +288,6 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     const execution = new StateMachine(definition as never, {
       validationOptions: { checkArn: false, checkPaths: true },
     }).run(input as never, {
-      noThrowOnAbort: false,
       overrides: {
         taskResourceLocalHandlers: taskHandlers as never,
         waitTimeOverrides: zero('Wait'),
@@ -397,7 +396,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
         name: 'States.TaskFailed',
       });
     }
-    return { ExecutionArn: `rollback:${EXECUTION_NAME}`, Status: 'SUCCEEDED', Output: child.output };
+    return { ExecutionArn: executionArn('rollback'), Status: 'SUCCEEDED', Output: child.output };
   };
 
   /** What an operator starts: the rollback machine alone, for the whole migration. */
