@@ -86,6 +86,14 @@ export class ConfigInvalid extends CutoverError {
   override readonly name = 'ConfigInvalid';
 }
 
+/**
+ * The old user pool refused the migration function itself (IAM, app client auth flows, a missing
+ * pool or client, throttling). Raised by the UserMigration trigger; the message names the fix.
+ */
+export class MigrationMisconfigured extends CutoverError {
+  override readonly name = 'MigrationMisconfigured';
+}
+
 /** Errors the state machine never retries: retrying cannot change the outcome. */
 export const NON_RETRYABLE = [
   'PlanInvalid',
@@ -101,6 +109,9 @@ export const NON_RETRYABLE = [
   'HealthDeadlineExceeded',
   'ApprovalRejected',
 ] as const;
+
+/** Errors a Cognito trigger raises to Cognito; no state machine sees them. */
+export const TRIGGER_ERRORS = ['MigrationMisconfigured'] as const;
 
 /** Errors the state machine retries with backoff and jitter. */
 export const RETRYABLE = ['AwsThrottled'] as const;
@@ -119,4 +130,5 @@ export const ALL_ERROR_CLASSES = {
   HealthDeadlineExceeded,
   ApprovalRejected,
   ConfigInvalid,
+  MigrationMisconfigured,
 } as const;

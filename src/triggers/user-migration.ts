@@ -1,0 +1,158 @@
+import {
+  AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  type AttributeType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { UserMigrationTriggerEvent } from 'aws-lambda';
+import { aws, toNamedError } from '../aws/clients.ts';
+import { requireEnv } from '../config.ts';
+import { ConfigInvalid, MigrationMisconfigured } from '../errors.ts';
+import { logger } from '../logger.ts';
+
+export const DEFAULT_MIGRATED_ATTRIBUTES =
+  'email,email_verified,given_name,family_name,phone_number,phone_number_verified';
+
+/** Cognito gives a trigger 5 s in all; each old-pool call must end well inside that. */
+export const OLD_POOL_CALL_TIMEOUT_MS = 2000;
+
+export interface UserMigrationConfig {
+  oldUserPoolId: string;
+  oldPoolClientId: string;
+  region: string;
+  migratedAttributes: readonly string[];
+}
+
+/** Reads the trigger's configuration; the handler calls it at load so a misdeployment fails first. */
+export function userMigrationConfigFromEnv(): UserMigrationConfig {
+  const oldUserPoolId = requireEnv('OLD_USER_POOL_ID');
+  const oldPoolClientId = requireEnv('OLD_POOL_CLIENT_ID');
+  const region = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/.exec(oldUserPoolId)?.[1];
+  if (!region) {
+    throw new ConfigInvalid(
+      `OLD_USER_POOL_ID '${oldUserPoolId}' is not a user pool id (like eu-west-2_AbCdEf123): fix it in serverless.yml.`,
+    );
+  }
+  const migratedAttributes = (process.env.MIGRATED_ATTRIBUTES ?? DEFAULT_MIGRATED_ATTRIBUTES)
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (migratedAttributes.length === 0) {
+    throw new ConfigInvalid(
+      'MIGRATED_ATTRIBUTES names no attribute: list them comma-separated, or unset it.',
+    );
+  }
+  return { oldUserPoolId, oldPoolClientId, region, migratedAttributes };
+}
+
+// The user sees Cognito's own "incorrect username or password" either way; these messages are
+// for Cognito, which tells the two apart, and must not say more than that.
+const BAD_PASSWORD = 'Bad password';
+const NO_SUCH_USER = 'User does not exist';
+
+const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'LimitExceededException']);
+const TIMED_OUT = new Set(['TimeoutError', 'AbortError']);
+
+/**
+ * Moves a user from the old pool on first sign-in (or first "forgot password"). Only the
+ * allow-listed attributes travel; a refusal by the old pool becomes `MigrationMisconfigured`.
+ */
+export async function migrateUser(
+  event: UserMigrationTriggerEvent,
+  config: UserMigrationConfig,
+): Promise<UserMigrationTriggerEvent> {
+  const client = aws.cognito(config.region);
+  const username = event.userName;
+  try {
+    if (event.triggerSource === 'UserMigration_Authentication') {
+      // Checks the password against the old pool; the tokens it returns are never read.
+      await client.send(
+        new AdminInitiateAuthCommand({
+          UserPoolId: config.oldUserPoolId,
+          ClientId: config.oldPoolClientId,
+          AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: username, PASSWORD: event.request.password },
+        }),
+        { abortSignal: AbortSignal.timeout(OLD_POOL_CALL_TIMEOUT_MS) },
+      );
+    }
+    const user = await client.send(
+      new AdminGetUserCommand({ UserPoolId: config.oldUserPoolId, Username: username }),
+      { abortSignal: AbortSignal.timeout(OLD_POOL_CALL_TIMEOUT_MS) },
+    );
+    event.response.userAttributes = allowListed(user.UserAttributes ?? [], config.migratedAttributes);
+  } catch (error) {
+    throw outcomeOf(error, event.triggerSource, config);
+  }
+  event.response.messageAction = 'SUPPRESS';
+  // Without a password there is nothing to confirm: the user must finish the reset.
+  if (event.triggerSource === 'UserMigration_Authentication') event.response.finalUserStatus = 'CONFIRMED';
+  logger.info('User migrated from the old pool', { triggerSource: event.triggerSource });
+  return event;
+}
+
+function allowListed(attributes: AttributeType[], allowed: readonly string[]): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const { Name, Value } of attributes) {
+    // Cognito already sends *_verified as 'true'/'false', which is what the new pool wants back.
+    if (Name !== undefined && Value !== undefined && allowed.includes(Name)) kept[Name] = Value;
+  }
+  return kept;
+}
+
+function outcomeOf(error: unknown, triggerSource: string, config: UserMigrationConfig): Error {
+  const name = error instanceof Error ? error.name : '';
+  const message = error instanceof Error ? error.message : '';
+  if (name === 'UserNotFoundException') {
+    logger.info('User not found in the old pool', { triggerSource });
+    return new Error(NO_SUCH_USER);
+  }
+  const fix = fixFor(name, message, config);
+  if (fix !== undefined) {
+    const misconfigured = new MigrationMisconfigured(
+      `The old pool ${config.oldUserPoolId} refused the migration function (${name}): ${fix}`,
+      { cause: error },
+    );
+    logger.error('User migration is misconfigured', {
+      metric: 'MigrationMisconfigured',
+      triggerSource,
+      error: misconfigured,
+    });
+    return misconfigured;
+  }
+  if (name === 'NotAuthorizedException') {
+    // Wrong password, a disabled user, too many attempts: the user is told no more than "wrong".
+    logger.info('Old pool rejected the credentials', { triggerSource });
+    return new Error(BAD_PASSWORD);
+  }
+  const unexpected = toNamedError(error, `Migrating a user from ${config.oldUserPoolId}`);
+  logger.error('User migration failed', { triggerSource, error: unexpected });
+  return unexpected;
+}
+
+/** What the operator must change, when the old pool's answer says the function is set up wrong. */
+function fixFor(name: string, message: string, config: UserMigrationConfig): string | undefined {
+  const { oldUserPoolId: pool, oldPoolClientId: clientId, region } = config;
+  const role = `the role of function ${process.env.AWS_LAMBDA_FUNCTION_NAME ?? '(the migration function)'}`;
+  if (name === 'AccessDeniedException') {
+    const arn =
+      /arn:aws[\w-]*:cognito-idp:[\w-]+:\d+:userpool\/[\w-]+/.exec(message)?.[0] ??
+      `arn:aws:cognito-idp:${region}:<account-id>:userpool/${pool}`;
+    return `grant cognito-idp:AdminInitiateAuth and cognito-idp:AdminGetUser on ${arn} to ${role}.`;
+  }
+  if (name === 'InvalidParameterException' && /auth flow|USER_PASSWORD_AUTH/i.test(message)) {
+    return `enable ALLOW_ADMIN_USER_PASSWORD_AUTH on old pool client ${clientId} (ExplicitAuthFlows).`;
+  }
+  if (name === 'NotAuthorizedException' && /secret hash/i.test(message)) {
+    return `old pool client ${clientId} has a client secret; set OLD_POOL_CLIENT_ID to a client without one.`;
+  }
+  if (name === 'ResourceNotFoundException') {
+    return `check that OLD_USER_POOL_ID (${pool}) and OLD_POOL_CLIENT_ID (${clientId}) name an existing pool and one of its app clients, in ${region}.`;
+  }
+  if (THROTTLED.has(name)) {
+    return `the old pool is throttling sign-ins; raise the UserAuthentication and UserRead request-rate quotas for ${region}.`;
+  }
+  if (TIMED_OUT.has(name)) {
+    return `the old pool did not answer within ${OLD_POOL_CALL_TIMEOUT_MS} ms; check the function's network path to cognito-idp.${region}.amazonaws.com.`;
+  }
+  return undefined;
+}
