@@ -11,6 +11,7 @@ import {
   taskStates,
 } from '../local/runner.ts';
 import { planIssues, planSchema } from '../plan/schema.ts';
+import type { WorldOptions } from '../sandbox/index.ts';
 import { loadSandbox, saveSandbox } from '../sandbox/persist.ts';
 import { planSummary, summary, timelineLine } from './render.ts';
 
@@ -74,16 +75,31 @@ async function statesOnPath(plan: unknown): Promise<string[]> {
     .map((s) => s.name);
 }
 
+/** Faults in the world a rehearsal starts from, as flags. */
+interface WorldFlags {
+  denyInvoke?: boolean;
+  srpOnlyClient?: boolean;
+  driftDns?: boolean;
+}
+
+function worldOptions(flags: WorldFlags): WorldOptions {
+  return {
+    ...(flags.denyInvoke ? { denyInvoke: true } : {}),
+    ...(flags.srpOnlyClient ? { srpOnlyClient: true } : {}),
+    ...(flags.driftDns ? { driftDns: true } : {}),
+  };
+}
+
 /** The world an earlier command left in `dir` (`--state-dir`), or a new one from the plan. */
-function openSession(plan: unknown, dir: string | undefined): Session {
-  return (dir ? loadSandbox(dir) : undefined) ?? newSession(plan);
+function openSession(plan: unknown, dir: string | undefined, flags: WorldFlags = {}): Session {
+  return (dir ? loadSandbox(dir) : undefined) ?? newSession(plan, worldOptions(flags));
 }
 
 function closeSession(session: Session, dir: string | undefined): void {
   if (dir) saveSandbox(dir, session.sandbox, session.startingWorld);
 }
 
-interface RehearseOptions {
+interface RehearseOptions extends WorldFlags {
   plan?: string;
   stateDir?: string;
   fail: Fault[];
@@ -128,7 +144,7 @@ async function rehearseCommand(options: RehearseOptions): Promise<number> {
     process.stdout.write(
       `Rehearsing ${options.plan} against the sandbox (no AWS calls leave this machine)\n\n`,
     );
-  const session = openSession(plan, options.stateDir);
+  const session = openSession(plan, options.stateDir, options);
   const report = await rehearse({
     plan,
     session,
@@ -161,9 +177,8 @@ function validateCommand(files: string[]): number {
   return bad === 0 ? EXIT.SUCCEEDED : EXIT.USAGE;
 }
 
-interface PlanOptions {
+interface PlanOptions extends WorldFlags {
   plan: string;
-  driftDns?: boolean;
   json?: boolean;
 }
 
@@ -173,7 +188,7 @@ async function planCommand(options: PlanOptions): Promise<number> {
   const dryRun = plan && typeof plan === 'object' && !Array.isArray(plan) ? { ...plan, dryRun: true } : plan;
   const report = await rehearse({
     plan: dryRun,
-    ...(options.driftDns ? { world: { driftDns: true } } : {}),
+    world: worldOptions(options),
   });
   const found = report.plan as { ok: boolean } | undefined;
   process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${planSummary(report)}\n`);
@@ -242,6 +257,8 @@ export function program(): Command {
       `AWS refuses every restore of one resource kind (${Object.keys(RESTORE_COMMANDS).join(', ')})`,
       restoreKind,
     )
+    .option('--deny-invoke', 'the reference incident: Cognito may not invoke the migration function')
+    .option('--srp-only-client', "the new pool's app client allows only SRP, so the trigger gets no password")
     .option('--state-dir <dir>', 'keep the sandboxed world, ledger included, in this folder between commands')
     .option('--json', 'print one JSON report instead of the timeline')
     .option('--list-states', 'list the Task states --fail accepts (for --plan, those its run passes through)')
@@ -267,6 +284,8 @@ export function program(): Command {
       'Rehearse the dry-run: what the cutover would change, what is wrong, and the expected write freeze.',
     )
     .requiredOption('--plan <file>', 'the cutover plan (JSON); it runs as a dry-run whatever its dryRun says')
+    .option('--deny-invoke', 'the reference incident: Cognito may not invoke the migration function')
+    .option('--srp-only-client', "the new pool's app client allows only SRP, so the trigger gets no password")
     .option('--drift-dns', "the world's DNS record no longer holds the plan's dns.expected")
     .option('--json', 'print one JSON report')
     .addHelpText(

@@ -13,6 +13,10 @@ export interface WorldOptions {
   recordShape?: 'alias' | 'values';
   /** The record holds something other than the plan's dns.expected: someone changed it. */
   driftDns?: boolean;
+  /** The reference incident: the migration function has no permission for Cognito to invoke it. */
+  denyInvoke?: boolean;
+  /** The new pool's app client allows only SRP, which sends the trigger no password. */
+  srpOnlyClient?: boolean;
   dnsPropagationSeconds?: number;
   ecsStabilizeSeconds?: number;
   accountId?: string;
@@ -256,7 +260,9 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
     {
       clientId: plan.newPool.appClientId,
       clientName: 'app',
-      explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      explicitAuthFlows: options.srpOnlyClient
+        ? ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']
+        : ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
     },
   );
 
@@ -375,7 +381,9 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
     for (const s of api.stages.values()) s.deploymentId = id;
   }
   const migration = world.functions.get(plan.newPool.migrationFunctionName);
-  if (migration) migration.policy = invokePolicy(migration.arn, poolArn(world, plan.newPool.userPoolId));
+  if (migration && !options.denyInvoke) {
+    migration.policy = invokePolicy(migration.arn, poolArn(world, plan.newPool.userPoolId));
+  }
 
   for (const check of plan.health.checks) {
     if (check.kind === 'http') world.endpoints.push({ url: check.url, expectStatus: check.expectStatus });

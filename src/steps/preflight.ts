@@ -1,11 +1,11 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { aws, named } from '../aws/clients.ts';
 import { AccessDenied, AwsThrottled, PreflightFailed, ResourceNotFound } from '../errors.ts';
 import type { Binding, Freeze, Plan } from '../plan/schema.ts';
 import type { StepContext } from './context.ts';
 import { recordRef } from './dns.ts';
+import { clientAllows, invokeAllowed, triggerWired } from './migration-wiring.ts';
 import { poolFacts } from './pools.ts';
 import { apigatewayAuthorizer } from './resources/apigateway-authorizer.ts';
 import { apigatewayPolicy } from './resources/apigateway-policy.ts';
@@ -101,18 +101,6 @@ function freezeProbe(plan: Plan, item: Freeze, field: string): Probe {
 }
 
 function probes(plan: Plan): Probe[] {
-  const cognito = aws.cognito(plan.region);
-  const client = (userPoolId: string, clientId: string, field: string, which: string): Probe => ({
-    field,
-    check: `${which} app client ${clientId}`,
-    run: async () => {
-      const out = await named(
-        `describing app client ${clientId} of ${userPoolId}`,
-        cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId })),
-      );
-      return `flows ${(out.UserPoolClient?.ExplicitAuthFlows ?? []).join(', ') || 'none'}`;
-    },
-  });
   const topic = (arn: string, field: string): Probe => ({
     field,
     check: `SNS topic ${arn}`,
@@ -133,13 +121,34 @@ function probes(plan: Plan): Probe[] {
         return `${pools.oldPoolArn} → ${pools.newPoolArn}`;
       },
     },
-    client(plan.newPool.userPoolId, plan.newPool.appClientId, 'newPool.appClientId', 'new pool'),
-    client(
-      plan.oldPool.userPoolId,
-      plan.oldPool.migrationClientId,
-      'oldPool.migrationClientId',
-      'old pool migration',
-    ),
+    {
+      field: 'newPool.migrationFunctionName',
+      check: 'UserMigration trigger of the new pool',
+      run: () => triggerWired(plan),
+    },
+    {
+      field: 'newPool.migrationFunctionName',
+      check: `permission for Cognito to invoke ${plan.newPool.migrationFunctionName}`,
+      run: async () => invokeAllowed(plan, (await poolFacts(plan)).newPoolArn),
+    },
+    {
+      field: 'newPool.appClientId',
+      check: `new pool app client ${plan.newPool.appClientId}`,
+      run: () =>
+        clientAllows(plan.region, plan.newPool.userPoolId, plan.newPool.appClientId, {
+          needed: ['ALLOW_USER_PASSWORD_AUTH', 'USER_PASSWORD_AUTH'],
+          why: 'SRP sends no password to the migration trigger, so nobody would migrate',
+        }),
+    },
+    {
+      field: 'oldPool.migrationClientId',
+      check: `old pool migration client ${plan.oldPool.migrationClientId}`,
+      run: () =>
+        clientAllows(plan.region, plan.oldPool.userPoolId, plan.oldPool.migrationClientId, {
+          needed: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH'],
+          why: 'the migration trigger signs users in on the old pool with AdminInitiateAuth',
+        }),
+    },
     topic(plan.notify.usersTopicArn, 'notify.usersTopicArn'),
     topic(plan.notify.operatorsTopicArn, 'notify.operatorsTopicArn'),
     {

@@ -5,6 +5,7 @@ import {
   DescribeUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { GetPolicyCommand } from '@aws-sdk/client-lambda';
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
@@ -15,6 +16,20 @@ import { preflight } from '../../src/steps/preflight.ts';
 import { context, mocks, mutations, planWith } from './aws-mocks.ts';
 
 const failure = (name: string) => Object.assign(new Error(`${name} from AWS`), { name });
+
+const NEW_POOL_ARN = 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_NewPool01';
+const MIGRATION_FN_ARN = 'arn:aws:lambda:eu-west-2:111122223333:function:cognito-cutover-prod-migrateUser';
+const cognitoMayInvoke = (poolArn: string) =>
+  JSON.stringify({
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'cognito-idp.amazonaws.com' },
+        Action: 'lambda:InvokeFunction',
+        Condition: { ArnLike: { 'AWS:SourceArn': poolArn } },
+      },
+    ],
+  });
 
 /** The problems preflight reported, or none when it passed. */
 async function problems(): Promise<string[]> {
@@ -29,12 +44,13 @@ async function problems(): Promise<string[]> {
 
 // Every resource of the example plan exists and is readable; each test breaks what it is about.
 beforeEach(() => {
-  mocks.cognito
-    .on(DescribeUserPoolCommand)
-    .resolves({ UserPool: { Arn: 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/x' } });
-  mocks.cognito
-    .on(DescribeUserPoolClientCommand)
-    .resolves({ UserPoolClient: { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] } });
+  mocks.cognito.on(DescribeUserPoolCommand).resolves({
+    UserPool: { Arn: NEW_POOL_ARN, LambdaConfig: { UserMigration: MIGRATION_FN_ARN } },
+  });
+  mocks.cognito.on(DescribeUserPoolClientCommand).resolves({
+    UserPoolClient: { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH'] },
+  });
+  mocks.lambda.on(GetPolicyCommand).resolves({ Policy: cognitoMayInvoke(NEW_POOL_ARN) });
   mocks.sns.on(GetTopicAttributesCommand).resolves({ Attributes: {} });
   mocks.route53.on(ListResourceRecordSetsCommand).resolves({
     ResourceRecordSets: [
@@ -65,6 +81,8 @@ describe('preflight', () => {
     expect(checks.every((c) => c.ok)).toBe(true);
     expect(checks.map((c) => c.field)).toEqual([
       'oldPool.userPoolId / newPool.userPoolId',
+      'newPool.migrationFunctionName',
+      'newPool.migrationFunctionName',
       'newPool.appClientId',
       'oldPool.migrationClientId',
       'notify.usersTopicArn',
@@ -144,5 +162,62 @@ describe('preflight', () => {
     mocks.sns.on(GetTopicAttributesCommand).rejects(failure('ThrottlingException'));
 
     await expect(preflight(context())).rejects.toBeInstanceOf(AwsThrottled);
+  });
+
+  describe('the migration wiring the reference incident lacked', () => {
+    it('names the missing invoke permission: principal, pool ARN and the command that grants it', async () => {
+      mocks.lambda.on(GetPolicyCommand).rejects(failure('ResourceNotFoundException'));
+
+      const [problem] = await problems();
+
+      expect(problem).toContain('cognito-idp.amazonaws.com may not invoke cognito-cutover-prod-migrateUser');
+      expect(problem).toContain(`--principal cognito-idp.amazonaws.com --source-arn ${NEW_POOL_ARN}`);
+    });
+
+    it('refuses a permission granted to another pool', async () => {
+      mocks.lambda.on(GetPolicyCommand).resolves({ Policy: cognitoMayInvoke(`${NEW_POOL_ARN}-other`) });
+
+      expect(await problems()).toEqual([expect.stringContaining('may not invoke')]);
+    });
+
+    it('names a trigger that points elsewhere', async () => {
+      mocks.cognito
+        .on(DescribeUserPoolCommand)
+        .resolves({ UserPool: { Arn: NEW_POOL_ARN, LambdaConfig: {} } });
+
+      expect(await problems()).toEqual([
+        expect.stringContaining(
+          "the new pool's UserMigration trigger is not set: set it to cognito-cutover-prod-migrateUser",
+        ),
+      ]);
+    });
+
+    it('says an SRP-only app client migrates nobody, and how to fix it', async () => {
+      mocks.cognito
+        .on(DescribeUserPoolClientCommand, { ClientId: 'newpooladminuiclient' })
+        .resolves({ UserPoolClient: { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] } });
+
+      expect(await problems()).toEqual([
+        expect.stringContaining(
+          'enable ALLOW_USER_PASSWORD_AUTH (SRP sends no password to the migration trigger',
+        ),
+      ]);
+    });
+
+    it('warns, without failing, when PreventUserExistenceErrors hides the real error', async () => {
+      mocks.cognito.on(DescribeUserPoolClientCommand).resolves({
+        UserPoolClient: {
+          ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH'],
+          PreventUserExistenceErrors: 'ENABLED',
+        },
+      });
+
+      const { checks } = await preflight(context());
+
+      expect(checks.find((c) => c.field === 'newPool.appClientId')).toMatchObject({
+        ok: true,
+        detail: expect.stringContaining('PreventUserExistenceErrors is on'),
+      });
+    });
   });
 });

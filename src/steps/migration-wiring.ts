@@ -1,0 +1,88 @@
+import {
+  DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { GetPolicyCommand } from '@aws-sdk/client-lambda';
+import { aws, isNotFound, named } from '../aws/clients.ts';
+import { PreflightFailed } from '../errors.ts';
+import type { Plan } from '../plan/schema.ts';
+
+/**
+ * The wiring lazy migration needs, which the reference incident lacked: users saw only "incorrect
+ * username or password". Each check throws PreflightFailed with the fix, or says what it found.
+ */
+
+/** The new pool's UserMigration trigger is the plan's migration function. */
+export async function triggerWired(plan: Plan): Promise<string> {
+  const out = await named(
+    `describing the new user pool ${plan.newPool.userPoolId}`,
+    aws.cognito(plan.region).send(new DescribeUserPoolCommand({ UserPoolId: plan.newPool.userPoolId })),
+  );
+  const wired = out.UserPool?.LambdaConfig?.UserMigration;
+  const fn = plan.newPool.migrationFunctionName;
+  if (!wired || wired.split(':').at(-1) !== fn.split(':').at(-1)) {
+    throw new PreflightFailed([
+      `the new pool's UserMigration trigger is ${wired ?? 'not set'}: set it to ${fn} (Cognito console → User pool → Extensions → Lambda triggers)`,
+    ]);
+  }
+  return `UserMigration → ${wired}`;
+}
+
+interface Statement {
+  Effect?: string;
+  Principal?: { Service?: string | string[] } | string;
+  Action?: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+function allowsPool(statement: Statement, poolArn: string): boolean {
+  const services = typeof statement.Principal === 'object' ? [statement.Principal.Service ?? []].flat() : [];
+  const actions = [statement.Action ?? []].flat();
+  const sources = Object.values(statement.Condition ?? {}).flatMap((c) => [c['AWS:SourceArn'] ?? []].flat());
+  return (
+    statement.Effect === 'Allow' &&
+    services.includes('cognito-idp.amazonaws.com') &&
+    actions.some((a) => a === 'lambda:InvokeFunction' || a === 'lambda:*') &&
+    (sources.length === 0 || sources.includes(poolArn))
+  );
+}
+
+/** Cognito may invoke the migration function on behalf of the new pool. */
+export async function invokeAllowed(plan: Plan, newPoolArn: string): Promise<string> {
+  const fn = plan.newPool.migrationFunctionName;
+  const fix = `cognito-idp.amazonaws.com may not invoke ${fn} for ${newPoolArn}: run aws lambda add-permission --function-name ${fn} --statement-id cognito-user-migration --action lambda:InvokeFunction --principal cognito-idp.amazonaws.com --source-arn ${newPoolArn}`;
+  let policy: string | undefined;
+  try {
+    const out = await named(
+      `reading the resource policy of ${fn}`,
+      aws.lambda(plan.region).send(new GetPolicyCommand({ FunctionName: fn })),
+    );
+    policy = out.Policy;
+  } catch (error) {
+    if (!isNotFound(error, 'ResourceNotFoundException')) throw error;
+  }
+  const statements = (JSON.parse(policy ?? '{}') as { Statement?: Statement[] }).Statement ?? [];
+  if (!statements.some((s) => allowsPool(s, newPoolArn))) throw new PreflightFailed([fix]);
+  return `cognito-idp.amazonaws.com may invoke it for ${newPoolArn}`;
+}
+
+/** An app client allows the flow migration depends on, by either of its names. */
+export async function clientAllows(
+  region: string,
+  pool: string,
+  clientId: string,
+  flows: { needed: string[]; why: string },
+): Promise<string> {
+  const out = await named(
+    `describing app client ${clientId} of ${pool}`,
+    aws.cognito(region).send(new DescribeUserPoolClientCommand({ UserPoolId: pool, ClientId: clientId })),
+  );
+  const enabled = out.UserPoolClient?.ExplicitAuthFlows ?? [];
+  if (!flows.needed.some((f) => enabled.includes(f as never))) {
+    throw new PreflightFailed([
+      `app client ${clientId} of ${pool} allows ${enabled.join(', ') || 'no flow'}: enable ${flows.needed[0]} (${flows.why})`,
+    ]);
+  }
+  const hides = out.UserPoolClient?.PreventUserExistenceErrors === 'ENABLED';
+  return `flows ${enabled.join(', ')}${hides ? '; PreventUserExistenceErrors is on, so users see only "incorrect username or password" when migration fails' : ''}`;
+}
