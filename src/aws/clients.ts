@@ -3,6 +3,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -75,6 +76,7 @@ export const aws = {
   cognito: (region: string) => build(CognitoIdentityProviderClient, region),
   dynamoDb: (region: string) => build(DynamoDBClient, region),
   ecs: (region: string) => build(ECSClient, region),
+  iam: (region: string) => build(IAMClient, region),
   lambda: (region: string) => build(LambdaClient, region),
   route53: (region: string) => build(Route53Client, region),
   secrets: (region: string) => build(SecretsManagerClient, region),

@@ -79,6 +79,7 @@ async function statesOnPath(plan: unknown): Promise<string[]> {
 interface WorldFlags {
   denyInvoke?: boolean;
   srpOnlyClient?: boolean;
+  denyOldPoolAuth?: boolean;
   driftDns?: boolean;
 }
 
@@ -86,6 +87,7 @@ function worldOptions(flags: WorldFlags): WorldOptions {
   return {
     ...(flags.denyInvoke ? { denyInvoke: true } : {}),
     ...(flags.srpOnlyClient ? { srpOnlyClient: true } : {}),
+    ...(flags.denyOldPoolAuth ? { denyOldPoolAuth: true } : {}),
     ...(flags.driftDns ? { driftDns: true } : {}),
   };
 }
@@ -259,6 +261,10 @@ export function program(): Command {
     )
     .option('--deny-invoke', 'the reference incident: Cognito may not invoke the migration function')
     .option('--srp-only-client', "the new pool's app client allows only SRP, so the trigger gets no password")
+    .option(
+      '--deny-old-pool-auth',
+      "the migration function's role may not call AdminInitiateAuth on the old pool",
+    )
     .option('--state-dir <dir>', 'keep the sandboxed world, ledger included, in this folder between commands')
     .option('--json', 'print one JSON report instead of the timeline')
     .option('--list-states', 'list the Task states --fail accepts (for --plan, those its run passes through)')
@@ -286,6 +292,10 @@ export function program(): Command {
     .requiredOption('--plan <file>', 'the cutover plan (JSON); it runs as a dry-run whatever its dryRun says')
     .option('--deny-invoke', 'the reference incident: Cognito may not invoke the migration function')
     .option('--srp-only-client', "the new pool's app client allows only SRP, so the trigger gets no password")
+    .option(
+      '--deny-old-pool-auth',
+      "the migration function's role may not call AdminInitiateAuth on the old pool",
+    )
     .option('--drift-dns', "the world's DNS record no longer holds the plan's dns.expected")
     .option('--json', 'print one JSON report')
     .addHelpText(

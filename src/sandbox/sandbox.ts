@@ -9,6 +9,7 @@ import { cloudWatch } from './services/cloudwatch.ts';
 import { cognito } from './services/cognito.ts';
 import { dynamoDb } from './services/dynamodb.ts';
 import { ecs } from './services/ecs.ts';
+import { iam } from './services/iam.ts';
 import { lambda } from './services/lambda.ts';
 import { route53 } from './services/route53.ts';
 import { secretsManager } from './services/secrets.ts';
@@ -23,14 +24,15 @@ const MODELS: Record<string, ServiceModel> = {
   CognitoIdentityProvider: cognito,
   DynamoDB: dynamoDb,
   ECS: ecs,
+  IAM: iam,
   Lambda: lambda,
   Route53: route53,
   SecretsManager: secretsManager,
   SNS: sns,
   SSM: ssm,
 };
-const GLOBAL_SERVICES = new Set(['Route53']);
-const READ_ONLY = /^(Get|Describe|List|Query|Scan|BatchGet)/;
+const GLOBAL_SERVICES = new Set(['Route53', 'IAM']);
+const READ_ONLY = /^(Get|Describe|List|Query|Scan|BatchGet|Simulate)/;
 
 export interface Call {
   service: string;

@@ -17,6 +17,8 @@ export interface WorldOptions {
   denyInvoke?: boolean;
   /** The new pool's app client allows only SRP, which sends the trigger no password. */
   srpOnlyClient?: boolean;
+  /** The reference incident: the migration function's role may not call AdminInitiateAuth on the old pool. */
+  denyOldPoolAuth?: boolean;
   dnsPropagationSeconds?: number;
   ecsStabilizeSeconds?: number;
   accountId?: string;
@@ -172,6 +174,8 @@ export interface World {
   clusters: Map<string, Cluster>;
   alarms: Map<string, Alarm>;
   topics: Set<string>;
+  /** IAM actions no role in this account may call (a simple model of a missing grant). */
+  deniedActions: Set<string>;
   messages: Message[];
   tables: Map<string, Table>;
   /** HTTP endpoints the health checks call; the dispatcher answers them. */
@@ -199,6 +203,7 @@ export function emptyWorld(region: string, accountId: string): World {
     clusters: new Map(),
     alarms: new Map(),
     topics: new Set(),
+    deniedActions: new Set(),
     messages: [],
     tables: new Map(),
     endpoints: [],
@@ -381,6 +386,7 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
     for (const s of api.stages.values()) s.deploymentId = id;
   }
   const migration = world.functions.get(plan.newPool.migrationFunctionName);
+  if (options.denyOldPoolAuth) world.deniedActions.add('cognito-idp:AdminInitiateAuth');
   if (migration && !options.denyInvoke) {
     migration.policy = invokePolicy(migration.arn, poolArn(world, plan.newPool.userPoolId));
   }

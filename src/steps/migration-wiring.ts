@@ -2,7 +2,8 @@ import {
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { GetPolicyCommand } from '@aws-sdk/client-lambda';
+import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { GetFunctionConfigurationCommand, GetPolicyCommand } from '@aws-sdk/client-lambda';
 import { aws, isNotFound, named } from '../aws/clients.ts';
 import { PreflightFailed } from '../errors.ts';
 import type { Plan } from '../plan/schema.ts';
@@ -85,4 +86,36 @@ export async function clientAllows(
   }
   const hides = out.UserPoolClient?.PreventUserExistenceErrors === 'ENABLED';
   return `flows ${enabled.join(', ')}${hides ? '; PreventUserExistenceErrors is on, so users see only "incorrect username or password" when migration fails' : ''}`;
+}
+
+const OLD_POOL_ACTIONS = ['cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminGetUser'];
+
+/** The migration function's role may sign users in on, and read them from, the old pool. */
+export async function oldPoolAuthAllowed(plan: Plan, oldPoolArn: string): Promise<string> {
+  const fn = plan.newPool.migrationFunctionName;
+  const config = await named(
+    `reading the configuration of ${fn}`,
+    aws.lambda(plan.region).send(new GetFunctionConfigurationCommand({ FunctionName: fn })),
+  );
+  const role = config.Role ?? '';
+  const out = await named(
+    `simulating ${role}'s access to ${oldPoolArn}`,
+    aws.iam(plan.region).send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: role,
+        ActionNames: OLD_POOL_ACTIONS,
+        ResourceArns: [oldPoolArn],
+      }),
+    ),
+  );
+  const denied = (out.EvaluationResults ?? [])
+    .filter((r) => r.EvalDecision !== 'allowed')
+    .map((r) => r.EvalActionName ?? '');
+  if (denied.length > 0) {
+    const statement = JSON.stringify({ Effect: 'Allow', Action: OLD_POOL_ACTIONS, Resource: oldPoolArn });
+    throw new PreflightFailed([
+      `${fn}'s role ${role} may not call ${denied.join(', ')} on ${oldPoolArn}, so no user can migrate: add to the role ${statement}`,
+    ]);
+  }
+  return `${role} may call ${OLD_POOL_ACTIONS.join(', ')} on the old pool`;
 }

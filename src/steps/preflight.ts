@@ -5,7 +5,7 @@ import { AccessDenied, AwsThrottled, PreflightFailed, ResourceNotFound } from '.
 import type { Binding, Freeze, Plan } from '../plan/schema.ts';
 import type { StepContext } from './context.ts';
 import { recordRef } from './dns.ts';
-import { clientAllows, invokeAllowed, triggerWired } from './migration-wiring.ts';
+import { clientAllows, invokeAllowed, oldPoolAuthAllowed, triggerWired } from './migration-wiring.ts';
 import { poolFacts } from './pools.ts';
 import { apigatewayAuthorizer } from './resources/apigateway-authorizer.ts';
 import { apigatewayPolicy } from './resources/apigateway-policy.ts';
@@ -130,6 +130,11 @@ function probes(plan: Plan): Probe[] {
       field: 'newPool.migrationFunctionName',
       check: `permission for Cognito to invoke ${plan.newPool.migrationFunctionName}`,
       run: async () => invokeAllowed(plan, (await poolFacts(plan)).newPoolArn),
+    },
+    {
+      field: 'newPool.migrationFunctionName',
+      check: `old pool access of ${plan.newPool.migrationFunctionName}`,
+      run: async () => oldPoolAuthAllowed(plan, (await poolFacts(plan)).oldPoolArn),
     },
     {
       field: 'newPool.appClientId',

@@ -10,6 +10,11 @@ describe('the reference incident, caught before anything changes', () => {
       /cognito-idp\.amazonaws\.com may not invoke .*userpool\/eu-west-2_NewPool01/,
     ],
     ['an SRP-only app client', { srpOnlyClient: true }, /enable ALLOW_USER_PASSWORD_AUTH/],
+    [
+      'a role that may not sign users in on the old pool',
+      { denyOldPoolAuth: true },
+      /may not call cognito-idp:AdminInitiateAuth/,
+    ],
   ])('stops the cutover in Preflight on %s, naming the fix', async (_name, world, fix) => {
     const report = await rehearse({ plan: example, world });
 

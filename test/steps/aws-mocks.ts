@@ -15,6 +15,7 @@ import {
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -35,6 +36,7 @@ export const mocks = {
   cognito: mockClient(CognitoIdentityProviderClient),
   dynamoDb: mockClient(DynamoDBClient),
   ecs: mockClient(ECSClient),
+  iam: mockClient(IAMClient),
   lambda: mockClient(LambdaClient),
   route53: mockClient(Route53Client),
   secrets: mockClient(SecretsManagerClient),

@@ -72,7 +72,7 @@ const record = (ttl: number) => ({ name: NAME, type: 'A', ttl, values: ['192.0.2
 const secretFor = (pool: string) => ({ value: JSON.stringify({ userPoolId: pool, region: 'eu-west-2' }) });
 
 /** Anything other than a read, so a write outside `mutations()`'s list (Admin*, Set*...) counts too. */
-const READ = /^(Get|Describe|List|Query|Scan|BatchGet)/;
+const READ = /^(Get|Describe|List|Query|Scan|BatchGet|Simulate)/;
 const writes = () => sent().filter((name) => !READ.test(name));
 
 /** The world the day before cutover: everything names the old pool, and the record's TTL is 300 s. */

@@ -5,7 +5,8 @@ import {
   DescribeUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import { GetPolicyCommand } from '@aws-sdk/client-lambda';
+import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { GetFunctionConfigurationCommand, GetPolicyCommand } from '@aws-sdk/client-lambda';
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
@@ -18,6 +19,7 @@ import { context, mocks, mutations, planWith } from './aws-mocks.ts';
 const failure = (name: string) => Object.assign(new Error(`${name} from AWS`), { name });
 
 const NEW_POOL_ARN = 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_NewPool01';
+const MIGRATION_ROLE = 'arn:aws:iam::111122223333:role/migrate-user';
 const MIGRATION_FN_ARN = 'arn:aws:lambda:eu-west-2:111122223333:function:cognito-cutover-prod-migrateUser';
 const cognitoMayInvoke = (poolArn: string) =>
   JSON.stringify({
@@ -51,6 +53,13 @@ beforeEach(() => {
     UserPoolClient: { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH'] },
   });
   mocks.lambda.on(GetPolicyCommand).resolves({ Policy: cognitoMayInvoke(NEW_POOL_ARN) });
+  mocks.lambda.on(GetFunctionConfigurationCommand).resolves({ Role: MIGRATION_ROLE });
+  mocks.iam.on(SimulatePrincipalPolicyCommand).callsFake((input: { ActionNames: string[] }) => ({
+    EvaluationResults: input.ActionNames.map((EvalActionName) => ({
+      EvalActionName,
+      EvalDecision: 'allowed',
+    })),
+  }));
   mocks.sns.on(GetTopicAttributesCommand).resolves({ Attributes: {} });
   mocks.route53.on(ListResourceRecordSetsCommand).resolves({
     ResourceRecordSets: [
@@ -81,6 +90,7 @@ describe('preflight', () => {
     expect(checks.every((c) => c.ok)).toBe(true);
     expect(checks.map((c) => c.field)).toEqual([
       'oldPool.userPoolId / newPool.userPoolId',
+      'newPool.migrationFunctionName',
       'newPool.migrationFunctionName',
       'newPool.migrationFunctionName',
       'newPool.appClientId',
@@ -172,6 +182,24 @@ describe('preflight', () => {
 
       expect(problem).toContain('cognito-idp.amazonaws.com may not invoke cognito-cutover-prod-migrateUser');
       expect(problem).toContain(`--principal cognito-idp.amazonaws.com --source-arn ${NEW_POOL_ARN}`);
+    });
+
+    it('names the role, the action it may not call on the old pool, and the statement to add', async () => {
+      mocks.iam.on(SimulatePrincipalPolicyCommand).resolves({
+        EvaluationResults: [
+          { EvalActionName: 'cognito-idp:AdminInitiateAuth', EvalDecision: 'implicitDeny' },
+          { EvalActionName: 'cognito-idp:AdminGetUser', EvalDecision: 'allowed' },
+        ],
+      });
+
+      const [problem] = await problems();
+
+      expect(mocks.iam).toHaveReceivedCommandWith(SimulatePrincipalPolicyCommand, {
+        PolicySourceArn: MIGRATION_ROLE,
+        ActionNames: ['cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminGetUser'],
+      });
+      expect(problem).toContain(`role ${MIGRATION_ROLE} may not call cognito-idp:AdminInitiateAuth`);
+      expect(problem).toContain('"Action":["cognito-idp:AdminInitiateAuth","cognito-idp:AdminGetUser"]');
     });
 
     it('refuses a permission granted to another pool', async () => {
