@@ -101,6 +101,8 @@ function freezeProbe(plan: Plan, item: Freeze, field: string): Probe {
 }
 
 function probes(plan: Plan): Probe[] {
+  // Three probes need the pools' ARNs: ask Cognito once. Every probe awaits it, so a failure is reported, never unhandled.
+  const facts = poolFacts(plan);
   const topic = (arn: string, field: string): Probe => ({
     field,
     check: `SNS topic ${arn}`,
@@ -117,7 +119,7 @@ function probes(plan: Plan): Probe[] {
       field: 'oldPool.userPoolId / newPool.userPoolId',
       check: 'user pools',
       run: async () => {
-        const pools = await poolFacts(plan);
+        const pools = await facts;
         return `${pools.oldPoolArn} → ${pools.newPoolArn}`;
       },
     },
@@ -129,12 +131,12 @@ function probes(plan: Plan): Probe[] {
     {
       field: 'newPool.migrationFunctionName',
       check: `permission for Cognito to invoke ${plan.newPool.migrationFunctionName}`,
-      run: async () => invokeAllowed(plan, (await poolFacts(plan)).newPoolArn),
+      run: async () => invokeAllowed(plan, (await facts).newPoolArn),
     },
     {
       field: 'newPool.migrationFunctionName',
       check: `old pool access of ${plan.newPool.migrationFunctionName}`,
-      run: async () => oldPoolAuthAllowed(plan, (await poolFacts(plan)).oldPoolArn),
+      run: async () => oldPoolAuthAllowed(plan, (await facts).oldPoolArn),
     },
     {
       field: 'newPool.appClientId',
