@@ -30,10 +30,12 @@ const RESERVED_CLAIMS = new Set([
   'token_use',
 ]);
 
-/** Reads the trigger's configuration; the handler calls it at load so a misdeployment fails first. */
-export function preTokenGenerationConfigFromEnv(): PreTokenGenerationConfig {
-  const preferredUsernameFrom = process.env.CLAIMS_PREFERRED_USERNAME_FROM?.trim() || 'email';
-  const groupClaim = process.env.GROUP_CLAIM?.trim();
+/** Reads the trigger's configuration from `env`; the handler calls it at load so a misdeployment fails first. */
+export function preTokenGenerationConfigFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): PreTokenGenerationConfig {
+  const preferredUsernameFrom = env.CLAIMS_PREFERRED_USERNAME_FROM?.trim() || 'email';
+  const groupClaim = env.GROUP_CLAIM?.trim();
   if (!groupClaim) return { preferredUsernameFrom };
   if (RESERVED_CLAIMS.has(groupClaim)) {
     throw new ConfigInvalid(

@@ -20,19 +20,26 @@ export interface UserMigrationConfig {
   oldPoolClientId: string;
   region: string;
   migratedAttributes: readonly string[];
+  /** The function's own name, for fixes that name its role. */
+  functionName: string;
 }
 
-/** Reads the trigger's configuration; the handler calls it at load so a misdeployment fails first. */
-export function userMigrationConfigFromEnv(): UserMigrationConfig {
-  const oldUserPoolId = requireEnv('OLD_USER_POOL_ID');
-  const oldPoolClientId = requireEnv('OLD_POOL_CLIENT_ID');
-  const region = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/.exec(oldUserPoolId)?.[1];
-  if (!region) {
+/**
+ * Reads the trigger's configuration from `env` (the function's own environment). The handler calls
+ * it at load so a misdeployment fails first; the sandbox and the emulator tests pass a function's
+ * variables so they run the same code.
+ */
+export function userMigrationConfigFromEnv(env: NodeJS.ProcessEnv = process.env): UserMigrationConfig {
+  const oldUserPoolId = requireEnv('OLD_USER_POOL_ID', env);
+  const oldPoolClientId = requireEnv('OLD_POOL_CLIENT_ID', env);
+  // A pool id starts with its region; an emulator's ids do not, and the function's own region serves.
+  const region = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/.exec(oldUserPoolId)?.[1] ?? env.AWS_REGION;
+  if (!region || !/^[\w-]+_[0-9A-Za-z]+$/.test(oldUserPoolId)) {
     throw new ConfigInvalid(
       `OLD_USER_POOL_ID '${oldUserPoolId}' is not a user pool id (like eu-west-2_AbCdEf123): fix it in serverless.yml.`,
     );
   }
-  const migratedAttributes = (process.env.MIGRATED_ATTRIBUTES ?? DEFAULT_MIGRATED_ATTRIBUTES)
+  const migratedAttributes = (env.MIGRATED_ATTRIBUTES ?? DEFAULT_MIGRATED_ATTRIBUTES)
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '');
@@ -41,7 +48,8 @@ export function userMigrationConfigFromEnv(): UserMigrationConfig {
       'MIGRATED_ATTRIBUTES names no attribute: list them comma-separated, or unset it.',
     );
   }
-  return { oldUserPoolId, oldPoolClientId, region, migratedAttributes };
+  const functionName = env.AWS_LAMBDA_FUNCTION_NAME ?? '(the migration function)';
+  return { oldUserPoolId, oldPoolClientId, region, migratedAttributes, functionName };
 }
 
 // The user sees Cognito's own "incorrect username or password" either way; these messages are
@@ -132,7 +140,7 @@ function outcomeOf(error: unknown, triggerSource: string, config: UserMigrationC
 /** What the operator must change, when the old pool's answer says the function is set up wrong. */
 function fixFor(name: string, message: string, config: UserMigrationConfig): string | undefined {
   const { oldUserPoolId: pool, oldPoolClientId: clientId, region } = config;
-  const role = `the role of function ${process.env.AWS_LAMBDA_FUNCTION_NAME ?? '(the migration function)'}`;
+  const role = `the role of function ${config.functionName}`;
   if (name === 'AccessDeniedException') {
     const arn =
       /arn:aws[\w-]*:cognito-idp:[\w-]+:\d+:userpool\/[\w-]+/.exec(message)?.[0] ??
