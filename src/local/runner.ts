@@ -1,9 +1,5 @@
+import './environment.ts';
 import './polyfill.ts';
-
-// A rehearsal's clients never reach AWS, so the SDK's notice about future Node versions is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-// The timeline is the rehearsal's log; the handlers' JSON logs are for CloudWatch.
-process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
 import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import type { PlanIssue } from '../errors.ts';

@@ -107,7 +107,16 @@ const healthCheck = z.discriminatedUnion(
       kind: z.literal('cloudwatch-alarm'),
       alarmNames: z.array(printable(nonEmpty)).min(1, 'name at least one alarm').max(100),
     }),
-    z.strictObject({ kind: z.literal('cognito-sign-in'), canarySecretId: printable(nonEmpty) }),
+    z.strictObject({
+      kind: z.literal('cognito-sign-in'),
+      /** A Secrets Manager secret holding {"username","password"} of a canary user of the OLD pool. */
+      canarySecretId: printable(nonEmpty),
+      /** Claims the new pool's ID token must carry, besides iss, aud and token_use, which are always checked. */
+      expectClaims: z
+        .array(z.string().regex(/^[\w:.-]{1,128}$/, 'expected a claim name such as preferred_username'))
+        .max(50)
+        .default([]),
+    }),
   ],
   { error: 'expected one of http, cloudwatch-alarm, cognito-sign-in' },
 );
@@ -127,6 +136,8 @@ export const planSchema = z
       userPoolId,
       appClientId: printable(nonEmpty),
       migrationFunctionName: printable(nonEmpty),
+      /** The PreTokenGeneration trigger, when the dependent services read claims it adds. */
+      preTokenGenerationFunctionName: printable(nonEmpty).optional(),
     }),
     notify: z.strictObject({ usersTopicArn: snsTopicArn, operatorsTopicArn: snsTopicArn }),
     writeFreeze: z.array(freezeSchema).max(20).default([]),

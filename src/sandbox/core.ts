@@ -5,13 +5,20 @@ export interface Env {
   world: World;
   now: number;
   unhealthy: boolean;
+  /** Lambda invoked by a service principal (Cognito's triggers), as AWS would: policy first, then the code. */
+  invoke(request: {
+    functionArn: string;
+    principal: string;
+    sourceArn: string;
+    event: object;
+  }): Promise<object>;
 }
 
 /** An SDK output without the `$metadata` the client factory adds. */
 export type Out<T> = Omit<T, '$metadata'>;
 
 // Handlers are typed with their own SDK input; `never` lets them share one table.
-export type Handler = (input: never, env: Env) => object;
+export type Handler = (input: never, env: Env) => object | Promise<object>;
 
 interface ServiceExceptionOptions {
   name: string;

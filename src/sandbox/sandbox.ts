@@ -16,6 +16,7 @@ import { secretsManager } from './services/secrets.ts';
 import { sns } from './services/sns.ts';
 import { ssm } from './services/ssm.ts';
 import { compareSnapshot, type Difference, type Snapshot, takeSnapshot } from './snapshot.ts';
+import { invokeTrigger } from './triggers.ts';
 import { buildWorld, emptyWorld, type Message, START, type World, type WorldOptions } from './world.ts';
 
 const MODELS: Record<string, ServiceModel> = {
@@ -32,7 +33,7 @@ const MODELS: Record<string, ServiceModel> = {
   SSM: ssm,
 };
 const GLOBAL_SERVICES = new Set(['Route53', 'IAM']);
-const READ_ONLY = /^(Get|Describe|List|Query|Scan|BatchGet|Simulate)/;
+const READ_ONLY = /^(Admin)?(Get|Describe|List|Query|Scan|BatchGet|Simulate)/;
 
 export interface Call {
   service: string;
@@ -116,14 +117,19 @@ export class Sandbox implements Transport {
     this.calls.push(call);
     try {
       // A copy, so a caller that mutates what it got back cannot reach into the world.
-      return structuredClone(this.dispatch(service, command, input, region));
+      return structuredClone(await this.dispatch(service, command, input, region));
     } catch (error) {
       call.error = (error as Error).name;
       throw error;
     }
   }
 
-  private dispatch(service: string, command: string, input: object, region: string): object {
+  private dispatch(
+    service: string,
+    command: string,
+    input: object,
+    region: string,
+  ): object | Promise<object> {
     const model = MODELS[service];
     const handler = model?.commands[command];
     if (!model || !handler) throw notModeled(`${service}.${command}`);
@@ -146,7 +152,12 @@ export class Sandbox implements Transport {
     this.settle();
     const world =
       GLOBAL_SERVICES.has(service) || region === this.world.region ? this.world : this.regionWorld(region);
-    return handler(input as never, { world, now: this.clock.now(), unhealthy: this.unhealthy });
+    return handler(input as never, {
+      world,
+      now: this.clock.now(),
+      unhealthy: this.unhealthy,
+      invoke: (request) => invokeTrigger(world, request),
+    });
   }
 
   private regionWorld(region: string): World {

@@ -37,6 +37,16 @@ export function takeSnapshot(world: World): Snapshot {
     snapshot[`ssm-parameter:${p.name}`] = { value: p.value, type: p.type };
   for (const s of world.secrets.values()) snapshot[`secret:${s.name}`] = s.value;
   for (const fn of world.functions.values()) snapshot[`lambda-environment:${fn.name}`] = { ...fn.variables };
+  // Users are part of the world a rollback must leave as it was: a canary left behind is drift.
+  for (const pool of world.pools.values()) {
+    for (const user of pool.users.values()) {
+      snapshot[`cognito-user:${pool.id}/${user.username}`] = {
+        status: user.status,
+        enabled: user.enabled,
+        attributes: { ...user.attributes },
+      };
+    }
+  }
   for (const cluster of world.clusters.values()) {
     for (const service of cluster.services.values()) {
       snapshot[`ecs-service:${cluster.name}/${service.name}`] = {

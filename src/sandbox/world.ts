@@ -30,6 +30,18 @@ export interface UserPoolClient {
   clientId: string;
   clientName: string;
   explicitAuthFlows: ExplicitAuthFlowsType[];
+  /** Sign-in failures all read "Incorrect username or password", as in the reference incident. */
+  preventUserExistenceErrors: boolean;
+}
+export interface PoolUser {
+  username: string;
+  sub: string;
+  password: string;
+  attributes: Record<string, string>;
+  status: 'CONFIRMED' | 'RESET_REQUIRED' | 'FORCE_CHANGE_PASSWORD';
+  enabled: boolean;
+  groups: string[];
+  createdAt: number;
 }
 export interface UserPool {
   id: string;
@@ -37,6 +49,8 @@ export interface UserPool {
   arn: string;
   lambdaConfig: Record<string, string>;
   clients: Map<string, UserPoolClient>;
+  /** By username. */
+  users: Map<string, PoolUser>;
   createdAt: number;
 }
 
@@ -109,6 +123,8 @@ export interface LambdaFunction {
   revision: number;
   /** The resource policy, when something (Cognito) may invoke it. */
   policy?: string;
+  /** The project's trigger this function runs when Cognito invokes it in the sandbox. */
+  runs?: 'user-migration' | 'pre-token-generation';
 }
 
 export interface EcsDeployment {
@@ -246,6 +262,7 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
       arn: poolArn(world, id),
       lambdaConfig,
       clients: new Map([[client.clientId, client]]),
+      users: new Map(),
       createdAt: CREATED,
     });
   pool(
@@ -256,18 +273,26 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
       clientId: plan.oldPool.migrationClientId,
       clientName: 'user-migration',
       explicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      preventUserExistenceErrors: false,
     },
   );
   pool(
     plan.newPool.userPoolId,
     `${plan.migrationId}-new`,
-    { UserMigration: migrationArn },
+    {
+      UserMigration: migrationArn,
+      ...(plan.newPool.preTokenGenerationFunctionName
+        ? { PreTokenGeneration: functionArn(world, plan.newPool.preTokenGenerationFunctionName) }
+        : {}),
+    },
     {
       clientId: plan.newPool.appClientId,
       clientName: 'app',
       explicitAuthFlows: options.srpOnlyClient
         ? ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']
         : ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      // What the reference customer had on: it is why nobody saw the real error.
+      preventUserExistenceErrors: true,
     },
   );
 
@@ -307,7 +332,13 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
     else stage(restApi(item.restApiId), item.stageName);
   }
 
-  lambda(plan.newPool.migrationFunctionName, { LOG_LEVEL: 'INFO' });
+  // The triggers as serverless.yml deploys them: the migration function knows the old pool.
+  lambda(plan.newPool.migrationFunctionName, {
+    OLD_USER_POOL_ID: plan.oldPool.userPoolId,
+    OLD_POOL_CLIENT_ID: plan.oldPool.migrationClientId,
+  });
+  const preTokenGeneration = plan.newPool.preTokenGenerationFunctionName;
+  if (preTokenGeneration) lambda(preTokenGeneration, { CLAIMS_PREFERRED_USERNAME_FROM: 'email' });
   for (const binding of plan.services.flatMap((s) => s.bindings)) {
     switch (binding.kind) {
       case 'ssm-parameter':
@@ -387,12 +418,20 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
   }
   const migration = world.functions.get(plan.newPool.migrationFunctionName);
   if (options.denyOldPoolAuth) world.deniedActions.add('cognito-idp:AdminInitiateAuth');
-  if (migration && !options.denyInvoke) {
-    migration.policy = invokePolicy(migration.arn, poolArn(world, plan.newPool.userPoolId));
+  if (migration) {
+    migration.runs = 'user-migration';
+    if (!options.denyInvoke)
+      migration.policy = invokePolicy(migration.arn, poolArn(world, plan.newPool.userPoolId));
+  }
+  const claims = preTokenGeneration ? world.functions.get(preTokenGeneration) : undefined;
+  if (claims) {
+    claims.runs = 'pre-token-generation';
+    claims.policy = invokePolicy(claims.arn, poolArn(world, plan.newPool.userPoolId));
   }
 
   for (const check of plan.health.checks) {
     if (check.kind === 'http') world.endpoints.push({ url: check.url, expectStatus: check.expectStatus });
+    if (check.kind === 'cognito-sign-in') seedCanary(world, plan, check.canarySecretId);
     if (check.kind !== 'cloudwatch-alarm') continue;
     for (const name of check.alarmNames) {
       world.alarms.set(name, {
@@ -477,6 +516,33 @@ function seedDns(world: World, plan: Plan, options: WorldOptions): void {
   world.zones.set(id, { id, name: apex, records: sortRecords(records) });
 }
 
+/** A canary user of the old pool, its credentials in Secrets Manager as the check expects them. */
+function seedCanary(world: World, plan: Plan, secretId: string): void {
+  const oldPool = world.pools.get(plan.oldPool.userPoolId);
+  if (!oldPool || world.secrets.has(secretId)) return;
+  const n = world.secrets.size + 1;
+  const username = `cutover-canary-${n}@${dnsName(plan.dns.recordName).replace(/\.$/, '')}`;
+  const password = `Canary-${n}-${plan.migrationId.length}-sandbox!`;
+  world.secrets.set(secretId, {
+    name: secretId,
+    arn: `arn:aws:secretsmanager:${world.region}:${world.accountId}:secret:${secretId}-${n.toString(36).padStart(6, 'a')}`,
+    value: JSON.stringify({ username, password }),
+    versionId: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+    createdAt: CREATED,
+    lastChangedAt: CREATED,
+  });
+  oldPool.users.set(username, {
+    username,
+    sub: `00000000-0000-4000-a000-${n.toString(16).padStart(12, '0')}`,
+    password,
+    attributes: { email: username, email_verified: 'true', given_name: 'Cutover', family_name: 'Canary' },
+    status: 'CONFIRMED',
+    enabled: true,
+    groups: [],
+    createdAt: CREATED,
+  });
+}
+
 function invokePolicy(functionArn: string, sourceArn: string): string {
   return JSON.stringify({
     Version: '2012-10-17',
@@ -531,6 +597,8 @@ function leaveOut(world: World, label: string): boolean {
       return world.pools.delete(ref);
     case 'cognito-user-pool-client':
       return world.pools.get(first)?.clients.delete(second) ?? false;
+    case 'cognito-user':
+      return world.pools.get(first)?.users.delete(second) ?? false;
     case 'cloudwatch-alarm':
       return world.alarms.delete(ref);
     case 'sns-topic':

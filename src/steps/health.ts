@@ -3,6 +3,7 @@ import { aws, currentDispatcher, named } from '../aws/clients.ts';
 import { nowIso } from '../clock.ts';
 import { HealthDeadlineExceeded } from '../errors.ts';
 import type { HealthCheck, Plan } from '../plan/schema.ts';
+import { canaryReadiness, signInCanary } from './canary.ts';
 import { elapsedSince } from './polling.ts';
 
 export interface CheckResult {
@@ -60,13 +61,8 @@ async function runCheck(plan: Plan, check: HealthCheck): Promise<CheckResult[]> 
     case 'cloudwatch-alarm':
       return alarmCheck(plan.region, check);
     case 'cognito-sign-in':
-      return [
-        {
-          check: 'cognito sign-in',
-          ok: false,
-          detail: 'cognito-sign-in checks are not available in this version',
-        },
-      ];
+      // Signing in migrates the canary and deleting it is a write: a dry-run only checks it is ready.
+      return [plan.dryRun ? await canaryReadiness(plan, check) : await signInCanary(plan, check)];
   }
 }
 

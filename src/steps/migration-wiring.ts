@@ -1,6 +1,6 @@
 import {
   DescribeUserPoolClientCommand,
-  DescribeUserPoolCommand,
+  type LambdaConfigType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, GetPolicyCommand } from '@aws-sdk/client-lambda';
@@ -13,20 +13,21 @@ import type { Plan } from '../plan/schema.ts';
  * username or password". Each check throws PreflightFailed with the fix, or says what it found.
  */
 
-/** The new pool's UserMigration trigger is the plan's migration function. */
-export async function triggerWired(plan: Plan): Promise<string> {
-  const out = await named(
-    `describing the new user pool ${plan.newPool.userPoolId}`,
-    aws.cognito(plan.region).send(new DescribeUserPoolCommand({ UserPoolId: plan.newPool.userPoolId })),
-  );
-  const wired = out.UserPool?.LambdaConfig?.UserMigration;
-  const fn = plan.newPool.migrationFunctionName;
+export type Trigger = 'UserMigration' | 'PreTokenGeneration';
+
+/** The new pool's `trigger` is the plan's function `fn` (by name or ARN). */
+export function triggerWired(triggers: LambdaConfigType, trigger: Trigger, fn: string): string {
+  // A pool on the V2 event format names PreTokenGeneration in PreTokenGenerationConfig instead.
+  const wired =
+    trigger === 'PreTokenGeneration'
+      ? (triggers.PreTokenGenerationConfig?.LambdaArn ?? triggers.PreTokenGeneration)
+      : triggers.UserMigration;
   if (!wired || wired.split(':').at(-1) !== fn.split(':').at(-1)) {
     throw new PreflightFailed([
-      `the new pool's UserMigration trigger is ${wired ?? 'not set'}: set it to ${fn} (Cognito console → User pool → Extensions → Lambda triggers)`,
+      `the new pool's ${trigger} trigger is ${wired ?? 'not set'}: set it to ${fn} (Cognito console → User pool → Extensions → Lambda triggers)`,
     ]);
   }
-  return `UserMigration → ${wired}`;
+  return `${trigger} → ${wired}`;
 }
 
 interface Statement {
@@ -48,10 +49,9 @@ function allowsPool(statement: Statement, poolArn: string): boolean {
   );
 }
 
-/** Cognito may invoke the migration function on behalf of the new pool. */
-export async function invokeAllowed(plan: Plan, newPoolArn: string): Promise<string> {
-  const fn = plan.newPool.migrationFunctionName;
-  const fix = `cognito-idp.amazonaws.com may not invoke ${fn} for ${newPoolArn}: run aws lambda add-permission --function-name ${fn} --statement-id cognito-user-migration --action lambda:InvokeFunction --principal cognito-idp.amazonaws.com --source-arn ${newPoolArn}`;
+/** Cognito may invoke trigger function `fn` on behalf of the new pool. */
+export async function invokeAllowed(plan: Plan, fn: string, newPoolArn: string): Promise<string> {
+  const fix = `cognito-idp.amazonaws.com may not invoke ${fn} for ${newPoolArn}: run aws lambda add-permission --function-name ${fn} --statement-id cognito-trigger --action lambda:InvokeFunction --principal cognito-idp.amazonaws.com --source-arn ${newPoolArn}`;
   let policy: string | undefined;
   try {
     const out = await named(

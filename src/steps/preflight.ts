@@ -3,10 +3,17 @@ import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { aws, named } from '../aws/clients.ts';
 import { AccessDenied, AwsThrottled, PreflightFailed, ResourceNotFound } from '../errors.ts';
 import type { Binding, Freeze, Plan } from '../plan/schema.ts';
+import { canaryReady } from './canary.ts';
 import type { StepContext } from './context.ts';
 import { recordRef } from './dns.ts';
-import { clientAllows, invokeAllowed, oldPoolAuthAllowed, triggerWired } from './migration-wiring.ts';
-import { poolFacts } from './pools.ts';
+import {
+  clientAllows,
+  invokeAllowed,
+  oldPoolAuthAllowed,
+  type Trigger,
+  triggerWired,
+} from './migration-wiring.ts';
+import { type PoolFacts, poolFacts } from './pools.ts';
 import { apigatewayAuthorizer } from './resources/apigateway-authorizer.ts';
 import { apigatewayPolicy } from './resources/apigateway-policy.ts';
 import { ecsService } from './resources/ecs-service.ts';
@@ -100,8 +107,36 @@ function freezeProbe(plan: Plan, item: Freeze, field: string): Probe {
       };
 }
 
+/** The triggers the reference incident lacked the wiring of: set on the new pool, invocable, and allowed on the old pool. */
+function triggerProbes(plan: Plan, facts: Promise<PoolFacts>): Probe[] {
+  const triggers: [Trigger, string, string][] = [
+    ['UserMigration', plan.newPool.migrationFunctionName, 'newPool.migrationFunctionName'],
+  ];
+  const claims = plan.newPool.preTokenGenerationFunctionName;
+  if (claims) triggers.push(['PreTokenGeneration', claims, 'newPool.preTokenGenerationFunctionName']);
+  return [
+    ...triggers.flatMap(([trigger, fn, field]): Probe[] => [
+      {
+        field,
+        check: `${trigger} trigger of the new pool`,
+        run: async () => triggerWired((await facts).newPoolTriggers, trigger, fn),
+      },
+      {
+        field,
+        check: `permission for Cognito to invoke ${fn}`,
+        run: async () => invokeAllowed(plan, fn, (await facts).newPoolArn),
+      },
+    ]),
+    {
+      field: 'newPool.migrationFunctionName',
+      check: `old pool access of ${plan.newPool.migrationFunctionName}`,
+      run: async () => oldPoolAuthAllowed(plan, (await facts).oldPoolArn),
+    },
+  ];
+}
+
 function probes(plan: Plan): Probe[] {
-  // Three probes need the pools' ARNs: ask Cognito once. Every probe awaits it, so a failure is reported, never unhandled.
+  // Several probes need the pools' ARNs and triggers: ask Cognito once. Every probe awaits it, so a failure is reported, never unhandled.
   const facts = poolFacts(plan);
   const topic = (arn: string, field: string): Probe => ({
     field,
@@ -123,21 +158,7 @@ function probes(plan: Plan): Probe[] {
         return `${pools.oldPoolArn} → ${pools.newPoolArn}`;
       },
     },
-    {
-      field: 'newPool.migrationFunctionName',
-      check: 'UserMigration trigger of the new pool',
-      run: () => triggerWired(plan),
-    },
-    {
-      field: 'newPool.migrationFunctionName',
-      check: `permission for Cognito to invoke ${plan.newPool.migrationFunctionName}`,
-      run: async () => invokeAllowed(plan, (await facts).newPoolArn),
-    },
-    {
-      field: 'newPool.migrationFunctionName',
-      check: `old pool access of ${plan.newPool.migrationFunctionName}`,
-      run: async () => oldPoolAuthAllowed(plan, (await facts).oldPoolArn),
-    },
+    ...triggerProbes(plan, facts),
     {
       field: 'newPool.appClientId',
       check: `new pool app client ${plan.newPool.appClientId}`,
@@ -196,17 +217,7 @@ function probes(plan: Plan): Probe[] {
         ];
       }
       if (check.kind === 'cognito-sign-in') {
-        return [
-          {
-            field,
-            check: 'cognito-sign-in check',
-            run: async () => {
-              throw new PreflightFailed([
-                `cognito-sign-in health checks are not available in this version: remove ${field} from the plan`,
-              ]);
-            },
-          },
-        ];
+        return [{ field, check: `canary of ${field}`, run: () => canaryReady(plan, check) }];
       }
       return [];
     }),

@@ -74,7 +74,13 @@ describe('dry-run', () => {
 
 describe('the scheduled dry-run', () => {
   it('runs the plan it is given as a dry-run, whatever the plan says', async () => {
-    const report = await rehearse({ plan: { dryRunOf: edited((p) => (p.dryRun = false)) } });
+    const report = await rehearse({
+      plan: {
+        dryRunOf: edited((p) => {
+          p.dryRun = false;
+        }),
+      },
+    });
 
     expect(report.status).toBe('SUCCEEDED');
     expect(report.steps.find((s) => s.name === 'PlanReport')?.status).toBe('SUCCEEDED');

@@ -26,10 +26,15 @@ describe('the reference incident, caught before anything changes', () => {
   });
 
   it('reports it in the dry-run too', async () => {
-    const report = await rehearse({ plan: edited((p) => (p.dryRun = true)), world: { denyInvoke: true } });
+    const report = await rehearse({
+      plan: edited((p) => {
+        p.dryRun = true;
+      }),
+      world: { denyInvoke: true },
+    });
 
     expect((report.plan as { ok: boolean; problems: string[] }).problems).toEqual([
-      expect.stringContaining('may not invoke cognito-cutover-prod-migrateUser'),
+      expect.stringContaining('may not invoke cognito-cutover-prod-userMigration'),
     ]);
   });
 });

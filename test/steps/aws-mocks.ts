@@ -4,7 +4,12 @@
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminDeleteUserCommand,
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import {
   type AttributeValue,
   DynamoDBClient,
@@ -18,7 +23,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Route53Client } from '@aws-sdk/client-route-53';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -78,8 +83,9 @@ export function sent(): string[] {
     .map((call) => (call.args[0] as object).constructor.name.replace(/Command$/, ''));
 }
 
+// A sign-in counts: through the new pool it migrates the user, which creates them there.
 const MUTATING =
-  /^(Put|Update|Change|Create|Delete|Publish|Add|Remove|Tag|Untag|Start|Stop|BatchWrite|Transact)/;
+  /^(Admin)?(Put|Update|Change|Create|Delete|Publish|Add|Remove|Tag|Untag|Start|Stop|BatchWrite|Transact|InitiateAuth)/;
 
 /** The commands that change something (AWS resources, notifications or the ledger), in order. */
 export function mutations(): string[] {
@@ -195,3 +201,38 @@ beforeEach(() => {
   table.clear();
   answerLedger();
 });
+
+export const CANARY = { username: 'canary@tis.example.org', password: 'Canary-Password-1!' };
+export const NEW_POOL_ISSUER = 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_NewPool01';
+
+/** A JWT-shaped token carrying `claims`; nothing here checks its signature. */
+export function idToken(claims: object): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'RS256' })}.${part(claims)}.c2ln`;
+}
+
+/**
+ * The example plan's canary: its secret, its user in the old pool, and a sign-in through the new
+ * pool that migrates it with the claims the plan expects. Tests break what they are about.
+ */
+export function canaryAnswers(): void {
+  mocks.secrets
+    .on(GetSecretValueCommand, { SecretId: 'tis-cutover-canary' })
+    .resolves({ SecretString: JSON.stringify(CANARY) });
+  mocks.cognito
+    .on(AdminGetUserCommand)
+    .resolves({ Username: CANARY.username, Enabled: true, UserStatus: 'CONFIRMED' });
+  mocks.cognito.on(InitiateAuthCommand).resolves({
+    AuthenticationResult: {
+      IdToken: idToken({
+        iss: NEW_POOL_ISSUER,
+        aud: 'newpooladminuiclient',
+        token_use: 'id',
+        email: CANARY.username,
+        preferred_username: CANARY.username,
+      }),
+      AccessToken: idToken({ token_use: 'access' }),
+    },
+  });
+  mocks.cognito.on(AdminDeleteUserCommand).resolves({});
+}

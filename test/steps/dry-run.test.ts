@@ -39,7 +39,16 @@ import { notify } from '../../src/steps/notify.ts';
 import { preflight } from '../../src/steps/preflight.ts';
 import { frozenPolicy } from '../../src/steps/resources/apigateway-policy.ts';
 import { checkServices, switchServices } from '../../src/steps/services.ts';
-import { context, ledger, mocks, mutations, OTHER_EXECUTION, planWith, sent } from './aws-mocks.ts';
+import {
+  canaryAnswers,
+  context,
+  ledger,
+  mocks,
+  mutations,
+  OTHER_EXECUTION,
+  planWith,
+  sent,
+} from './aws-mocks.ts';
 
 const OLD = 'eu-west-2_OldPool01';
 const NEW = 'eu-west-2_NewPool01';
@@ -72,7 +81,7 @@ const record = (ttl: number) => ({ name: NAME, type: 'A', ttl, values: ['192.0.2
 const secretFor = (pool: string) => ({ value: JSON.stringify({ userPoolId: pool, region: 'eu-west-2' }) });
 
 /** Anything other than a read, so a write outside `mutations()`'s list (Admin*, Set*...) counts too. */
-const READ = /^(Get|Describe|List|Query|Scan|BatchGet|Simulate)/;
+const READ = /^(Admin)?(Get|Describe|List|Query|Scan|BatchGet|Simulate)/;
 const writes = () => sent().filter((name) => !READ.test(name));
 
 /** The world the day before cutover: everything names the old pool, and the record's TTL is 300 s. */
@@ -137,6 +146,7 @@ let web: MockAgent;
 beforeEach(() => {
   beforeCutover();
   writesWouldSucceed();
+  canaryAnswers();
   web = new MockAgent();
   web.disableNetConnect();
   for (const [origin, path] of [
@@ -280,7 +290,7 @@ const cases: Case[] = [
     reports: { settled: true, statuses: [] },
   },
   {
-    step: 'checkHealth',
+    step: 'checkHealth (the canary is checked, not signed in)',
     act: (ctx) => checkHealth(ctx.plan, { passes: 0, polls: 0 }),
     reports: { passes: 1, polls: 1, healthy: false },
   },

@@ -5,10 +5,11 @@ import { useTransport } from '../../src/aws/clients.ts';
 import { useClock } from '../../src/clock.ts';
 import { HealthDeadlineExceeded } from '../../src/errors.ts';
 import { checkHealth } from '../../src/steps/health.ts';
-import { mocks, mutations, planWith } from './aws-mocks.ts';
+import { CANARY, canaryAnswers, mocks, mutations, planWith } from './aws-mocks.ts';
 
 // The example plan checks https://admin.tis.example.org/health, https://reval.tis.example.org/api/health
-// and the alarms usermanagement-prod-5xx and reval-prod-5xx, and needs 3 passes within 3600 s.
+// the alarms usermanagement-prod-5xx and reval-prod-5xx, and signs its canary in through the new
+// pool; it needs 3 passes within 3600 s.
 const plan = planWith();
 const startedAt = '2025-01-01T00:00:00.000Z';
 const at = (seconds: number) => useClock(() => Date.parse(startedAt) + seconds * 1000);
@@ -43,6 +44,7 @@ beforeEach(() => {
     dispatcher: web,
   });
   at(0);
+  canaryAnswers();
 });
 
 afterEach(async () => {
@@ -63,11 +65,13 @@ describe('checkHealth', () => {
       ['GET https://reval.tis.example.org/api/health', true],
       ['alarm usermanagement-prod-5xx', true],
       ['alarm reval-prod-5xx', true],
+      [`sign-in through the new pool as ${CANARY.username}`, true],
     ]);
     expect(mocks.cloudWatch).toHaveReceivedCommandWith(DescribeAlarmsCommand, {
       AlarmNames: ['usermanagement-prod-5xx', 'reval-prod-5xx'],
     });
-    expect(mutations()).toEqual([]);
+    // The only writes are the canary's: out of the new pool, migrated by signing in, out again.
+    expect(mutations()).toEqual(['AdminDeleteUser', 'InitiateAuth', 'AdminDeleteUser']);
   });
 
   it('is healthy after the required passes in a row', async () => {

@@ -6,17 +6,21 @@ import { mocks, planWith } from './aws-mocks.ts';
 const plan = planWith();
 
 describe('poolFacts', () => {
-  it('reads both pool ARNs from Cognito', async () => {
+  it("reads both pool ARNs and the new pool's triggers from Cognito, in one call per pool", async () => {
     mocks.cognito.on(DescribeUserPoolCommand, { UserPoolId: 'eu-west-2_OldPool01' }).resolves({
       UserPool: { Arn: 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_OldPool01' },
     });
     mocks.cognito.on(DescribeUserPoolCommand, { UserPoolId: 'eu-west-2_NewPool01' }).resolves({
-      UserPool: { Arn: 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_NewPool01' },
+      UserPool: {
+        Arn: 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_NewPool01',
+        LambdaConfig: { UserMigration: 'arn:aws:lambda:eu-west-2:111122223333:function:migrate' },
+      },
     });
 
     expect(await poolFacts(plan)).toEqual({
       oldPoolArn: 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_OldPool01',
       newPoolArn: 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_NewPool01',
+      newPoolTriggers: { UserMigration: 'arn:aws:lambda:eu-west-2:111122223333:function:migrate' },
     });
   });
 });

@@ -1,8 +1,11 @@
 import { GetAuthorizerCommand, GetRestApiCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
+  AdminDeleteUserCommand,
+  AdminGetUserCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
+  InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
@@ -14,13 +17,15 @@ import { GetParameterCommand, ParameterNotFound } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AwsThrottled, PreflightFailed } from '../../src/errors.ts';
 import { preflight } from '../../src/steps/preflight.ts';
-import { context, mocks, mutations, planWith } from './aws-mocks.ts';
+import { CANARY, canaryAnswers, context, mocks, mutations } from './aws-mocks.ts';
 
 const failure = (name: string) => Object.assign(new Error(`${name} from AWS`), { name });
 
 const NEW_POOL_ARN = 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_NewPool01';
 const MIGRATION_ROLE = 'arn:aws:iam::111122223333:role/migrate-user';
-const MIGRATION_FN_ARN = 'arn:aws:lambda:eu-west-2:111122223333:function:cognito-cutover-prod-migrateUser';
+const MIGRATION_FN_ARN = 'arn:aws:lambda:eu-west-2:111122223333:function:cognito-cutover-prod-userMigration';
+const CLAIMS_FN_ARN =
+  'arn:aws:lambda:eu-west-2:111122223333:function:cognito-cutover-prod-preTokenGeneration';
 const cognitoMayInvoke = (poolArn: string) =>
   JSON.stringify({
     Statement: [
@@ -47,7 +52,10 @@ async function problems(): Promise<string[]> {
 // Every resource of the example plan exists and is readable; each test breaks what it is about.
 beforeEach(() => {
   mocks.cognito.on(DescribeUserPoolCommand).resolves({
-    UserPool: { Arn: NEW_POOL_ARN, LambdaConfig: { UserMigration: MIGRATION_FN_ARN } },
+    UserPool: {
+      Arn: NEW_POOL_ARN,
+      LambdaConfig: { UserMigration: MIGRATION_FN_ARN, PreTokenGeneration: CLAIMS_FN_ARN },
+    },
   });
   mocks.cognito.on(DescribeUserPoolClientCommand).resolves({
     UserPoolClient: { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH'] },
@@ -81,6 +89,7 @@ beforeEach(() => {
   mocks.cloudWatch.on(DescribeAlarmsCommand).resolves({
     MetricAlarms: [{ AlarmName: 'usermanagement-prod-5xx' }, { AlarmName: 'reval-prod-5xx' }],
   });
+  canaryAnswers();
 });
 
 describe('preflight', () => {
@@ -92,6 +101,8 @@ describe('preflight', () => {
       'oldPool.userPoolId / newPool.userPoolId',
       'newPool.migrationFunctionName',
       'newPool.migrationFunctionName',
+      'newPool.preTokenGenerationFunctionName',
+      'newPool.preTokenGenerationFunctionName',
       'newPool.migrationFunctionName',
       'newPool.appClientId',
       'oldPool.migrationClientId',
@@ -105,6 +116,7 @@ describe('preflight', () => {
       'services[1].bindings[0]',
       'services[1].bindings[1]',
       'health.checks[2]',
+      'health.checks[3]',
     ]);
     expect(mutations()).toEqual([]);
   });
@@ -121,7 +133,9 @@ describe('preflight', () => {
   });
 
   it('reports every missing resource at once, each naming the field to correct', async () => {
-    mocks.secrets.on(GetSecretValueCommand).rejects(failure('ResourceNotFoundException'));
+    mocks.secrets
+      .on(GetSecretValueCommand, { SecretId: 'usermanagement-cognito-prod' })
+      .rejects(failure('ResourceNotFoundException'));
     mocks.ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [{ reason: 'MISSING' }] });
     mocks.cloudWatch
       .on(DescribeAlarmsCommand)
@@ -153,19 +167,70 @@ describe('preflight', () => {
   });
 
   it('reports a secret that is not JSON although the binding names a jsonKey', async () => {
-    mocks.secrets.on(GetSecretValueCommand).resolves({ SecretString: 'eu-west-2_OldPool01' });
+    mocks.secrets
+      .on(GetSecretValueCommand, { SecretId: 'usermanagement-cognito-prod' })
+      .resolves({ SecretString: 'eu-west-2_OldPool01' });
 
     expect(await problems()).toEqual([
       expect.stringContaining('is not a JSON object but the plan sets jsonKey userPoolId'),
     ]);
   });
 
-  it('reports a cognito-sign-in health check as not available yet', async () => {
-    const plan = planWith((p) => p.health.checks.push({ kind: 'cognito-sign-in', canarySecretId: 'canary' }));
+  describe('the canary of the cognito-sign-in check', () => {
+    it('is ready when its secret names a confirmed, enabled user of the old pool', async () => {
+      const { checks } = await preflight(context());
 
-    await expect(preflight(context(plan))).rejects.toThrow(
-      'cognito-sign-in check (health.checks[3]): cognito-sign-in health checks are not available in this version: remove health.checks[3] from the plan',
-    );
+      expect(checks.find((c) => c.field === 'health.checks[3]')).toMatchObject({
+        ok: true,
+        detail: `canary ${CANARY.username} of the old pool`,
+      });
+      expect(mocks.cognito).toHaveReceivedCommandWith(AdminGetUserCommand, {
+        UserPoolId: 'eu-west-2_OldPool01',
+        Username: CANARY.username,
+      });
+    });
+
+    it('names a secret that does not hold a username and password, without echoing it', async () => {
+      mocks.secrets
+        .on(GetSecretValueCommand, { SecretId: 'tis-cutover-canary' })
+        .resolves({ SecretString: '{"user":"x","pass":"hunter2-secret"}' });
+
+      const [problem] = await problems();
+
+      expect(problem).toContain(
+        'secret tis-cutover-canary must hold JSON {"username": "...", "password": "..."}',
+      );
+      expect(problem).not.toContain('hunter2-secret');
+    });
+
+    it('says to create the canary in the old pool when it is not there', async () => {
+      mocks.cognito.on(AdminGetUserCommand).rejects(failure('UserNotFoundException'));
+
+      expect(await problems()).toEqual([
+        expect.stringContaining(
+          `canary ${CANARY.username} is not a user of the old pool eu-west-2_OldPool01: create it there`,
+        ),
+      ]);
+    });
+
+    it('says how to fix a canary that cannot sign in', async () => {
+      mocks.cognito
+        .on(AdminGetUserCommand)
+        .resolves({ Username: CANARY.username, Enabled: true, UserStatus: 'FORCE_CHANGE_PASSWORD' });
+
+      expect(await problems()).toEqual([
+        expect.stringContaining(
+          'is FORCE_CHANGE_PASSWORD in the old pool: enable it and give it a permanent password',
+        ),
+      ]);
+    });
+
+    it('never signs the canary in: preflight changes nothing', async () => {
+      await preflight(context());
+
+      expect(mocks.cognito).not.toHaveReceivedCommand(InitiateAuthCommand);
+      expect(mocks.cognito).not.toHaveReceivedCommand(AdminDeleteUserCommand);
+    });
   });
 
   it('raises throttling instead of reporting it, so the state machine retries', async () => {
@@ -180,7 +245,9 @@ describe('preflight', () => {
 
       const [problem] = await problems();
 
-      expect(problem).toContain('cognito-idp.amazonaws.com may not invoke cognito-cutover-prod-migrateUser');
+      expect(problem).toContain(
+        'cognito-idp.amazonaws.com may not invoke cognito-cutover-prod-userMigration',
+      );
       expect(problem).toContain(`--principal cognito-idp.amazonaws.com --source-arn ${NEW_POOL_ARN}`);
     });
 
@@ -203,9 +270,39 @@ describe('preflight', () => {
     });
 
     it('refuses a permission granted to another pool', async () => {
-      mocks.lambda.on(GetPolicyCommand).resolves({ Policy: cognitoMayInvoke(`${NEW_POOL_ARN}-other`) });
+      mocks.lambda
+        .on(GetPolicyCommand, { FunctionName: 'cognito-cutover-prod-userMigration' })
+        .resolves({ Policy: cognitoMayInvoke(`${NEW_POOL_ARN}-other`) });
 
-      expect(await problems()).toEqual([expect.stringContaining('may not invoke')]);
+      expect(await problems()).toEqual([
+        expect.stringContaining('may not invoke cognito-cutover-prod-userMigration'),
+      ]);
+    });
+
+    it('checks the PreTokenGeneration function the plan names the same way', async () => {
+      mocks.lambda
+        .on(GetPolicyCommand, { FunctionName: 'cognito-cutover-prod-preTokenGeneration' })
+        .rejects(failure('ResourceNotFoundException'));
+
+      expect(await problems()).toEqual([
+        expect.stringContaining(
+          `may not invoke cognito-cutover-prod-preTokenGeneration for ${NEW_POOL_ARN}: run aws lambda add-permission --function-name cognito-cutover-prod-preTokenGeneration`,
+        ),
+      ]);
+    });
+
+    it('accepts PreTokenGeneration named in PreTokenGenerationConfig, as pools on the V2 event do', async () => {
+      mocks.cognito.on(DescribeUserPoolCommand).resolves({
+        UserPool: {
+          Arn: NEW_POOL_ARN,
+          LambdaConfig: {
+            UserMigration: MIGRATION_FN_ARN,
+            PreTokenGenerationConfig: { LambdaArn: CLAIMS_FN_ARN, LambdaVersion: 'V2_0' },
+          },
+        },
+      });
+
+      expect(await problems()).toEqual([]);
     });
 
     it('names a trigger that points elsewhere', async () => {
@@ -215,7 +312,10 @@ describe('preflight', () => {
 
       expect(await problems()).toEqual([
         expect.stringContaining(
-          "the new pool's UserMigration trigger is not set: set it to cognito-cutover-prod-migrateUser",
+          "the new pool's UserMigration trigger is not set: set it to cognito-cutover-prod-userMigration",
+        ),
+        expect.stringContaining(
+          "the new pool's PreTokenGeneration trigger is not set: set it to cognito-cutover-prod-preTokenGeneration",
         ),
       ]);
     });

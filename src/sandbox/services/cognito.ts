@@ -1,16 +1,50 @@
 import {
+  type AdminDeleteUserCommandInput,
+  type AdminGetUserCommandInput,
+  type AdminGetUserCommandOutput,
+  type AdminInitiateAuthCommandInput,
+  type AdminInitiateAuthCommandOutput,
+  type AuthenticationResultType,
   CognitoIdentityProviderServiceException,
   type DescribeUserPoolClientCommandInput,
   type DescribeUserPoolClientCommandOutput,
   type DescribeUserPoolCommandInput,
   type DescribeUserPoolCommandOutput,
+  type InitiateAuthCommandInput,
+  type InitiateAuthCommandOutput,
+  InvalidParameterException,
+  NotAuthorizedException,
+  PasswordResetRequiredException,
   ResourceNotFoundException,
+  UserLambdaValidationException,
+  UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { type Env, fail, type Out, type ServiceModel } from '../core.ts';
-import type { UserPool, World } from '../world.ts';
+import { type Env, fail, type Out, type ServiceModel, serviceError, uuid } from '../core.ts';
+import type { PoolUser, UserPool, UserPoolClient, World } from '../world.ts';
 
 function poolOf(world: World, id: string | undefined): UserPool {
   return world.pools.get(id ?? '') ?? fail(ResourceNotFoundException, `User pool ${id} does not exist.`);
+}
+
+function clientOf(pool: UserPool, clientId: string | undefined): UserPoolClient {
+  return (
+    pool.clients.get(clientId ?? '') ??
+    fail(ResourceNotFoundException, `User pool client ${clientId} does not exist.`)
+  );
+}
+
+/** The caller's IAM grant, in the sandbox's simple model: an action is denied to everyone or to no one. */
+function authorize(world: World, pool: UserPool, action: string): void {
+  if (!world.deniedActions.has(`cognito-idp:${action}`)) return;
+  throw serviceError(
+    CognitoIdentityProviderServiceException,
+    'AccessDeniedException',
+    `User: arn:aws:sts::${world.accountId}:assumed-role/lambda-execution/caller is not authorized to perform: cognito-idp:${action} on resource: ${pool.arn} because no identity-based policy allows the cognito-idp:${action} action`,
+  );
+}
+
+function allows(client: UserPoolClient, ...flows: string[]): boolean {
+  return flows.some((flow) => client.explicitAuthFlows.includes(flow as never));
 }
 
 function DescribeUserPool(
@@ -27,7 +61,7 @@ function DescribeUserPool(
       CreationDate: new Date(pool.createdAt),
       LastModifiedDate: new Date(pool.createdAt),
       MfaConfiguration: 'OFF',
-      EstimatedNumberOfUsers: 0,
+      EstimatedNumberOfUsers: pool.users.size,
       DeletionProtection: 'ACTIVE',
     },
   };
@@ -38,15 +72,14 @@ function DescribeUserPoolClient(
   { world }: Env,
 ): Out<DescribeUserPoolClientCommandOutput> {
   const pool = poolOf(world, input.UserPoolId);
-  const client =
-    pool.clients.get(input.ClientId ?? '') ??
-    fail(ResourceNotFoundException, `User pool client ${input.ClientId} does not exist.`);
+  const client = clientOf(pool, input.ClientId);
   return {
     UserPoolClient: {
       UserPoolId: pool.id,
       ClientId: client.clientId,
       ClientName: client.clientName,
       ExplicitAuthFlows: [...client.explicitAuthFlows],
+      PreventUserExistenceErrors: client.preventUserExistenceErrors ? 'ENABLED' : 'LEGACY',
       CreationDate: new Date(pool.createdAt),
       LastModifiedDate: new Date(pool.createdAt),
       RefreshTokenValidity: 30,
@@ -55,7 +88,250 @@ function DescribeUserPoolClient(
   };
 }
 
+function userOf(pool: UserPool, username: string | undefined): PoolUser {
+  return pool.users.get(username ?? '') ?? fail(UserNotFoundException, 'User does not exist.');
+}
+
+function checkPassword(user: PoolUser, password: string | undefined): void {
+  if (!user.enabled) fail(NotAuthorizedException, 'User is disabled.');
+  if (user.password !== password) fail(NotAuthorizedException, 'Incorrect username or password.');
+  if (user.status === 'RESET_REQUIRED')
+    fail(PasswordResetRequiredException, 'Password reset required for the user');
+}
+
+const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** JWT-shaped tokens with the claims Cognito puts in them; the signature is not a real one. */
+function tokens(
+  pool: UserPool,
+  clientId: string,
+  user: PoolUser,
+  now: number,
+  extraClaims: Record<string, string> = {},
+): AuthenticationResultType {
+  const iat = Math.floor(now / 1000);
+  const jwt = (claims: object) =>
+    `${base64url({ kid: 'sandbox', alg: 'RS256' })}.${base64url(claims)}.c2FuZGJveA`;
+  const common = {
+    sub: user.sub,
+    iss: `https://cognito-idp.${pool.arn.split(':')[3]}.amazonaws.com/${pool.id}`,
+    auth_time: iat,
+    iat,
+    exp: iat + 3600,
+  };
+  return {
+    IdToken: jwt({
+      ...user.attributes,
+      ...common,
+      aud: clientId,
+      token_use: 'id',
+      'cognito:username': user.username,
+      ...(user.groups.length > 0 ? { 'cognito:groups': user.groups } : {}),
+      ...extraClaims,
+    }),
+    AccessToken: jwt({
+      ...common,
+      client_id: clientId,
+      token_use: 'access',
+      scope: 'aws.cognito.signin.user.admin',
+      username: user.username,
+    }),
+    RefreshToken: `sandbox-refresh-${user.sub}`,
+    ExpiresIn: 3600,
+    TokenType: 'Bearer',
+  };
+}
+
+function AdminInitiateAuth(
+  input: AdminInitiateAuthCommandInput,
+  { world, now }: Env,
+): Out<AdminInitiateAuthCommandOutput> {
+  const pool = poolOf(world, input.UserPoolId);
+  authorize(world, pool, 'AdminInitiateAuth');
+  const client = clientOf(pool, input.ClientId);
+  if (input.AuthFlow !== 'ADMIN_USER_PASSWORD_AUTH' && input.AuthFlow !== 'ADMIN_NO_SRP_AUTH') {
+    fail(
+      InvalidParameterException,
+      `The sandbox models only ADMIN_USER_PASSWORD_AUTH, not ${input.AuthFlow}`,
+    );
+  }
+  if (!allows(client, 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH')) {
+    fail(InvalidParameterException, 'Auth flow not enabled for this client');
+  }
+  const user = userOf(pool, input.AuthParameters?.USERNAME);
+  checkPassword(user, input.AuthParameters?.PASSWORD);
+  return { ChallengeParameters: {}, AuthenticationResult: tokens(pool, client.clientId, user, now) };
+}
+
+function AdminGetUser(input: AdminGetUserCommandInput, { world }: Env): Out<AdminGetUserCommandOutput> {
+  const pool = poolOf(world, input.UserPoolId);
+  authorize(world, pool, 'AdminGetUser');
+  const user = userOf(pool, input.Username);
+  return {
+    Username: user.username,
+    UserAttributes: [
+      { Name: 'sub', Value: user.sub },
+      ...Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value })),
+    ],
+    UserCreateDate: new Date(user.createdAt),
+    UserLastModifiedDate: new Date(user.createdAt),
+    Enabled: user.enabled,
+    UserStatus: user.status,
+  };
+}
+
+function AdminDeleteUser(input: AdminDeleteUserCommandInput, { world }: Env): object {
+  const pool = poolOf(world, input.UserPoolId);
+  authorize(world, pool, 'AdminDeleteUser');
+  pool.users.delete(userOf(pool, input.Username).username);
+  return {};
+}
+
+/**
+ * A trigger's failure as the signing-in client sees it. With PreventUserExistenceErrors on, every
+ * such failure reads "Incorrect username or password": the symptom of the reference incident.
+ */
+function triggerFailed(client: UserPoolClient, trigger: string, error: unknown): never {
+  if (client.preventUserExistenceErrors) fail(NotAuthorizedException, 'Incorrect username or password.');
+  const message = error instanceof Error ? error.message : String(error);
+  if (trigger === 'UserMigration' && message === 'User does not exist') {
+    fail(UserNotFoundException, 'User does not exist.');
+  }
+  fail(UserLambdaValidationException, `${trigger} failed with error ${message}.`);
+}
+
+interface MigrationResponse {
+  userAttributes?: Record<string, string> | null;
+  finalUserStatus?: string | null;
+}
+
+async function migrate(
+  pool: UserPool,
+  client: UserPoolClient,
+  username: string,
+  password: string,
+  env: Env,
+): Promise<PoolUser> {
+  const functionArn = pool.lambdaConfig.UserMigration;
+  if (!functionArn) fail(UserNotFoundException, 'User does not exist.');
+  let response: MigrationResponse;
+  try {
+    const out = (await env.invoke({
+      functionArn,
+      principal: 'cognito-idp.amazonaws.com',
+      sourceArn: pool.arn,
+      event: {
+        version: '1',
+        triggerSource: 'UserMigration_Authentication',
+        region: env.world.region,
+        userPoolId: pool.id,
+        userName: username,
+        callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: client.clientId },
+        request: { password, validationData: null, clientMetadata: null },
+        response: {
+          userAttributes: null,
+          forceAliasCreation: null,
+          enableSMSMFA: null,
+          finalUserStatus: null,
+          messageAction: null,
+          desiredDeliveryMediums: null,
+        },
+      },
+    })) as { response?: MigrationResponse };
+    response = out.response ?? {};
+  } catch (error) {
+    triggerFailed(client, 'UserMigration', error);
+  }
+  const { sub: _ignored, ...attributes } = response.userAttributes ?? {};
+  const user: PoolUser = {
+    username,
+    sub: uuid(env.world),
+    password,
+    attributes,
+    status: response.finalUserStatus === 'CONFIRMED' ? 'CONFIRMED' : 'RESET_REQUIRED',
+    enabled: true,
+    groups: [],
+    createdAt: env.now,
+  };
+  pool.users.set(username, user);
+  return user;
+}
+
+async function extraClaims(pool: UserPool, client: UserPoolClient, user: PoolUser, env: Env) {
+  const functionArn = pool.lambdaConfig.PreTokenGeneration;
+  if (!functionArn) return {};
+  try {
+    const out = (await env.invoke({
+      functionArn,
+      principal: 'cognito-idp.amazonaws.com',
+      sourceArn: pool.arn,
+      event: {
+        version: '1',
+        triggerSource: 'TokenGeneration_Authentication',
+        region: env.world.region,
+        userPoolId: pool.id,
+        userName: user.username,
+        callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: client.clientId },
+        request: {
+          userAttributes: { sub: user.sub, 'cognito:user_status': user.status, ...user.attributes },
+          groupConfiguration: {
+            groupsToOverride: [...user.groups],
+            iamRolesToOverride: [],
+            preferredRole: null,
+          },
+        },
+        response: { claimsOverrideDetails: null },
+      },
+    })) as {
+      response?: { claimsOverrideDetails?: { claimsToAddOrOverride?: Record<string, string> } | null };
+    };
+    return out.response?.claimsOverrideDetails?.claimsToAddOrOverride ?? {};
+  } catch (error) {
+    triggerFailed(client, 'PreTokenGeneration', error);
+  }
+}
+
+/** USER_PASSWORD_AUTH, with lazy migration: a user the pool does not have yet goes through its trigger. */
+async function InitiateAuth(
+  input: InitiateAuthCommandInput,
+  env: Env,
+): Promise<Out<InitiateAuthCommandOutput>> {
+  const pool = [...env.world.pools.values()].find((p) => p.clients.has(input.ClientId ?? ''));
+  if (!pool) fail(ResourceNotFoundException, `User pool client ${input.ClientId} does not exist.`);
+  const client = clientOf(pool, input.ClientId);
+  if (input.AuthFlow !== 'USER_PASSWORD_AUTH') {
+    fail(InvalidParameterException, `The sandbox models only USER_PASSWORD_AUTH, not ${input.AuthFlow}`);
+  }
+  if (!allows(client, 'ALLOW_USER_PASSWORD_AUTH', 'USER_PASSWORD_AUTH')) {
+    fail(InvalidParameterException, 'USER_PASSWORD_AUTH flow not enabled for this client');
+  }
+  const username = input.AuthParameters?.USERNAME ?? '';
+  const password = input.AuthParameters?.PASSWORD ?? '';
+  const existing = pool.users.get(username);
+  const user = existing ?? (await migrate(pool, client, username, password, env));
+  try {
+    checkPassword(user, password);
+  } catch (error) {
+    if (client.preventUserExistenceErrors && error instanceof UserNotFoundException) {
+      fail(NotAuthorizedException, 'Incorrect username or password.');
+    }
+    throw error;
+  }
+  const claims = await extraClaims(pool, client, user, env);
+  return {
+    ChallengeParameters: {},
+    AuthenticationResult: tokens(pool, client.clientId, user, env.now, claims),
+  };
+}
+
 export const cognito: ServiceModel = {
   exception: CognitoIdentityProviderServiceException,
-  commands: { DescribeUserPool, DescribeUserPoolClient },
+  commands: {
+    DescribeUserPool,
+    DescribeUserPoolClient,
+    AdminInitiateAuth,
+    AdminGetUser,
+    AdminDeleteUser,
+    InitiateAuth,
+  },
 };

@@ -1,0 +1,199 @@
+import {
+  AdminDeleteUserCommand,
+  AdminGetUserCommand,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { aws, isNotFound, named } from '../aws/clients.ts';
+import { AwsThrottled, PreflightFailed } from '../errors.ts';
+import type { HealthCheck, Plan } from '../plan/schema.ts';
+
+export type SignInCheck = Extract<HealthCheck, { kind: 'cognito-sign-in' }>;
+
+interface Canary {
+  username: string;
+  password: string;
+}
+
+/** The claims every ID token of the new pool must carry, whatever the plan expects besides. */
+const ALWAYS = ['iss', 'aud', 'token_use'];
+
+/**
+ * The canary's credentials. They live in Secrets Manager only: never in the plan, the execution's
+ * input or its history, so nothing here returns them or puts them in a message.
+ */
+async function canaryOf(region: string, secretId: string): Promise<Canary> {
+  const out = await named(
+    `reading the canary secret ${secretId}`,
+    aws.secrets(region).send(new GetSecretValueCommand({ SecretId: secretId })),
+  );
+  let value: unknown;
+  try {
+    value = JSON.parse(out.SecretString ?? '');
+  } catch {
+    value = undefined;
+  }
+  const { username, password } = (value ?? {}) as Partial<Canary>;
+  if (typeof username !== 'string' || !username || typeof password !== 'string' || !password) {
+    throw new PreflightFailed([
+      `secret ${secretId} must hold JSON {"username": "...", "password": "..."} of a user of the old pool`,
+    ]);
+  }
+  return { username, password };
+}
+
+/** For Preflight: the canary's secret is readable and names an enabled, confirmed user of the old pool. */
+export async function canaryReady(plan: Plan, check: SignInCheck): Promise<string> {
+  const { username } = await canaryOf(plan.region, check.canarySecretId);
+  let user: Awaited<ReturnType<typeof getUser>>;
+  try {
+    user = await getUser(plan.region, plan.oldPool.userPoolId, username);
+  } catch (error) {
+    if (!isNotFound(error, 'UserNotFoundException')) throw error;
+    throw new PreflightFailed([
+      `canary ${username} is not a user of the old pool ${plan.oldPool.userPoolId}: create it there (the check signs it in through the new pool, so it must migrate)`,
+    ]);
+  }
+  if (user.Enabled === false || user.UserStatus !== 'CONFIRMED') {
+    throw new PreflightFailed([
+      `canary ${username} is ${user.Enabled === false ? 'disabled' : user.UserStatus} in the old pool: enable it and give it a permanent password (admin-set-user-password --permanent)`,
+    ]);
+  }
+  return `canary ${username} of the old pool`;
+}
+
+/** `canaryReady` as a health check's result, for a dry-run, which must not sign in. */
+export async function canaryReadiness(plan: Plan, check: SignInCheck) {
+  const label = 'canary ready to sign in through the new pool (dry-run)';
+  try {
+    return { check: label, ok: true, detail: await canaryReady(plan, check) };
+  } catch (error) {
+    return { check: label, ok: false, detail: detailOf(error) };
+  }
+}
+
+function getUser(region: string, pool: string, username: string) {
+  return named(
+    `reading user ${username} of ${pool}`,
+    aws.cognito(region).send(new AdminGetUserCommand({ UserPoolId: pool, Username: username })),
+  );
+}
+
+/** Takes the canary out of the new pool so the next sign-in goes through migration again. */
+async function removeFromNewPool(plan: Plan, username: string): Promise<void> {
+  try {
+    await named(
+      `deleting canary ${username} from the new pool`,
+      aws
+        .cognito(plan.region)
+        .send(new AdminDeleteUserCommand({ UserPoolId: plan.newPool.userPoolId, Username: username })),
+    );
+  } catch (error) {
+    if (!isNotFound(error, 'UserNotFoundException')) throw error;
+  }
+}
+
+function claimsOf(idToken: string | undefined): Record<string, unknown> {
+  try {
+    return JSON.parse(Buffer.from(idToken?.split('.')[1] ?? '', 'base64url').toString('utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/** What is wrong with the ID token's claims, or nothing. Values are never echoed: they may be personal. */
+function claimProblems(plan: Plan, check: SignInCheck, claims: Record<string, unknown>): string[] {
+  const problems = [...ALWAYS, ...check.expectClaims]
+    .filter((name) => claims[name] === undefined || claims[name] === '')
+    .map((name) => `claim ${name} missing`);
+  const issuer = String(claims.iss ?? '');
+  if (claims.iss !== undefined && !issuer.endsWith(`/${plan.newPool.userPoolId}`)) {
+    problems.push('issued by another pool than the new one');
+  }
+  if (claims.aud !== undefined && claims.aud !== plan.newPool.appClientId) {
+    problems.push(`audience is not app client ${plan.newPool.appClientId}`);
+  }
+  if (claims.token_use !== undefined && claims.token_use !== 'id') problems.push('not an ID token');
+  return problems;
+}
+
+/**
+ * Signs the canary in through the new pool with USER_PASSWORD_AUTH, as the admin UI does. The
+ * canary lives in the old pool only, so every poll exercises the UserMigration trigger; passes
+ * only when tokens come back with the expected claims. The canary is removed from the new pool
+ * before and after, so a leftover never hides a broken trigger.
+ */
+export async function signInCanary(
+  plan: Plan,
+  check: SignInCheck,
+): Promise<{ check: string; ok: boolean; detail: string }> {
+  let canary: Canary;
+  try {
+    canary = await canaryOf(plan.region, check.canarySecretId);
+  } catch (error) {
+    return { check: 'sign-in through the new pool', ok: false, detail: detailOf(error) };
+  }
+  const label = `sign-in through the new pool as ${canary.username}`;
+  const removal = `grant the cutover's role cognito-idp:AdminDeleteUser on the new pool ${plan.newPool.userPoolId}, or every poll after the first signs in without migrating`;
+  try {
+    await removeFromNewPool(plan, canary.username);
+  } catch (error) {
+    return {
+      check: label,
+      ok: false,
+      detail: `could not remove the canary first (${detailOf(error)}): ${removal}`,
+    };
+  }
+  const result = await signIn(plan, check, canary);
+  try {
+    await removeFromNewPool(plan, canary.username);
+  } catch (error) {
+    return {
+      check: label,
+      ok: false,
+      detail: `${result.detail}; then could not remove it (${detailOf(error)})`,
+    };
+  }
+  return { check: label, ...result };
+}
+
+async function signIn(
+  plan: Plan,
+  check: SignInCheck,
+  canary: Canary,
+): Promise<{ ok: boolean; detail: string }> {
+  try {
+    const out = await named(
+      `InitiateAuth on app client ${plan.newPool.appClientId}`,
+      aws.cognito(plan.region).send(
+        new InitiateAuthCommand({
+          ClientId: plan.newPool.appClientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: canary.username, PASSWORD: canary.password },
+        }),
+      ),
+    );
+    if (out.ChallengeName) {
+      return {
+        ok: false,
+        detail: `Cognito asked for ${out.ChallengeName}: give the canary a permanent password and no MFA in the old pool`,
+      };
+    }
+    const problems = claimProblems(plan, check, claimsOf(out.AuthenticationResult?.IdToken));
+    return problems.length === 0
+      ? {
+          ok: true,
+          detail: `migrated and signed in; claims ${[...ALWAYS, ...check.expectClaims].join(', ')} present`,
+        }
+      : { ok: false, detail: `signed in, but ${problems.join('; ')}` };
+  } catch (error) {
+    return { ok: false, detail: `refused: ${detailOf(error)}` };
+  }
+}
+
+/** A failure's words for the check's detail; throttling is rethrown so the state retries the poll. */
+function detailOf(error: unknown): string {
+  if (error instanceof AwsThrottled) throw error;
+  if (error instanceof PreflightFailed) return error.problems.join('; ');
+  return (error as Error).message;
+}
