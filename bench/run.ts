@@ -58,3 +58,21 @@ for (const r of results) {
   );
 }
 if (process.argv.includes('--json')) console.log(JSON.stringify({ rehearsals: results }));
+
+// The UserMigration trigger behind cognito-local (two emulators on 127.0.0.1, started and stopped here).
+const { triggerLatency } = await import('./trigger-latency.ts');
+const latency = await triggerLatency();
+console.log('');
+console.log(
+  `UserMigration trigger on cognito-local, ${latency.signIns} first sign-ins (emulators up in ${latency.startupMs} ms)`,
+);
+console.log('measure                                 p50 ms   p99 ms');
+for (const [label, p50, p99] of [
+  ['trigger (time in the function)', latency.triggerP50Ms, latency.triggerP99Ms],
+  ['sign-in (InitiateAuth round trip)', latency.signInP50Ms, latency.signInP99Ms],
+] as const) {
+  console.log(`${label.padEnd(39)}${String(p50).padStart(7)}  ${String(p99).padStart(7)}`);
+}
+// Still one JSON object on the last line, now with both sections.
+if (process.argv.includes('--json'))
+  console.log(JSON.stringify({ rehearsals: results, triggerLatency: latency }));
