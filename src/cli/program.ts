@@ -112,6 +112,7 @@ interface RehearseOptions extends WorldFlags {
   failRestore?: string;
   approvalTimeout?: boolean;
   unhealthy?: boolean;
+  failTrigger?: boolean;
   json?: boolean;
   listStates?: boolean;
 }
@@ -156,6 +157,7 @@ async function rehearseCommand(options: RehearseOptions): Promise<number> {
     autoRollback: options.autoRollback,
     approval: options.rejectApproval ? 'reject' : options.approvalTimeout ? 'timeout' : 'approve',
     ...(options.failRestore ? { failRestore: options.failRestore } : {}),
+    ...(options.failTrigger ? { failTrigger: true } : {}),
     ...(options.json ? {} : { onState: (entry) => process.stdout.write(`${timelineLine(entry)}\n`) }),
   });
   closeSession(session, options.stateDir);
@@ -264,6 +266,10 @@ export function program(): Command {
     .option(
       '--deny-old-pool-auth',
       "the migration function's role may not call AdminInitiateAuth on the old pool",
+    )
+    .option(
+      '--fail-trigger',
+      "after Preflight, the migration function's role loses AdminInitiateAuth on the old pool: only the canary sign-in can notice",
     )
     .option('--state-dir <dir>', 'keep the sandboxed world, ledger included, in this folder between commands')
     .option('--json', 'print one JSON report instead of the timeline')

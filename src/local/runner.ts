@@ -38,6 +38,11 @@ export interface RehearsalOptions {
   approval?: 'approve' | 'reject' | 'timeout';
   /** Once rollback starts, AWS refuses every restore of this resource kind (e.g. `secret`). */
   failRestore?: string;
+  /**
+   * Once Preflight has passed, the migration function's role loses AdminInitiateAuth on the old
+   * pool, as a careless IAM change would: the wiring checks saw it whole, so only the canary can notice.
+   */
+  failTrigger?: boolean;
 }
 
 /** The command that restores each kind of resource, for `failRestore`. */
@@ -260,6 +265,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
           const result = machine.callbacks.has(stateName)
             ? await callback(handler, taskInput)
             : await handler(taskInput);
+          if (options.failTrigger && !prefix && stateName === 'Preflight') {
+            sandbox.world.deniedActions.add('cognito-idp:AdminInitiateAuth');
+          }
           if (fault === 'fail')
             throw new AccessDenied(`${stateName} failed (injected by --fail ${stateName})`);
           if (fault === 'timeout') {

@@ -187,9 +187,23 @@ async function signIn(
         }
       : { ok: false, detail: `signed in, but ${problems.join('; ')}` };
   } catch (error) {
-    return { ok: false, detail: `refused: ${detailOf(error)}` };
+    const cause = (error as Error).cause as Error | undefined;
+    // The canary's password is the old pool's own, so a refusal here is the trigger failing: the
+    // reference incident's "incorrect username or password" means exactly that.
+    const hint = REFUSALS.has(cause?.name ?? '')
+      ? `. The password is right in the old pool, so the UserMigration trigger failed: read ${plan.newPool.migrationFunctionName}'s logs for MigrationMisconfigured, which names the fix`
+      : '';
+    return { ok: false, detail: `refused: ${detailOf(error)}${hint}` };
   }
 }
+
+const REFUSALS = new Set([
+  'NotAuthorizedException',
+  'UserNotFoundException',
+  'UserLambdaValidationException',
+  'UnexpectedLambdaException',
+  'InvalidLambdaResponseException',
+]);
 
 /** A failure's words for the check's detail; throttling is rethrown so the state retries the poll. */
 function detailOf(error: unknown): string {

@@ -92,6 +92,42 @@ describe('cutover rehearse', () => {
   });
 });
 
+describe('cutover rehearse and cutover plan on the reference incident', () => {
+  it.each([
+    ['--deny-invoke', 'cognito-idp.amazonaws.com may not invoke', 'userpool/eu-west-2_NewPool01'],
+    ['--deny-old-pool-auth', 'may not call cognito-idp:AdminInitiateAuth', '"Effect":"Allow"'],
+    ['--srp-only-client', 'enable ALLOW_USER_PASSWORD_AUTH', 'SRP sends no password'],
+  ])('%s stops the cutover in Preflight with the fix, exit 3, and the dry-run exits 5', async (flag, fix, detail) => {
+    // Act
+    const rehearsal = await cutover('rehearse', '--plan', 'examples/plan.json', flag, '--json');
+    const dryRun = await cutover('plan', '--plan', 'examples/plan.json', flag);
+
+    // Assert
+    const report = JSON.parse(rehearsal.stdout);
+    expect(rehearsal.code).toBe(3);
+    expect(report.failure).toMatchObject({ state: 'Preflight', error: 'PreflightFailed' });
+    expect(report.failure.cause).toContain(fix);
+    expect(report.failure.cause).toContain(detail);
+    expect(report.changes).toEqual([]);
+    expect(report.mutatingCalls).toBe(0);
+    expect(dryRun.code).toBe(5);
+    expect(dryRun.stdout).toContain(fix);
+  });
+
+  it('--fail-trigger passes Preflight, fails the canary, rolls back and exits 3', async () => {
+    // Act
+    const { code, stdout } = await cutover('rehearse', '--plan', 'examples/plan.json', '--fail-trigger');
+
+    // Assert
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/^\+00:00:00 {2}Preflight\s+ok$/m);
+    expect(stdout).toMatch(
+      /^Failed in CheckHealth: HealthDeadlineExceeded: .*Incorrect username or password/m,
+    );
+    expect(stdout).toMatch(/^World restored to its starting state: yes$/m);
+  });
+});
+
 describe('cutover validate', () => {
   it('accepts the shipped stage plans, and names every bad field of a broken one, exit 2', async () => {
     const good = await cutover('validate', 'plans/dev.json', 'examples/plan.json');

@@ -97,6 +97,9 @@ describe('the cognito-sign-in check', () => {
     expect(result.ok).toBe(false);
     expect(result.detail).toContain('refused:');
     expect(result.detail).toContain('NotAuthorizedException: Incorrect username or password.');
+    expect(result.detail).toContain(
+      "the UserMigration trigger failed: read cognito-cutover-prod-userMigration's logs for MigrationMisconfigured",
+    );
     expect(mocks.cognito).toHaveReceivedCommandTimes(AdminDeleteUserCommand, 2);
   });
 
