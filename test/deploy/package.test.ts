@@ -40,6 +40,11 @@ const ROLLBACK_FUNCTIONS = [
 const FUNCTIONS = [...new Set([...CUTOVER_FUNCTIONS, ...ROLLBACK_FUNCTIONS])];
 
 const STAGE = 'dev';
+const PARAMS = {
+  oldUserPoolId: 'eu-west-2_OldPool01',
+  oldPoolClientId: 'oldpoolmigrationclient',
+  newUserPoolId: 'eu-west-2_NewPool01',
+};
 const REGION = 'eu-west-2';
 const PACKAGE_TIMEOUT_MS = 180_000;
 
@@ -121,7 +126,17 @@ describe('serverless package (offline, no credentials)', () => {
     try {
       await run(
         process.execPath,
-        [serverlessBin, 'package', '--stage', STAGE, '--region', REGION, '--package', packageDir],
+        [
+          serverlessBin,
+          'package',
+          '--stage',
+          STAGE,
+          '--region',
+          REGION,
+          '--package',
+          packageDir,
+          ...Object.entries(PARAMS).map(([name, value]) => `--param=${name}=${value}`),
+        ],
         {
           cwd: repoRoot,
           env: offlineEnv(scratch, esbuildWorkFolder),
@@ -256,6 +271,94 @@ describe('serverless package (offline, no credentials)', () => {
 
     // Assert
     expect(distinct.size).toBe(FUNCTIONS.length);
+  });
+
+  describe('the migration triggers the reference incident lacked the wiring of', () => {
+    /** A pool's ARN as the template builds it: partition, region and account from CloudFormation. */
+    const poolArn = (id: string) => ({
+      'Fn::Join': [
+        ':',
+        [
+          'arn',
+          { Ref: 'AWS::Partition' },
+          'cognito-idp',
+          { Ref: 'AWS::Region' },
+          { Ref: 'AWS::AccountId' },
+          `userpool/${id}`,
+        ],
+      ],
+    });
+    const statements = () =>
+      (
+        template.Resources.IamRoleLambdaExecution?.Properties.Policies as {
+          PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] };
+        }[]
+      ).flatMap((p) => p.PolicyDocument.Statement);
+
+    it.each([
+      'userMigration',
+      'preTokenGeneration',
+    ])('lets cognito-idp invoke %s for the new pool of the stage only', (name) => {
+      // Act
+      const permissions = Object.values(template.Resources).filter(
+        (r) =>
+          r.Type === 'AWS::Lambda::Permission' &&
+          JSON.stringify(r.Properties.FunctionName) ===
+            JSON.stringify({ 'Fn::GetAtt': [lambdaLogicalId(name), 'Arn'] }),
+      );
+
+      // Assert
+      expect(permissions).toEqual([
+        expect.objectContaining({
+          Properties: {
+            FunctionName: { 'Fn::GetAtt': [lambdaLogicalId(name), 'Arn'] },
+            Action: 'lambda:InvokeFunction',
+            Principal: 'cognito-idp.amazonaws.com',
+            SourceArn: poolArn(PARAMS.newUserPoolId),
+            SourceAccount: { Ref: 'AWS::AccountId' },
+          },
+        }),
+      ]);
+    });
+
+    it('lets the migration trigger sign users in on, and read them from, the old pool only', () => {
+      // Act
+      const onOldPool = statements().filter((s) => s.Action.includes('cognito-idp:AdminInitiateAuth'));
+
+      // Assert
+      expect(onOldPool).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminGetUser'],
+          Resource: poolArn(PARAMS.oldUserPoolId),
+        },
+      ]);
+    });
+
+    it('lets the canary check delete users from the new pool only', () => {
+      // Act
+      const deleting = statements().filter((s) => s.Action.includes('cognito-idp:AdminDeleteUser'));
+
+      // Assert
+      expect(deleting).toEqual([
+        { Effect: 'Allow', Action: ['cognito-idp:AdminDeleteUser'], Resource: poolArn(PARAMS.newUserPoolId) },
+      ]);
+    });
+
+    it('deploys the migration trigger with the old pool from the stage parameters', () => {
+      // Act
+      const variables = (
+        template.Resources[lambdaLogicalId('userMigration')]?.Properties.Environment as {
+          Variables: Record<string, string>;
+        }
+      ).Variables;
+
+      // Assert
+      expect(variables).toMatchObject({
+        OLD_USER_POOL_ID: PARAMS.oldUserPoolId,
+        OLD_POOL_CLIENT_ID: PARAMS.oldPoolClientId,
+      });
+    });
   });
 
   it('declares the ledger table with pk/sk keys, on demand, with point-in-time recovery', () => {
