@@ -94,6 +94,15 @@ export class MigrationMisconfigured extends CutoverError {
   override readonly name = 'MigrationMisconfigured';
 }
 
+/**
+ * A Cognito trigger received an event without the fields it reads (a function wired to the wrong
+ * trigger, or a changed event format). The message names each field by path; it never quotes the
+ * event, which can carry a password.
+ */
+export class TriggerEventInvalid extends CutoverError {
+  override readonly name = 'TriggerEventInvalid';
+}
+
 /** Errors the state machine never retries: retrying cannot change the outcome. */
 export const NON_RETRYABLE = [
   'PlanInvalid',
@@ -111,7 +120,7 @@ export const NON_RETRYABLE = [
 ] as const;
 
 /** Errors a Cognito trigger raises to Cognito; no state machine sees them. */
-export const TRIGGER_ERRORS = ['MigrationMisconfigured'] as const;
+export const TRIGGER_ERRORS = ['MigrationMisconfigured', 'TriggerEventInvalid'] as const;
 
 /** Errors the state machine retries with backoff and jitter. */
 export const RETRYABLE = ['AwsThrottled'] as const;
@@ -131,4 +140,5 @@ export const ALL_ERROR_CLASSES = {
   ApprovalRejected,
   ConfigInvalid,
   MigrationMisconfigured,
+  TriggerEventInvalid,
 } as const;

@@ -4,3 +4,5 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The timeline is the rehearsal's log; the handlers' JSON logs are for CloudWatch.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+// Likewise the triggers' EMF metrics: CloudWatch reads them from Lambda's stdout; here they would mix into --json.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';

@@ -46,9 +46,9 @@ export async function invokeTrigger(
   const env = { ...fn.variables, AWS_REGION: world.region, AWS_LAMBDA_FUNCTION_NAME: fn.name };
   switch (fn.runs) {
     case 'user-migration':
-      return migrateUser(structuredClone(request.event) as never, userMigrationConfigFromEnv(env));
+      return migrateUser(request.event, userMigrationConfigFromEnv(env));
     case 'pre-token-generation':
-      return addLegacyClaims(structuredClone(request.event) as never, preTokenGenerationConfigFromEnv(env));
+      return addLegacyClaims(request.event, preTokenGenerationConfigFromEnv(env));
     default:
       return refuse('Runtime.HandlerNotFound', `${fn.name} runs no code the sandbox knows`);
   }

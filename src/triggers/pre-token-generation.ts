@@ -1,5 +1,6 @@
-import type { PreTokenGenerationTriggerEvent } from 'aws-lambda';
+import { z } from 'zod';
 import { ConfigInvalid } from '../errors.ts';
+import { parseTriggerEvent } from './event.ts';
 
 export interface PreTokenGenerationConfig {
   /** The attribute copied into `preferred_username`, as the old world's tokens carried it. */
@@ -45,11 +46,34 @@ export function preTokenGenerationConfigFromEnv(
   return { preferredUsernameFrom, groupClaim };
 }
 
-/** Adds the claims the dependent services read from the old pool's tokens. No AWS calls. */
+// Only what addLegacyClaims reads. Cognito sends `claimsOverrideDetails: null`; cognito-local sends an
+// empty groupConfiguration; everything else (version, region, userName, clientMetadata, ...) passes through.
+const stringMap = z.record(z.string(), z.string());
+
+/** The PreTokenGeneration (V1) event as addLegacyClaims reads it. */
+const preTokenGenerationEvent = z.looseObject({
+  triggerSource: z.string().startsWith('TokenGeneration_'),
+  request: z.looseObject({
+    userAttributes: stringMap,
+    groupConfiguration: z.looseObject({ groupsToOverride: z.array(z.string()).nullish() }).nullish(),
+  }),
+  response: z.looseObject({
+    claimsOverrideDetails: z.looseObject({ claimsToAddOrOverride: stringMap.nullish() }).nullish(),
+  }),
+});
+
+export type PreTokenGenerationEvent = z.output<typeof preTokenGenerationEvent>;
+
+/**
+ * Adds the claims the dependent services read from the old pool's tokens. No AWS calls. The event is
+ * parsed here rather than in the handler so the sandbox and the emulator tests, which call this
+ * directly, check the same schema against the events they send.
+ */
 export function addLegacyClaims(
-  event: PreTokenGenerationTriggerEvent,
+  untrusted: unknown,
   config: PreTokenGenerationConfig,
-): PreTokenGenerationTriggerEvent {
+): PreTokenGenerationEvent {
+  const event = parseTriggerEvent('PreTokenGeneration', preTokenGenerationEvent, untrusted);
   const claims: Record<string, string> = {};
   const preferred = event.request.userAttributes[config.preferredUsernameFrom];
   if (preferred) claims.preferred_username = preferred;

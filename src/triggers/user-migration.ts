@@ -1,13 +1,16 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
   type AttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { UserMigrationTriggerEvent } from 'aws-lambda';
+import { z } from 'zod';
 import { aws, toNamedError } from '../aws/clients.ts';
 import { requireEnv } from '../config.ts';
 import { ConfigInvalid, MigrationMisconfigured } from '../errors.ts';
 import { logger } from '../logger.ts';
+import { metrics } from '../metrics.ts';
+import { parseTriggerEvent } from './event.ts';
 
 export const DEFAULT_MIGRATED_ATTRIBUTES =
   'email,email_verified,given_name,family_name,phone_number,phone_number_verified';
@@ -52,6 +55,35 @@ export function userMigrationConfigFromEnv(env: NodeJS.ProcessEnv = process.env)
   return { oldUserPoolId, oldPoolClientId, region, migratedAttributes, functionName };
 }
 
+// Only what migrateUser reads or writes. Cognito sends null for every response field and cognito-local
+// leaves some out, so those are nullish; everything else (version, region, callerContext,
+// validationData, clientMetadata, ...) passes through untouched.
+const userName = z.string().min(1);
+const response = z.looseObject({
+  userAttributes: z.record(z.string(), z.string()).nullish(),
+  finalUserStatus: z.enum(['CONFIRMED', 'RESET_REQUIRED']).nullish(),
+  messageAction: z.enum(['RESEND', 'SUPPRESS']).nullish(),
+});
+
+/** The UserMigration event as migrateUser reads it; the password is there only to sign in. */
+const userMigrationEvent = z.discriminatedUnion('triggerSource', [
+  z.looseObject({
+    triggerSource: z.literal('UserMigration_Authentication'),
+    userName,
+    request: z.looseObject({ password: z.string().min(1) }),
+    response,
+  }),
+  // No password here (absent or empty): the user is resetting it.
+  z.looseObject({
+    triggerSource: z.literal('UserMigration_ForgotPassword'),
+    userName,
+    request: z.looseObject({}),
+    response,
+  }),
+]);
+
+export type UserMigrationEvent = z.output<typeof userMigrationEvent>;
+
 // The user sees Cognito's own "incorrect username or password" either way; these messages are
 // for Cognito, which tells the two apart, and must not say more than that.
 const BAD_PASSWORD = 'Bad password';
@@ -63,11 +95,14 @@ const TIMED_OUT = new Set(['TimeoutError', 'AbortError']);
 /**
  * Moves a user from the old pool on first sign-in (or first "forgot password"). Only the
  * allow-listed attributes travel; a refusal by the old pool becomes `MigrationMisconfigured`.
+ * The event is parsed here rather than in the handler so the sandbox and the emulator tests, which
+ * call this directly, check the same schema against the events they send.
  */
 export async function migrateUser(
-  event: UserMigrationTriggerEvent,
+  untrusted: unknown,
   config: UserMigrationConfig,
-): Promise<UserMigrationTriggerEvent> {
+): Promise<UserMigrationEvent> {
+  const event = parseTriggerEvent('UserMigration', userMigrationEvent, untrusted);
   const client = aws.cognito(config.region);
   const username = event.userName;
   try {
@@ -125,6 +160,9 @@ function outcomeOf(error: unknown, triggerSource: string, config: UserMigrationC
       triggerSource,
       error: misconfigured,
     });
+    metrics.addMetric('MigrationMisconfigured', MetricUnit.Count, 1);
+    // Now, not at the end of the invocation: the invocation fails, and nothing flushes on the way out.
+    metrics.publishStoredMetrics();
     return misconfigured;
   }
   if (name === 'NotAuthorizedException') {

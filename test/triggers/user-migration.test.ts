@@ -11,6 +11,8 @@ vi.hoisted(() => {
   process.env.OLD_USER_POOL_ID = 'eu-west-2_OldPool01';
   process.env.OLD_POOL_CLIENT_ID = 'oldmigrationclient';
   delete process.env.MIGRATED_ATTRIBUTES;
+  // This file asserts the EMF records; every test captures stdout, so none reach the runner's output.
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 });
 
 const { handler } = await import('../../handlers/userMigration.ts');
@@ -48,12 +50,46 @@ const oldUser = {
   ],
 };
 
+/** What the function wrote to stdout and stderr during the current test: its logs and its EMF records. */
+let written: string[] = [];
+
+function records(): Record<string, unknown>[] {
+  return written
+    .join('')
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        const record: unknown = JSON.parse(line);
+        return typeof record === 'object' && record !== null ? [record as Record<string, unknown>] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** The EMF records: what CloudWatch turns into metrics. */
+function emfRecords(): Record<string, unknown>[] {
+  return records().filter((record) => '_aws' in record);
+}
+
 beforeEach(() => {
+  written = [];
+  const capture = (chunk: unknown) => {
+    written.push(String(chunk));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
   cognito.reset();
   cognito
     .on(AdminInitiateAuthCommand)
     .resolves({ AuthenticationResult: { AccessToken: TOKEN, IdToken: TOKEN } });
   cognito.on(AdminGetUserCommand).resolves(oldUser);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  logger.setLogLevel('SILENT');
 });
 
 describe('UserMigration_Authentication', () => {
@@ -75,7 +111,7 @@ describe('UserMigration_Authentication', () => {
       finalUserStatus: 'CONFIRMED',
       messageAction: 'SUPPRESS',
     });
-    expect(Object.keys(result.response.userAttributes).sort()).toEqual([
+    expect(Object.keys(result.response.userAttributes ?? {}).sort()).toEqual([
       'email',
       'email_verified',
       'given_name',
@@ -169,20 +205,8 @@ describe('UserMigration_ForgotPassword', () => {
 });
 
 describe('logging', () => {
-  afterEach(() => {
-    vi.restoreAllMocks();
-    logger.setLogLevel('SILENT');
-  });
-
   it('never writes the password or a token, whatever the outcome', async () => {
     logger.setLogLevel('DEBUG');
-    const written: string[] = [];
-    const capture = (chunk: unknown) => {
-      written.push(String(chunk));
-      return true;
-    };
-    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
 
     await handler(event('UserMigration_Authentication'));
     cognito.on(AdminInitiateAuthCommand).rejects(sdkError('AccessDeniedException', 'not authorized'));
@@ -193,5 +217,164 @@ describe('logging', () => {
     expect(written.join('')).toContain('MigrationMisconfigured');
     expect(written.join('')).not.toContain(PASSWORD);
     expect(written.join('')).not.toContain(TOKEN);
+  });
+});
+
+describe('the MigrationMisconfigured metric', () => {
+  it('is published as an EMF record when the old pool refuses the function', async () => {
+    // Arrange
+    cognito.on(AdminInitiateAuthCommand).rejects(sdkError('AccessDeniedException', 'not authorized'));
+
+    // Act
+    const error = await handler(event('UserMigration_Authentication')).catch((e: Error) => e);
+
+    // Assert
+    expect(error).toMatchObject({ name: 'MigrationMisconfigured' });
+    expect(emfRecords()).toEqual([
+      expect.objectContaining({
+        MigrationMisconfigured: 1,
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [
+            expect.objectContaining({
+              Namespace: 'CognitoCutover',
+              Metrics: [{ Name: 'MigrationMisconfigured', Unit: 'Count' }],
+            }),
+          ],
+        }),
+      }),
+    ]);
+  });
+
+  it('is not published for a wrong password', async () => {
+    // Arrange
+    cognito
+      .on(AdminInitiateAuthCommand)
+      .rejects(sdkError('NotAuthorizedException', 'Incorrect username or password.'));
+
+    // Act
+    await handler(event('UserMigration_Authentication')).catch(() => undefined);
+
+    // Assert
+    expect(emfRecords()).toEqual([]);
+  });
+});
+
+describe('the event', () => {
+  const valid = event('UserMigration_Authentication');
+
+  it.each([
+    { problem: 'no userName', malformed: { ...valid, userName: undefined }, field: 'userName' },
+    {
+      problem: 'a triggerSource of another trigger',
+      malformed: { ...valid, triggerSource: 'PreSignUp_SignUp' },
+      field: 'triggerSource',
+    },
+    {
+      problem: 'a request that is not an object',
+      malformed: { ...valid, request: PASSWORD },
+      field: 'request',
+    },
+    {
+      problem: 'no password to sign in with',
+      malformed: { ...valid, request: {} },
+      field: 'request.password',
+    },
+    { problem: 'no response to answer in', malformed: { ...valid, response: undefined }, field: 'response' },
+  ])('is refused with TriggerEventInvalid naming the field when it has $problem', async ({
+    malformed,
+    field,
+  }) => {
+    // Arrange
+    logger.setLogLevel('DEBUG');
+
+    // Act
+    const error = await handler(malformed).catch((e: Error) => e);
+
+    // Assert
+    expect(error).toMatchObject({ name: 'TriggerEventInvalid' });
+    expect((error as Error).message).toContain(`${field}: expected `);
+    expect(cognito).not.toHaveReceivedAnyCommand();
+    expect(records()).toContainEqual(
+      expect.objectContaining({ level: 'ERROR', message: 'Trigger event is malformed' }),
+    );
+    expect((error as Error).message).not.toContain(PASSWORD);
+    expect(written.join('')).not.toContain(PASSWORD);
+  });
+
+  it('is refused as a whole when it is not an object', async () => {
+    const error = await handler(PASSWORD).catch((e: Error) => e);
+
+    expect(error).toMatchObject({ name: 'TriggerEventInvalid' });
+    expect((error as Error).message).toContain('(event): expected object');
+    expect((error as Error).message).not.toContain(PASSWORD);
+  });
+
+  it('is accepted as real Cognito sends it, nulls and all, and comes back with every field it had', async () => {
+    // Arrange
+    const fromCognito = {
+      version: '1',
+      triggerSource: 'UserMigration_Authentication',
+      region: 'eu-west-2',
+      userPoolId: 'eu-west-2_NewPool01',
+      userName: 'ada@example.com',
+      callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: 'newpoolclient' },
+      request: { password: PASSWORD, validationData: null, clientMetadata: null },
+      response: {
+        userAttributes: null,
+        forceAliasCreation: null,
+        enableSMSMFA: null,
+        finalUserStatus: null,
+        messageAction: null,
+        desiredDeliveryMediums: null,
+      },
+      fieldCognitoAddsLater: { kept: true },
+    };
+
+    // Act
+    const result = await handler(structuredClone(fromCognito));
+
+    // Assert
+    expect(result).toEqual({
+      ...fromCognito,
+      response: {
+        ...fromCognito.response,
+        userAttributes: { email: 'ada@example.com', email_verified: 'true', given_name: 'Ada' },
+        finalUserStatus: 'CONFIRMED',
+        messageAction: 'SUPPRESS',
+      },
+    });
+  });
+
+  it('is accepted as cognito-local sends it', async () => {
+    // Arrange: version "0", region "local", and no clientMetadata or validationData when there are none.
+    const fromCognitoLocal = {
+      version: '0',
+      callerContext: { awsSdkVersion: '2.1692.0', clientId: 'newpoolclient' },
+      region: 'local',
+      userPoolId: 'local_NewPool01',
+      triggerSource: 'UserMigration_Authentication',
+      userName: 'ada@example.com',
+      request: { password: PASSWORD },
+      response: { desiredDeliveryMediums: [], userAttributes: {} },
+    };
+
+    // Act
+    const result = await handler(fromCognitoLocal);
+
+    // Assert
+    expect(result).toMatchObject({
+      version: '0',
+      region: 'local',
+      response: { desiredDeliveryMediums: [], finalUserStatus: 'CONFIRMED', messageAction: 'SUPPRESS' },
+    });
+  });
+
+  it('is accepted for a forgotten password with no password at all', async () => {
+    const { password: _password, ...request } = valid.request;
+
+    const result = await handler({ ...valid, triggerSource: 'UserMigration_ForgotPassword', request });
+
+    expect(cognito).not.toHaveReceivedCommand(AdminInitiateAuthCommand);
+    expect(result.response.messageAction).toBe('SUPPRESS');
   });
 });
