@@ -57,7 +57,6 @@ for (const r of results) {
     `${r.label.padEnd(39)}${r.status.padEnd(14)}${String(r.medianMs).padStart(7)}  ${(r.medianMs / base).toFixed(2).padStart(8)}  ${String(r.stateTransitions).padStart(11)}  ${String(r.simulatedSeconds).padStart(11)}  ${r.freezeWindowSeconds ?? '-'} (${r.freezeFloorSeconds ?? '-'})`,
   );
 }
-if (process.argv.includes('--json')) console.log(JSON.stringify({ rehearsals: results }));
 
 // The UserMigration trigger behind cognito-local (two emulators on 127.0.0.1, started and stopped here).
 const { triggerLatency } = await import('./trigger-latency.ts');
@@ -73,6 +72,6 @@ for (const [label, p50, p99] of [
 ] as const) {
   console.log(`${label.padEnd(39)}${String(p50).padStart(7)}  ${String(p99).padStart(7)}`);
 }
-// Still one JSON object on the last line, now with both sections.
+// One JSON object on the last line, for scripts.
 if (process.argv.includes('--json'))
   console.log(JSON.stringify({ rehearsals: results, triggerLatency: latency }));
