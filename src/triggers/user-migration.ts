@@ -15,8 +15,11 @@ import { parseTriggerEvent } from './event.ts';
 export const DEFAULT_MIGRATED_ATTRIBUTES =
   'email,email_verified,given_name,family_name,phone_number,phone_number_verified';
 
-/** Cognito gives a trigger 5 s in all; each old-pool call must end well inside that. */
-export const OLD_POOL_CALL_TIMEOUT_MS = 2000;
+/**
+ * Cognito gives a trigger 5 s in all, cold start included; both old-pool calls, SDK retries
+ * included, share this budget so the trigger answers well inside that.
+ */
+export const OLD_POOL_CALL_TIMEOUT_MS = 3000;
 
 export interface UserMigrationConfig {
   oldUserPoolId: string;
@@ -105,6 +108,7 @@ export async function migrateUser(
   const event = parseTriggerEvent('UserMigration', userMigrationEvent, untrusted);
   const client = aws.cognito(config.region);
   const username = event.userName;
+  const deadline = AbortSignal.timeout(OLD_POOL_CALL_TIMEOUT_MS);
   try {
     if (event.triggerSource === 'UserMigration_Authentication') {
       // Checks the password against the old pool; the tokens it returns are never read.
@@ -115,12 +119,12 @@ export async function migrateUser(
           AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
           AuthParameters: { USERNAME: username, PASSWORD: event.request.password },
         }),
-        { abortSignal: AbortSignal.timeout(OLD_POOL_CALL_TIMEOUT_MS) },
+        { abortSignal: deadline },
       );
     }
     const user = await client.send(
       new AdminGetUserCommand({ UserPoolId: config.oldUserPoolId, Username: username }),
-      { abortSignal: AbortSignal.timeout(OLD_POOL_CALL_TIMEOUT_MS) },
+      { abortSignal: deadline },
     );
     event.response.userAttributes = allowListed(user.UserAttributes ?? [], config.migratedAttributes);
   } catch (error) {
