@@ -1,4 +1,5 @@
 import 'aws-sdk-client-mock-vitest/extend';
+import '../src/local/environment.ts';
 import '../src/local/polyfill.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
