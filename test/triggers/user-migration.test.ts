@@ -6,6 +6,7 @@ import {
 import type { UserMigrationTriggerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type CapturedLogs, captureLogs } from '../support/logs.ts';
 
 vi.hoisted(() => {
   process.env.OLD_USER_POOL_ID = 'eu-west-2_OldPool01';
@@ -51,35 +52,15 @@ const oldUser = {
 };
 
 /** What the function wrote to stdout and stderr during the current test: its logs and its EMF records. */
-let written: string[] = [];
-
-function records(): Record<string, unknown>[] {
-  return written
-    .join('')
-    .split('\n')
-    .flatMap((line) => {
-      try {
-        const record: unknown = JSON.parse(line);
-        return typeof record === 'object' && record !== null ? [record as Record<string, unknown>] : [];
-      } catch {
-        return [];
-      }
-    });
-}
+let logs: CapturedLogs;
 
 /** The EMF records: what CloudWatch turns into metrics. */
 function emfRecords(): Record<string, unknown>[] {
-  return records().filter((record) => '_aws' in record);
+  return logs.records().filter((record) => '_aws' in record);
 }
 
 beforeEach(() => {
-  written = [];
-  const capture = (chunk: unknown) => {
-    written.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  logs = captureLogs();
   cognito.reset();
   cognito
     .on(AdminInitiateAuthCommand)
@@ -88,8 +69,8 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  logs.restore();
   vi.restoreAllMocks();
-  logger.setLogLevel('SILENT');
 });
 
 describe('UserMigration_Authentication', () => {
@@ -217,7 +198,6 @@ describe('logging', () => {
     ['an unexpected failure', 'InternalErrorException', 'Internal error'],
   ])('never writes the password or a token, on %s', async (_outcome, errorName, message) => {
     // Arrange
-    logger.setLogLevel('DEBUG');
     if (errorName) cognito.on(AdminInitiateAuthCommand).rejects(sdkError(errorName, message ?? ''));
 
     // Act
@@ -227,18 +207,16 @@ describe('logging', () => {
     );
 
     // Assert
-    const everything = `${written.join('')}${thrown?.message ?? ''}`;
-    expect(written.length).toBeGreaterThan(0);
+    const everything = `${logs.text()}${thrown?.message ?? ''}`;
+    expect(logs.text()).not.toBe('');
     expect(everything).not.toContain(PASSWORD);
     expect(everything).not.toContain(TOKEN);
   });
 
   it('never writes a token when resetting a forgotten password', async () => {
-    logger.setLogLevel('DEBUG');
-
     await handler(event('UserMigration_ForgotPassword'));
 
-    expect(written.join('')).not.toContain(TOKEN);
+    expect(logs.text()).not.toContain(TOKEN);
   });
 });
 
@@ -307,7 +285,6 @@ describe('the event', () => {
     field,
   }) => {
     // Arrange
-    logger.setLogLevel('DEBUG');
 
     // Act
     const error = await handler(malformed).catch((e: Error) => e);
@@ -316,11 +293,11 @@ describe('the event', () => {
     expect(error).toMatchObject({ name: 'TriggerEventInvalid' });
     expect((error as Error).message).toContain(`${field}: expected `);
     expect(cognito).not.toHaveReceivedAnyCommand();
-    expect(records()).toContainEqual(
+    expect(logs.records()).toContainEqual(
       expect.objectContaining({ level: 'ERROR', message: 'Trigger event is malformed' }),
     );
     expect((error as Error).message).not.toContain(PASSWORD);
-    expect(written.join('')).not.toContain(PASSWORD);
+    expect(logs.text()).not.toContain(PASSWORD);
   });
 
   it('is refused as a whole when it is not an object', async () => {

@@ -200,9 +200,39 @@ function triggerFailed(client: UserPoolClient, trigger: string, error: unknown):
   fail(UserLambdaValidationException, `${trigger} failed with error ${message}.`);
 }
 
+/**
+ * Cognito invoking one of the pool's triggers: the common envelope around `event`, and the
+ * trigger's `response` back; a failure reaches the signing-in client as Cognito reports it.
+ */
+async function runTrigger<Response>(
+  env: Env,
+  pool: UserPool,
+  client: UserPoolClient,
+  trigger: 'UserMigration' | 'PreTokenGeneration',
+  event: { triggerSource: string; userName: string; request: object; response: object },
+): Promise<Partial<Response>> {
+  try {
+    const out = await env.invoke({
+      functionArn: pool.lambdaConfig[trigger] ?? '',
+      principal: 'cognito-idp.amazonaws.com',
+      sourceArn: pool.arn,
+      event: {
+        version: '1',
+        region: env.world.region,
+        userPoolId: pool.id,
+        callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: client.clientId },
+        ...event,
+      },
+    });
+    return (out as { response?: Partial<Response> }).response ?? {};
+  } catch (error) {
+    triggerFailed(client, trigger, error);
+  }
+}
+
 interface MigrationResponse {
-  userAttributes?: Record<string, string> | null;
-  finalUserStatus?: string | null;
+  userAttributes: Record<string, string> | null;
+  finalUserStatus: string | null;
 }
 
 async function migrate(
@@ -212,36 +242,20 @@ async function migrate(
   password: string,
   env: Env,
 ): Promise<PoolUser> {
-  const functionArn = pool.lambdaConfig.UserMigration;
-  if (!functionArn) fail(UserNotFoundException, 'User does not exist.');
-  let response: MigrationResponse;
-  try {
-    const out = (await env.invoke({
-      functionArn,
-      principal: 'cognito-idp.amazonaws.com',
-      sourceArn: pool.arn,
-      event: {
-        version: '1',
-        triggerSource: 'UserMigration_Authentication',
-        region: env.world.region,
-        userPoolId: pool.id,
-        userName: username,
-        callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: client.clientId },
-        request: { password, validationData: null, clientMetadata: null },
-        response: {
-          userAttributes: null,
-          forceAliasCreation: null,
-          enableSMSMFA: null,
-          finalUserStatus: null,
-          messageAction: null,
-          desiredDeliveryMediums: null,
-        },
-      },
-    })) as { response?: MigrationResponse };
-    response = out.response ?? {};
-  } catch (error) {
-    triggerFailed(client, 'UserMigration', error);
-  }
+  if (!pool.lambdaConfig.UserMigration) fail(UserNotFoundException, 'User does not exist.');
+  const response = await runTrigger<MigrationResponse>(env, pool, client, 'UserMigration', {
+    triggerSource: 'UserMigration_Authentication',
+    userName: username,
+    request: { password, validationData: null, clientMetadata: null },
+    response: {
+      userAttributes: null,
+      forceAliasCreation: null,
+      enableSMSMFA: null,
+      finalUserStatus: null,
+      messageAction: null,
+      desiredDeliveryMediums: null,
+    },
+  });
   const { sub: _ignored, ...attributes } = response.userAttributes ?? {};
   const user: PoolUser = {
     username,
@@ -257,38 +271,22 @@ async function migrate(
   return user;
 }
 
+interface ClaimsResponse {
+  claimsOverrideDetails: { claimsToAddOrOverride?: Record<string, string> } | null;
+}
+
 async function extraClaims(pool: UserPool, client: UserPoolClient, user: PoolUser, env: Env) {
-  const functionArn = pool.lambdaConfig.PreTokenGeneration;
-  if (!functionArn) return {};
-  try {
-    const out = (await env.invoke({
-      functionArn,
-      principal: 'cognito-idp.amazonaws.com',
-      sourceArn: pool.arn,
-      event: {
-        version: '1',
-        triggerSource: 'TokenGeneration_Authentication',
-        region: env.world.region,
-        userPoolId: pool.id,
-        userName: user.username,
-        callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: client.clientId },
-        request: {
-          userAttributes: { sub: user.sub, 'cognito:user_status': user.status, ...user.attributes },
-          groupConfiguration: {
-            groupsToOverride: [...user.groups],
-            iamRolesToOverride: [],
-            preferredRole: null,
-          },
-        },
-        response: { claimsOverrideDetails: null },
-      },
-    })) as {
-      response?: { claimsOverrideDetails?: { claimsToAddOrOverride?: Record<string, string> } | null };
-    };
-    return out.response?.claimsOverrideDetails?.claimsToAddOrOverride ?? {};
-  } catch (error) {
-    triggerFailed(client, 'PreTokenGeneration', error);
-  }
+  if (!pool.lambdaConfig.PreTokenGeneration) return {};
+  const response = await runTrigger<ClaimsResponse>(env, pool, client, 'PreTokenGeneration', {
+    triggerSource: 'TokenGeneration_Authentication',
+    userName: user.username,
+    request: {
+      userAttributes: { sub: user.sub, 'cognito:user_status': user.status, ...user.attributes },
+      groupConfiguration: { groupsToOverride: [...user.groups], iamRolesToOverride: [], preferredRole: null },
+    },
+    response: { claimsOverrideDetails: null },
+  });
+  return response.claimsOverrideDetails?.claimsToAddOrOverride ?? {};
 }
 
 /** USER_PASSWORD_AUTH, with lazy migration: a user the pool does not have yet goes through its trigger. */
