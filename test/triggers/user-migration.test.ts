@@ -17,7 +17,6 @@ vi.hoisted(() => {
 });
 
 const { handler } = await import('../../handlers/userMigration.ts');
-const { logger } = await import('../../src/logger.ts');
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const PASSWORD = 'correct-horse-battery-staple';
