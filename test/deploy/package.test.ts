@@ -97,15 +97,18 @@ function zipEntries(zip: Buffer): string[] {
   return names;
 }
 
-/** Logical ids whose `Fn::GetAtt [id, Arn]` is substituted into a state machine's DefinitionString. */
-function arnsInDefinition(definitionString: unknown): string[] {
+/**
+ * The functions a state machine's DefinitionString invokes, by logical id. With useExactVersion each
+ * is a `Ref` to a published AWS::Lambda::Version, so an execution keeps the code it started with.
+ */
+function functionsInDefinition(template: Template, definitionString: unknown): string[] {
   const sub = (definitionString as { 'Fn::Sub'?: unknown })['Fn::Sub'];
   if (!Array.isArray(sub)) return [];
   const [body, params] = sub as [string, Record<string, unknown>];
   return Object.entries(params).flatMap(([param, value]) => {
-    const getAtt = (value as { 'Fn::GetAtt'?: unknown })['Fn::GetAtt'];
-    if (!Array.isArray(getAtt) || getAtt[1] !== 'Arn' || !body.includes(`\${${param}}`)) return [];
-    return [String(getAtt[0])];
+    const version = template.Resources[(value as { Ref?: string }).Ref ?? ''];
+    if (version?.Type !== 'AWS::Lambda::Version' || !body.includes(`\${${param}}`)) return [];
+    return [String((version.Properties.FunctionName as { Ref: string }).Ref)];
   });
 }
 
@@ -166,13 +169,15 @@ describe('serverless package (offline, no credentials)', () => {
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  it('compiles the cutover state machine with every function referenced by its Arn', () => {
+  it('compiles the cutover state machine with the exact version of every function it runs', () => {
     // Arrange
     const stateMachine = template.Resources.CutoverStateMachine;
     const expected = CUTOVER_FUNCTIONS.map(lambdaLogicalId).sort();
 
     // Act
-    const referenced = [...new Set(arnsInDefinition(stateMachine?.Properties.DefinitionString))].sort();
+    const referenced = [
+      ...new Set(functionsInDefinition(template, stateMachine?.Properties.DefinitionString)),
+    ].sort();
 
     // Assert
     expect(stateMachine?.Type).toBe('AWS::StepFunctions::StateMachine');
@@ -184,7 +189,9 @@ describe('serverless package (offline, no credentials)', () => {
     const rollback = template.Resources.RollbackStateMachine;
     const cutoverRole = JSON.stringify(template.Resources.CutoverStateMachineRole);
 
-    const referenced = [...new Set(arnsInDefinition(rollback?.Properties.DefinitionString))].sort();
+    const referenced = [
+      ...new Set(functionsInDefinition(template, rollback?.Properties.DefinitionString)),
+    ].sort();
 
     expect(rollback?.Properties.StateMachineName).toBe(`cognito-cutover-${STAGE}-rollback`);
     expect(referenced).toEqual([...ROLLBACK_FUNCTIONS].map(lambdaLogicalId).sort());
@@ -361,7 +368,50 @@ describe('serverless package (offline, no credentials)', () => {
     });
   });
 
-  it('declares the ledger table with pk/sk keys, on demand, with point-in-time recovery', () => {
+  it('alarms the operators topic when a cutover or a rollback fails, times out or is aborted', () => {
+    // Act
+    const alarms = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map(
+        (r) =>
+          r.Properties as { MetricName: string; Dimensions?: { Value: unknown }[]; AlarmActions: unknown[] },
+      );
+
+    // Assert
+    const on = (machine: string) =>
+      alarms
+        .filter((a) => JSON.stringify(a.Dimensions?.[0]?.Value) === JSON.stringify({ Ref: machine }))
+        .map((a) => a.MetricName)
+        .sort();
+    expect(on('CutoverStateMachine')).toEqual([
+      'ExecutionsAborted',
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+    ]);
+    expect(on('RollbackStateMachine')).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
+    expect(alarms.map((a) => a.MetricName)).toContain('MigrationMisconfigured');
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'OperatorsTopic' }]);
+  });
+
+  it("names the stack's own topics in the stage plan, which the operators subscribe to", async () => {
+    // Arrange
+    const plan = JSON.parse(await readFile(join(repoRoot, 'plans', `${STAGE}.json`), 'utf8'));
+
+    // Act
+    const topicNames = Object.values(plan.notify as Record<string, string>).map((arn) => arn.split(':')[5]);
+
+    // Assert
+    expect(topicNames.sort()).toEqual([
+      `cognito-cutover-${STAGE}-operators`,
+      `cognito-cutover-${STAGE}-users`,
+    ]);
+    expect(template.Resources.UsersTopic?.Properties.TopicName).toBe(`cognito-cutover-${STAGE}-users`);
+    expect(template.Resources.OperatorsTopic?.Properties.TopicName).toBe(
+      `cognito-cutover-${STAGE}-operators`,
+    );
+  });
+
+  it('declares the ledger table with pk/sk keys, on demand, with point-in-time recovery and deletion protection', () => {
     // Arrange
     const table = template.Resources.LedgerTable;
 
@@ -378,6 +428,7 @@ describe('serverless package (offline, no credentials)', () => {
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
     });
     expect(properties?.AttributeDefinitions).toEqual(
       expect.arrayContaining([

@@ -11,7 +11,7 @@ describe('requestApproval', () => {
     // Assert
     const message = mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
     expect(mocks.sns).toHaveReceivedCommandWith(PublishCommand, {
-      TopicArn: 'arn:aws:sns:eu-west-2:111122223333:tis-platform-operators',
+      TopicArn: 'arn:aws:sns:eu-west-2:111122223333:cognito-cutover-prod-operators',
       Subject: '[cutover] tis-prod-pool-v1-to-v2: go/no-go needed',
     });
     expect(message).toContain("send-task-success --task-token 'token-123'");

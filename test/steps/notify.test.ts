@@ -5,8 +5,8 @@ import { AwsThrottled } from '../../src/errors.ts';
 import { notify } from '../../src/steps/notify.ts';
 import { context, dryRunPlan, EXECUTION, forgetCalls, ledger, mocks, mutations } from './aws-mocks.ts';
 
-const users = 'arn:aws:sns:eu-west-2:111122223333:tis-admin-users';
-const operators = 'arn:aws:sns:eu-west-2:111122223333:tis-platform-operators';
+const users = 'arn:aws:sns:eu-west-2:111122223333:cognito-cutover-prod-users';
+const operators = 'arn:aws:sns:eu-west-2:111122223333:cognito-cutover-prod-operators';
 
 beforeEach(() => {
   mocks.sns.on(PublishCommand).resolves({ MessageId: 'm1' });
