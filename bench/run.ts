@@ -72,6 +72,12 @@ for (const [label, p50, p99] of [
 ] as const) {
   console.log(`${label.padEnd(39)}${String(p50).padStart(7)}  ${String(p99).padStart(7)}`);
 }
+
+// Each function's deployment package as serverless-esbuild builds it, and its cold load time.
+const { bundles, printBundles } = await import('./bundles.ts');
+const bundleFigures = await bundles();
+console.log('');
+printBundles(bundleFigures);
 // One JSON object on the last line, for scripts.
 if (process.argv.includes('--json'))
-  console.log(JSON.stringify({ rehearsals: results, triggerLatency: latency }));
+  console.log(JSON.stringify({ rehearsals: results, triggerLatency: latency, bundles: bundleFigures }));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkDnsSync } from '../src/steps/dns.ts';
 import { parseInput } from '../src/steps/input.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { planSchema } from '../src/plan/schema.ts';
 import { checkHealth } from '../src/steps/health.ts';
 import { parseInput } from '../src/steps/input.ts';

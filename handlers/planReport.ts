@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { contextFrom, parseInput } from '../src/steps/input.ts';
 import { type DryRunState, planReport } from '../src/steps/report.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requestApproval } from '../src/steps/approval.ts';
 import { contextFrom, parseInput } from '../src/steps/input.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseInput } from '../src/steps/input.ts';
 import { validatePlan } from '../src/steps/validate.ts';
 

@@ -1,18 +1,8 @@
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { Route53Client } from '@aws-sdk/client-route-53';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { AccessDenied, AwsCallFailed, AwsThrottled, ResourceNotFound } from '../errors.ts';
 
 /**
  * The one place that builds SDK clients. Clients are built once per container and region.
+ * Callers get them through src/aws/aws.ts, one export per service.
  *
  * A rehearsal installs a `Transport`: every client built afterwards carries one middleware that
  * hands the command (`context.commandName`, `args.input`) to it instead of the network. The
@@ -41,7 +31,8 @@ interface SdkClient {
 }
 type Ctor<C> = new (config: { region: string; maxAttempts?: number }) => C;
 
-function build<C extends SdkClient>(Client: Ctor<C>, region: string): C {
+/** Builds (or returns the cached) client of one SDK class for a region; src/aws/aws.ts names one per service. */
+export function build<C extends SdkClient>(Client: Ctor<C>, region: string): C {
   const key = `${Client.name}:${region}`;
   const cached = cache.get(key) as C | undefined;
   if (cached) return cached;
@@ -69,20 +60,6 @@ function build<C extends SdkClient>(Client: Ctor<C>, region: string): C {
   cache.set(key, client);
   return client;
 }
-
-export const aws = {
-  apiGateway: (region: string) => build(APIGatewayClient, region),
-  cloudWatch: (region: string) => build(CloudWatchClient, region),
-  cognito: (region: string) => build(CognitoIdentityProviderClient, region),
-  dynamoDb: (region: string) => build(DynamoDBClient, region),
-  ecs: (region: string) => build(ECSClient, region),
-  iam: (region: string) => build(IAMClient, region),
-  lambda: (region: string) => build(LambdaClient, region),
-  route53: (region: string) => build(Route53Client, region),
-  secrets: (region: string) => build(SecretsManagerClient, region),
-  sns: (region: string) => build(SNSClient, region),
-  ssm: (region: string) => build(SSMClient, region),
-};
 
 const THROTTLED = new Set([
   'Throttling',

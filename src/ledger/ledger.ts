@@ -6,7 +6,8 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { aws, named, toNamedError } from '../aws/clients.ts';
+import * as aws from '../aws/aws.ts';
+import { named, toNamedError } from '../aws/clients.ts';
 import { nowIso } from '../clock.ts';
 import { CutoverInProgress, LedgerConflict } from '../errors.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlanInvalid, type PlanIssue } from '../errors.ts';
 
 const nonEmpty = z.string().min(1, 'must not be empty').max(2048, 'must be at most 2048 characters');

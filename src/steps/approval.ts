@@ -1,5 +1,6 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { aws, named } from '../aws/clients.ts';
+import * as aws from '../aws/aws.ts';
+import { named } from '../aws/clients.ts';
 import type { Plan } from '../plan/schema.ts';
 import type { StepContext } from './context.ts';
 

@@ -4,7 +4,8 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { aws, isNotFound, named } from '../aws/clients.ts';
+import * as aws from '../aws/aws.ts';
+import { isNotFound, named } from '../aws/clients.ts';
 import { AwsThrottled, PreflightFailed } from '../errors.ts';
 import type { HealthCheck, Plan } from '../plan/schema.ts';
 

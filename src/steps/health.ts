@@ -1,5 +1,6 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { aws, currentDispatcher, named } from '../aws/clients.ts';
+import * as aws from '../aws/aws.ts';
+import { currentDispatcher, named } from '../aws/clients.ts';
 import { nowIso } from '../clock.ts';
 import { HealthDeadlineExceeded } from '../errors.ts';
 import type { HealthCheck, Plan } from '../plan/schema.ts';

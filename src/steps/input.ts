@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlanInvalid } from '../errors.ts';
 import { planIssues, planSchema } from '../plan/schema.ts';
 import { type StepContext, stepContext } from './context.ts';

@@ -4,7 +4,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, GetPolicyCommand } from '@aws-sdk/client-lambda';
-import { aws, isNotFound, named } from '../aws/clients.ts';
+import * as aws from '../aws/aws.ts';
+import { isNotFound, named } from '../aws/clients.ts';
 import { PreflightFailed } from '../errors.ts';
 import type { Plan } from '../plan/schema.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlanInvalid } from '../errors.ts';
 import { readPlan } from '../ledger/ledger.ts';
 import { parsePlan, planIssues } from '../plan/schema.ts';

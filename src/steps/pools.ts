@@ -1,5 +1,6 @@
 import { DescribeUserPoolCommand, type LambdaConfigType } from '@aws-sdk/client-cognito-identity-provider';
-import { aws, named } from '../aws/clients.ts';
+import * as aws from '../aws/aws.ts';
+import { named } from '../aws/clients.ts';
 import type { Placeholder, Plan } from '../plan/schema.ts';
 
 export interface PoolFacts {

@@ -1,6 +1,7 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
-import { aws, named } from '../aws/clients.ts';
+import * as aws from '../aws/aws.ts';
+import { named } from '../aws/clients.ts';
 import { AccessDenied, AwsThrottled, PreflightFailed, ResourceNotFound } from '../errors.ts';
 import type { Binding, Freeze, Plan } from '../plan/schema.ts';
 import { canaryReady } from './canary.ts';

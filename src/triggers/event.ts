@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { TriggerEventInvalid } from '../errors.ts';
 import { logger } from '../logger.ts';
 

@@ -4,8 +4,9 @@ import {
   AdminInitiateAuthCommand,
   type AttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { z } from 'zod';
-import { aws, toNamedError } from '../aws/clients.ts';
+import * as z from 'zod';
+import * as aws from '../aws/aws.ts';
+import { toNamedError } from '../aws/clients.ts';
 import { requireEnv } from '../config.ts';
 import { ConfigInvalid, MigrationMisconfigured } from '../errors.ts';
 import { logger } from '../logger.ts';

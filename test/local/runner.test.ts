@@ -31,7 +31,9 @@ describe('rehearse: the example cutover', () => {
       (c) => c.resource === 'ssm-parameter:/reval/prod/cognito-user-pool-id',
     );
     expect(parameter?.after).toMatchObject({ value: 'eu-west-2_NewPool01' });
-    expect(report.notifications.filter((n) => n.topicArn.endsWith(':cognito-cutover-prod-users'))).toHaveLength(2);
+    expect(
+      report.notifications.filter((n) => n.topicArn.endsWith(':cognito-cutover-prod-users')),
+    ).toHaveLength(2);
   });
 
   it('freezes writes within 15 s of the floor: INSYNC + TTL + (passes − 1) × interval', async () => {

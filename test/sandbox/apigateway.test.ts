@@ -9,7 +9,7 @@ import {
   UpdateRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aws } from '../../src/aws/clients.ts';
+import * as aws from '../../src/aws/aws.ts';
 import { Sandbox } from '../../src/sandbox/index.ts';
 import { ACCOUNT, NEW_POOL_ARN, OLD_POOL_ARN, REGION, samplePlan } from './plan.ts';
 

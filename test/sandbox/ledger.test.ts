@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aws } from '../../src/aws/clients.ts';
+import * as aws from '../../src/aws/aws.ts';
 import { CutoverInProgress, LedgerConflict } from '../../src/errors.ts';
 import {
   acquireLock,

@@ -9,7 +9,7 @@ import {
   NoSuchHostedZone,
 } from '@aws-sdk/client-route-53';
 import { afterEach, describe, expect, it } from 'vitest';
-import { aws } from '../../src/aws/clients.ts';
+import * as aws from '../../src/aws/aws.ts';
 import { Sandbox, type WorldOptions } from '../../src/sandbox/index.ts';
 import { REGION, samplePlan } from './plan.ts';
 

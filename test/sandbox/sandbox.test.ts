@@ -9,7 +9,8 @@ import {
   PutParameterCommand,
 } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { aws, named } from '../../src/aws/clients.ts';
+import * as aws from '../../src/aws/aws.ts';
+import { named } from '../../src/aws/clients.ts';
 import { nowIso } from '../../src/clock.ts';
 import { AwsThrottled } from '../../src/errors.ts';
 import { Sandbox, type WorldOptions } from '../../src/sandbox/index.ts';

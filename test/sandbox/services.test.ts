@@ -26,7 +26,7 @@ import {
   PutParameterCommand,
 } from '@aws-sdk/client-ssm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aws } from '../../src/aws/clients.ts';
+import * as aws from '../../src/aws/aws.ts';
 import { Sandbox } from '../../src/sandbox/index.ts';
 import { ACCOUNT, NEW_POOL, OLD_POOL, REGION, samplePlan } from './plan.ts';
 

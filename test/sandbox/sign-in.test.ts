@@ -8,7 +8,7 @@ import {
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterEach, describe, expect, it } from 'vitest';
-import { aws } from '../../src/aws/clients.ts';
+import * as aws from '../../src/aws/aws.ts';
 import { parsePlan } from '../../src/plan/schema.ts';
 import { Sandbox, type WorldOptions } from '../../src/sandbox/index.ts';
 import { example } from '../fixtures/plans.ts';

@@ -3,7 +3,8 @@ import {
   type PatchOperation,
   UpdateAuthorizerCommand,
 } from '@aws-sdk/client-api-gateway';
-import { aws, named } from '../../aws/clients.ts';
+import * as aws from '../../aws/aws.ts';
+import { named } from '../../aws/clients.ts';
 import { deployStage, readStage } from './apigateway-stage.ts';
 import type { Resource } from './resource.ts';
 

@@ -1,5 +1,6 @@
 import { GetRestApiCommand, UpdateRestApiCommand } from '@aws-sdk/client-api-gateway';
-import { aws, named } from '../../aws/clients.ts';
+import * as aws from '../../aws/aws.ts';
+import { named } from '../../aws/clients.ts';
 import { AwsCallFailed } from '../../errors.ts';
 import { deployStage, readStage } from './apigateway-stage.ts';
 import type { Resource } from './resource.ts';

@@ -1,5 +1,6 @@
 import { CreateDeploymentCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
-import { aws, named } from '../../aws/clients.ts';
+import * as aws from '../../aws/aws.ts';
+import { named } from '../../aws/clients.ts';
 
 export interface StageRef {
   restApiId: string;

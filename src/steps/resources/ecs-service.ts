@@ -1,5 +1,6 @@
 import { DescribeServicesCommand, type Service, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { aws, named } from '../../aws/clients.ts';
+import * as aws from '../../aws/aws.ts';
+import { named } from '../../aws/clients.ts';
 import { ResourceNotFound } from '../../errors.ts';
 import type { Resource } from './resource.ts';
 

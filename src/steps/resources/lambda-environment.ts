@@ -1,5 +1,6 @@
 import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { aws, named } from '../../aws/clients.ts';
+import * as aws from '../../aws/aws.ts';
+import { named } from '../../aws/clients.ts';
 import { AwsCallFailed } from '../../errors.ts';
 import type { Resource } from './resource.ts';
 

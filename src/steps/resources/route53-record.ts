@@ -5,7 +5,8 @@ import {
   ListResourceRecordSetsCommand,
   type ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
-import { aws, named } from '../../aws/clients.ts';
+import * as aws from '../../aws/aws.ts';
+import { named } from '../../aws/clients.ts';
 import { AwsCallFailed } from '../../errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { Pending, Resource } from './resource.ts';

@@ -1,5 +1,6 @@
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import { aws, isNotFound, named } from '../../aws/clients.ts';
+import * as aws from '../../aws/aws.ts';
+import { isNotFound, named } from '../../aws/clients.ts';
 import type { Resource } from './resource.ts';
 
 export interface ParameterRef {
