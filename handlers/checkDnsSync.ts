@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { checkDnsSync } from '../src/steps/dns.ts';
+import { checkDnsSync } from '../src/steps/dns-sync.ts';
 import { parseInput } from '../src/steps/input.ts';
 
 const input = z.object({ region: z.string(), changeIds: z.array(z.string()), since: z.iso.datetime() });

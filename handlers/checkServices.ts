@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { parseInput } from '../src/steps/input.ts';
-import { checkServices } from '../src/steps/services.ts';
+import { checkServices } from '../src/steps/service-sync.ts';
 
 const input = z.object({
   deployments: z.array(

@@ -1,7 +1,6 @@
 import { type Change, getChange, markApplied, markRestored, recordIntent } from '../ledger/ledger.ts';
 import { logger } from '../logger.ts';
 import type { StepContext } from './context.ts';
-import { resourceFor } from './resources/index.ts';
 import { type Pending, type Resource, sameState } from './resources/resource.ts';
 
 /** What a step did (or, in a dry-run, would do) to one resource. */
@@ -65,9 +64,16 @@ export interface RestoreReport {
   pending: Pending[];
 }
 
-/** Puts one resource back as the ledger found it. Restoring a restored resource changes nothing. */
-export async function restoreChange(ctx: StepContext, change: Change): Promise<RestoreReport> {
-  const resource = resourceFor(change.kind) as Resource<object, unknown>;
+/**
+ * Puts one resource back as the ledger found it, with the adapter for its kind. Restoring a restored
+ * resource changes nothing. The caller names the adapter, so a step loads only the kinds it restores.
+ */
+export async function restoreChange(
+  ctx: StepContext,
+  change: Change,
+  adapter: Resource<never, unknown>,
+): Promise<RestoreReport> {
+  const resource = adapter as Resource<object, unknown>;
   const current = await resource.read(ctx.plan.region, change.ref);
   const report = { key: change.key, kind: change.kind, from: current, to: change.before };
   if (change.status === 'restored' || (!resource.action && sameState(current, change.before))) {

@@ -1,20 +1,9 @@
 import { nowIso } from '../clock.ts';
-import { DnsNotInSync } from '../errors.ts';
 import { getChange } from '../ledger/ledger.ts';
 import type { Plan } from '../plan/schema.ts';
 import { applyChange } from './change.ts';
 import type { StepContext } from './context.ts';
-import { elapsedSince } from './polling.ts';
-import {
-  changeStatus,
-  desiredRecord,
-  effectiveTtl,
-  type RecordState,
-  route53Record,
-} from './resources/route53-record.ts';
-
-/** Route 53 reports INSYNC within about 60 s; ten minutes without it means something is wrong. */
-export const DNS_SYNC_LIMIT_SECONDS = 600;
+import { desiredRecord, effectiveTtl, type RecordState, route53Record } from './resources/route53-record.ts';
 
 export function recordRef(plan: Plan) {
   return {
@@ -69,18 +58,6 @@ export async function switchDns(ctx: StepContext) {
     waitSeconds: before ? effectiveTtl(before) : ctx.plan.dns.cutoverTtlSeconds,
     at: nowIso(),
   };
-}
-
-/** One poll of the Wait/GetChange loop. */
-export async function checkDnsSync(region: string, ids: string[], since: string) {
-  const statuses = await Promise.all(ids.map((id) => changeStatus(region, id)));
-  const inSync = statuses.every((s) => s === 'INSYNC');
-  if (!inSync && elapsedSince(since) > DNS_SYNC_LIMIT_SECONDS) {
-    throw new DnsNotInSync(
-      `Route 53 change(s) ${ids.join(', ')} not INSYNC after ${DNS_SYNC_LIMIT_SECONDS} s: check the Route 53 health dashboard, then retry the cutover.`,
-    );
-  }
-  return { inSync, statuses };
 }
 
 /**

@@ -44,7 +44,11 @@ export async function releaseWrites(ctx: StepContext) {
   for (const item of [...ctx.plan.writeFreeze].reverse()) {
     const entry = await getChange(ctx.ledger, freezeKey(item));
     if (ctx.plan.dryRun || !entry || entry.executionId !== ctx.executionId) continue;
-    const restored = await restoreChange(ctx, entry);
+    const restored = await restoreChange(
+      ctx,
+      entry,
+      item.kind === 'apigateway-policy' ? apigatewayPolicy : ssmParameter,
+    );
     if (restored.changed) released.push(restored.key);
   }
   return { released, at: nowIso() };

@@ -4,7 +4,8 @@ import { currentDispatcher, named } from '../aws/clients.ts';
 import { nowIso } from '../clock.ts';
 import { HealthDeadlineExceeded } from '../errors.ts';
 import type { HealthCheck, Plan } from '../plan/schema.ts';
-import { canaryReadiness, signInCanary } from './canary.ts';
+import { signInCanary } from './canary.ts';
+import { canaryReadiness } from './canary-ready.ts';
 import { elapsedSince } from './polling.ts';
 
 export interface CheckResult {

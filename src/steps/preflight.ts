@@ -4,7 +4,7 @@ import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
 import { AccessDenied, AwsThrottled, PreflightFailed, ResourceNotFound } from '../errors.ts';
 import type { Binding, Freeze, Plan } from '../plan/schema.ts';
-import { canaryReady } from './canary.ts';
+import { canaryReady } from './canary-ready.ts';
 import type { StepContext } from './context.ts';
 import { recordRef } from './dns.ts';
 import {

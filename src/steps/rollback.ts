@@ -45,7 +45,7 @@ export async function rollback(ctx: StepContext, scope: string | null) {
   const remaining: Remaining[] = [];
   for (const change of ours) {
     try {
-      restored.push(await restoreChange(ctx, change));
+      restored.push(await restoreChange(ctx, change, resourceFor(change.kind)));
     } catch (error) {
       if (error instanceof AwsThrottled) throw error;
       logger.error('restore failed; left for an operator', {

@@ -1,19 +1,13 @@
 import { nowIso } from '../clock.ts';
-import { ServiceNotStable } from '../errors.ts';
 import type { Binding } from '../plan/schema.ts';
 import { applyChange, type ChangeReport } from './change.ts';
 import type { StepContext } from './context.ts';
-import { elapsedSince } from './polling.ts';
 import { fillTemplate, type PoolFacts, poolFacts } from './pools.ts';
 import { apigatewayAuthorizer } from './resources/apigateway-authorizer.ts';
-import { deploymentStatus, ecsService } from './resources/ecs-service.ts';
+import { ecsService } from './resources/ecs-service.ts';
 import { lambdaEnvironment } from './resources/lambda-environment.ts';
-import type { Pending } from './resources/resource.ts';
 import { secret, withJsonKey } from './resources/secret.ts';
 import { ssmParameter } from './resources/ssm-parameter.ts';
-
-/** A redeploy that has not settled in twenty minutes is failing; ECS keeps trying, we roll back. */
-export const SERVICE_STABLE_LIMIT_SECONDS = 1200;
 
 function switchBinding(ctx: StepContext, binding: Binding, pools: PoolFacts): Promise<ChangeReport> {
   const fill = (template: string) => fillTemplate(template, ctx.plan, pools);
@@ -68,29 +62,4 @@ export async function switchServices(ctx: StepContext) {
   }
   const deployments = changes.flatMap((c) => c.pending.filter((p) => p.kind === 'ecs-deployment'));
   return { changes, deployments, settled: deployments.length === 0, at: nowIso() };
-}
-
-/** One poll of the Wait/DescribeServices loop over the redeploys SwitchServices started. */
-export async function checkServices(deployments: Pending[], since: string) {
-  const statuses = await Promise.all(
-    deployments.flatMap((d) =>
-      d.kind === 'ecs-deployment'
-        ? [deploymentStatus(d.region, d).then((status) => ({ service: `${d.cluster}/${d.service}`, status }))]
-        : [],
-    ),
-  );
-  const failed = statuses.filter((s) => s.status === 'FAILED');
-  if (failed.length > 0) {
-    throw new ServiceNotStable(
-      `ECS deployment failed for ${failed.map((f) => f.service).join(', ')}: see the service's events in the ECS console.`,
-    );
-  }
-  const settled = statuses.every((s) => s.status === 'COMPLETED');
-  if (!settled && elapsedSince(since) > SERVICE_STABLE_LIMIT_SECONDS) {
-    const waiting = statuses.filter((s) => s.status !== 'COMPLETED').map((s) => s.service);
-    throw new ServiceNotStable(
-      `ECS deployment of ${waiting.join(', ')} not complete after ${SERVICE_STABLE_LIMIT_SECONDS} s: check its tasks' stopped reasons.`,
-    );
-  }
-  return { settled, statuses };
 }

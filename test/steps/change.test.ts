@@ -135,7 +135,7 @@ describe('restoreChange', () => {
     parameterHolds('eu-west-2_NewPool01');
     ledger.seedChange(change);
 
-    const report = await restoreChange(context(), change);
+    const report = await restoreChange(context(), change, ssmParameter);
 
     expect(mutations()).toEqual(['DeleteParameter', 'UpdateItem']);
     expect(mocks.ssm).toHaveReceivedCommandWith(DeleteParameterCommand, { Name: ref.name });
@@ -146,7 +146,7 @@ describe('restoreChange', () => {
   it('changes nothing for a change already restored', async () => {
     parameterHolds(undefined);
 
-    const report = await restoreChange(context(), { ...change, status: 'restored' });
+    const report = await restoreChange(context(), { ...change, status: 'restored' }, ssmParameter);
 
     expect(mutations()).toEqual([]);
     expect(report.changed).toBe(false);

@@ -7,7 +7,8 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useClock } from '../../src/clock.ts';
 import { DnsNotInSync } from '../../src/errors.ts';
-import { checkDnsSync, prepareDns, restoreTtl, switchDns } from '../../src/steps/dns.ts';
+import { prepareDns, restoreTtl, switchDns } from '../../src/steps/dns.ts';
+import { checkDnsSync } from '../../src/steps/dns-sync.ts';
 import { context, dryRunPlan, forgetCalls, ledger, mocks, mutations, planWith } from './aws-mocks.ts';
 
 const key = 'route53-record:Z0EXAMPLEADMIN/admin.tis.example.org./A';

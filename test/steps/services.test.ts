@@ -13,7 +13,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useClock } from '../../src/clock.ts';
 import { ServiceNotStable } from '../../src/errors.ts';
 import type { Plan } from '../../src/plan/schema.ts';
-import { checkServices, switchServices } from '../../src/steps/services.ts';
+import { checkServices } from '../../src/steps/service-sync.ts';
+import { switchServices } from '../../src/steps/services.ts';
 import { context, forgetCalls, mocks, mutations, planWith } from './aws-mocks.ts';
 
 const OLD = 'eu-west-2_OldPool01';

@@ -1,7 +1,6 @@
 import {
   type Change,
   ChangeResourceRecordSetsCommand,
-  GetChangeCommand,
   ListResourceRecordSetsCommand,
   type ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
@@ -155,15 +154,3 @@ export const route53Record: Resource<RecordRef, RecordState | null> = {
     return [{ kind: 'dns-change', changeId }];
   },
 };
-
-export async function changeStatus(region: string, changeId: string): Promise<'PENDING' | 'INSYNC'> {
-  const out = await named(
-    `reading Route 53 change ${changeId}`,
-    aws.route53(region).send(new GetChangeCommand({ Id: changeId.replace(/^\/change\//, '') })),
-  );
-  const status = out.ChangeInfo?.Status;
-  if (status !== 'PENDING' && status !== 'INSYNC') {
-    throw new AwsCallFailed(`reading Route 53 change ${changeId}: unexpected status ${String(status)}`);
-  }
-  return status;
-}

@@ -2,7 +2,8 @@ import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ResourceNotFound } from '../../../src/errors.ts';
-import { deploymentStatus, ecsService } from '../../../src/steps/resources/ecs-service.ts';
+import { deploymentStatus } from '../../../src/steps/resources/ecs-deployment.ts';
+import { ecsService } from '../../../src/steps/resources/ecs-service.ts';
 
 const ecs = mockClient(ECSClient);
 const region = 'eu-west-2';

@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { changeStatus } from '../../../src/steps/resources/route53-change.ts';
 import {
-  changeStatus,
   desiredRecord,
   effectiveTtl,
   type RecordState,
