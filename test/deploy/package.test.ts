@@ -5,6 +5,9 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { arn, GRANTS } from '../../src/deploy/grants.ts';
+import { FUNCTION_COMMANDS } from '../../src/deploy/manifest.ts';
+import { type FunctionKey, roleId, stageOf, statementsOf } from '../../src/deploy/roles.ts';
 
 const run = promisify(execFile);
 
@@ -40,10 +43,12 @@ const ROLLBACK_FUNCTIONS = [
 const FUNCTIONS = [...new Set([...CUTOVER_FUNCTIONS, ...ROLLBACK_FUNCTIONS])];
 
 const STAGE = 'dev';
-const PARAMS = {
-  oldUserPoolId: 'eu-west-2_OldPool01',
-  oldPoolClientId: 'oldpoolmigrationclient',
-  newUserPoolId: 'eu-west-2_NewPool01',
+/** The stage's plan names the pools (and every resource the roles may touch). */
+const stagePlan = stageOf('cognito-cutover', STAGE, join(repoRoot, 'plans', `${STAGE}.json`));
+const POOLS = {
+  old: stagePlan.plan.oldPool.userPoolId,
+  oldClient: stagePlan.plan.oldPool.migrationClientId,
+  new: stagePlan.plan.newPool.userPoolId,
 };
 const REGION = 'eu-west-2';
 const PACKAGE_TIMEOUT_MS = 180_000;
@@ -112,10 +117,33 @@ function functionsInDefinition(template: Template, definitionString: unknown): s
   });
 }
 
+/** Every function serverless.yml deploys, the triggers included. */
+const FUNCTIONS_ALL = Object.keys(FUNCTION_COMMANDS);
+
+interface PolicyStatement {
+  Effect: string;
+  Action: string[];
+  Resource: unknown[];
+}
+
 describe('serverless package (offline, no credentials)', () => {
   let scratch: string;
   let packageDir: string;
   let template: Template;
+
+  /** The statements of a role's inline policies, in the template as packaged, Action and Resource as lists. */
+  const statementsIn = (roleLogicalId: string): PolicyStatement[] =>
+    (
+      (template.Resources[roleLogicalId]?.Properties.Policies ?? []) as {
+        PolicyDocument: { Statement: { Effect: string; Action: string | string[]; Resource: unknown }[] };
+      }[]
+    ).flatMap((p) =>
+      p.PolicyDocument.Statement.map((st) => ({
+        ...st,
+        Action: [st.Action].flat(),
+        Resource: [st.Resource].flat(),
+      })),
+    );
 
   const s3Key = (name: string) =>
     (template.Resources[lambdaLogicalId(name)]?.Properties.Code as { S3Key?: string } | undefined)?.S3Key;
@@ -129,17 +157,7 @@ describe('serverless package (offline, no credentials)', () => {
     try {
       await run(
         process.execPath,
-        [
-          serverlessBin,
-          'package',
-          '--stage',
-          STAGE,
-          '--region',
-          REGION,
-          '--package',
-          packageDir,
-          ...Object.entries(PARAMS).map(([name, value]) => `--param=${name}=${value}`),
-        ],
+        [serverlessBin, 'package', '--stage', STAGE, '--region', REGION, '--package', packageDir],
         {
           cwd: repoRoot,
           env: offlineEnv(scratch, esbuildWorkFolder),
@@ -187,7 +205,7 @@ describe('serverless package (offline, no credentials)', () => {
 
   it('compiles the rollback state machine, which the cutover starts and waits for', () => {
     const rollback = template.Resources.RollbackStateMachine;
-    const cutoverRole = JSON.stringify(template.Resources.CutoverStateMachineRole);
+    const cutoverRole = JSON.stringify(template.Resources.CutoverMachineRole);
 
     const referenced = [
       ...new Set(functionsInDefinition(template, rollback?.Properties.DefinitionString)),
@@ -295,12 +313,6 @@ describe('serverless package (offline, no credentials)', () => {
         ],
       ],
     });
-    const statements = () =>
-      (
-        template.Resources.IamRoleLambdaExecution?.Properties.Policies as {
-          PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] };
-        }[]
-      ).flatMap((p) => p.PolicyDocument.Statement);
 
     it.each([
       'userMigration',
@@ -321,7 +333,7 @@ describe('serverless package (offline, no credentials)', () => {
             FunctionName: { 'Fn::GetAtt': [lambdaLogicalId(name), 'Arn'] },
             Action: 'lambda:InvokeFunction',
             Principal: 'cognito-idp.amazonaws.com',
-            SourceArn: poolArn(PARAMS.newUserPoolId),
+            SourceArn: poolArn(POOLS.new),
             SourceAccount: { Ref: 'AWS::AccountId' },
           },
         }),
@@ -330,29 +342,33 @@ describe('serverless package (offline, no credentials)', () => {
 
     it('lets the migration trigger sign users in on, and read them from, the old pool only', () => {
       // Act
-      const onOldPool = statements().filter((s) => s.Action.includes('cognito-idp:AdminInitiateAuth'));
+      const cognito = statementsIn(roleId('userMigration')).filter((s) =>
+        s.Action.some((a) => a.startsWith('cognito-idp:')),
+      );
 
       // Assert
-      expect(onOldPool).toEqual([
+      expect(cognito).toEqual([
         {
           Effect: 'Allow',
-          Action: ['cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminGetUser'],
-          Resource: poolArn(PARAMS.oldUserPoolId),
+          Action: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminInitiateAuth'],
+          Resource: [arn('cognito-idp', `userpool/${POOLS.old}`)],
         },
       ]);
     });
 
     it('lets the canary check delete users from the new pool only', () => {
       // Act
-      const deleting = statements().filter((s) => s.Action.includes('cognito-idp:AdminDeleteUser'));
+      const deleting = FUNCTIONS_ALL.flatMap((fn) =>
+        statementsIn(roleId(fn))
+          .filter((s) => s.Action.includes('cognito-idp:AdminDeleteUser'))
+          .map((s) => [fn, s.Resource]),
+      );
 
       // Assert
-      expect(deleting).toEqual([
-        { Effect: 'Allow', Action: ['cognito-idp:AdminDeleteUser'], Resource: poolArn(PARAMS.newUserPoolId) },
-      ]);
+      expect(deleting).toEqual([['checkHealth', [arn('cognito-idp', `userpool/${POOLS.new}`)]]]);
     });
 
-    it('deploys the migration trigger with the old pool from the stage parameters', () => {
+    it("deploys the migration trigger with the old pool from the stage's plan", () => {
       // Act
       const variables = (
         template.Resources[lambdaLogicalId('userMigration')]?.Properties.Environment as {
@@ -361,10 +377,105 @@ describe('serverless package (offline, no credentials)', () => {
       ).Variables;
 
       // Assert
-      expect(variables).toMatchObject({
-        OLD_USER_POOL_ID: PARAMS.oldUserPoolId,
-        OLD_POOL_CLIENT_ID: PARAMS.oldPoolClientId,
+      expect(variables).toMatchObject({ OLD_USER_POOL_ID: POOLS.old, OLD_POOL_CLIENT_ID: POOLS.oldClient });
+    });
+  });
+
+  describe('least privilege', () => {
+    const roles = () => Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
+
+    it.each(FUNCTIONS_ALL)('gives %s a role of its own with exactly what its code sends', (fn) => {
+      // Arrange
+      const granted = new Set(
+        FUNCTION_COMMANDS[fn as FunctionKey].flatMap((command) => {
+          const known = GRANTS[command];
+          return known?.action && known.resources(stagePlan).length > 0 ? [known.action] : [];
+        }),
+      );
+
+      // Act
+      const role = template.Resources[lambdaLogicalId(fn)]?.Properties.Role;
+      const actions = new Set(statementsIn(roleId(fn)).flatMap((s) => s.Action));
+
+      // Assert
+      expect(role).toEqual({ 'Fn::GetAtt': [roleId(fn), 'Arn'] });
+      expect(statementsIn(roleId(fn))).toEqual(statementsOf(fn as FunctionKey, stagePlan));
+      expect([...actions].sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', ...granted].sort());
+    });
+
+    it('grants no function anything through a shared role', () => {
+      expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+      // Besides the functions': the two state machines', the timeout/abort rule's and the schedule's.
+      expect(roles().length).toBe(FUNCTIONS_ALL.length + 4);
+    });
+
+    it('names no wildcard action anywhere', () => {
+      // Act
+      const wildcards = roles().flatMap(([id]) =>
+        statementsIn(id).flatMap((s) => s.Action.filter((a) => a.includes('*')).map((a) => `${id}: ${a}`)),
+      );
+
+      // Assert
+      expect(wildcards).toEqual([]);
+    });
+
+    it('scopes every resource to the stage, but log delivery and X-Ray, which take no resource', () => {
+      // Act
+      const unscoped = roles().flatMap(([id]) =>
+        statementsIn(id)
+          .filter((s) => s.Resource.includes('*'))
+          .flatMap((s) => s.Action.map((a) => `${id}: ${a}`)),
+      );
+
+      // Assert
+      expect(
+        unscoped.every((line) =>
+          /: (logs:\w*(LogDelivery|LogDeliveries|ResourcePolic\w*|LogGroups)|xray:\w+)$/.test(line),
+        ),
+      ).toBe(true);
+      expect(unscoped.filter((line) => !/MachineRole: /.test(line))).toEqual([]);
+    });
+
+    it.each([
+      ['CutoverMachineRole', 'CutoverStateMachine'],
+      ['RollbackMachineRole', 'RollbackStateMachine'],
+    ])('lets %s invoke only the functions its state machine runs', (roleLogicalId, machine) => {
+      // Arrange
+      const runs = functionsInDefinition(template, template.Resources[machine]?.Properties.DefinitionString);
+
+      // Act
+      const invoke = statementsIn(roleLogicalId).find((s) => s.Action.includes('lambda:InvokeFunction'));
+      const invoked = new Set(
+        (invoke?.Resource ?? []).map((r) => JSON.stringify(r).match(/"(\w+LambdaFunction)"/)?.[1]),
+      );
+
+      // Assert
+      expect([...invoked].sort()).toEqual([...new Set(runs)].sort());
+      expect(template.Resources[machine]?.Properties.RoleArn).toEqual({
+        'Fn::GetAtt': [roleLogicalId, 'Arn'],
       });
+    });
+
+    it('lets the cutover start the rollback and wait for it, and nothing more of Step Functions', () => {
+      // Act
+      const states = statementsIn('CutoverMachineRole').filter((s) =>
+        s.Action.some((a) => a.startsWith('states:') || a.startsWith('events:')),
+      );
+
+      // Assert
+      expect(states).toEqual([
+        { Effect: 'Allow', Action: ['states:StartExecution'], Resource: [{ Ref: 'RollbackStateMachine' }] },
+        {
+          Effect: 'Allow',
+          Action: ['states:DescribeExecution', 'states:StopExecution'],
+          Resource: [arn('states', `execution:cognito-cutover-${STAGE}-rollback:*`)],
+        },
+        {
+          Effect: 'Allow',
+          Action: ['events:DescribeRule', 'events:PutRule', 'events:PutTargets'],
+          Resource: [arn('events', 'rule/StepFunctionsGetEventsForStepFunctionsExecutionRule')],
+        },
+      ]);
     });
   });
 
