@@ -6,11 +6,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
-import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,9 +31,9 @@ export interface BundleFigures {
 }
 
 interface ServerlessFile {
-  provider: { environment?: Record<string, string> };
+  provider: { environment?: Record<string, unknown> };
   custom: { esbuild: Record<string, unknown> };
-  functions: Record<string, { handler: string }>;
+  functions: Record<string, { handler: string; environment?: Record<string, unknown> }>;
 }
 
 // serverless-esbuild strips these before handing the rest of custom.esbuild to esbuild.build
@@ -66,6 +67,21 @@ const PLUGIN_DEFAULTS = {
   exclude: ['aws-sdk'],
 };
 
+/**
+ * `custom.esbuild.plugins` as serverless-esbuild reads it (its `plugins` getter, dist/index.js): a
+ * file, relative to the service directory, exporting an array of esbuild plugins (or a function
+ * of the serverless instance returning one, which the bench cannot call).
+ */
+function pluginsOf(plugins: unknown): Plugin[] {
+  if (plugins === undefined) return [];
+  if (Array.isArray(plugins)) return plugins as Plugin[];
+  let loaded = createRequire(join(ROOT, 'package.json'))(join(ROOT, plugins as string));
+  if (typeof loaded === 'object' && loaded !== null && 'default' in loaded) loaded = loaded.default;
+  if (!Array.isArray(loaded))
+    throw new Error(`bench/bundles.ts needs ${String(plugins)} to export an array of esbuild plugins`);
+  return loaded as Plugin[];
+}
+
 function esbuildOptions(custom: Record<string, unknown>): BuildOptions {
   if (custom.config !== undefined)
     throw new Error('bench/bundles.ts cannot read custom.esbuild.config files');
@@ -75,15 +91,18 @@ function esbuildOptions(custom: Record<string, unknown>): BuildOptions {
   return {
     ...options,
     external: [...(merged.external as string[]), ...(exclude.includes('*') ? [] : exclude)],
+    plugins: pluginsOf(merged.plugins),
   };
 }
 
 export interface FunctionBuilds {
   /** custom.esbuild as serverless-esbuild hands it to esbuild.build, with absWorkingDir the repository. */
   options: BuildOptions;
-  /** Each function in serverless.yml and its entry, resolved as serverless-esbuild does (`handlers/x.ts`). */
-  functions: { name: string; entry: string }[];
-  provider: ServerlessFile['provider'];
+  /**
+   * Each function in serverless.yml, its entry resolved as serverless-esbuild does (`handlers/x.ts`),
+   * and its environment as written there (the provider's and its own; `${...}` unresolved).
+   */
+  functions: { name: string; entry: string; environment: Record<string, unknown> }[];
 }
 
 /** How serverless-esbuild builds this repository's functions, read from serverless.yml. */
@@ -93,11 +112,11 @@ export function functionBuilds(): FunctionBuilds {
   }) as ServerlessFile;
   return {
     options: { ...esbuildOptions(service.custom.esbuild), absWorkingDir: ROOT },
-    functions: Object.entries(service.functions).map(([name, { handler }]) => ({
+    functions: Object.entries(service.functions).map(([name, { handler, environment }]) => ({
       name,
       entry: `${handler.slice(0, handler.lastIndexOf('.'))}.ts`,
+      environment: { ...service.provider.environment, ...environment },
     })),
-    provider: service.provider,
   };
 }
 
@@ -123,8 +142,9 @@ function fields(values: [value: number, bytes: 2 | 4][]): Buffer {
 }
 
 /**
- * A plain deflate zip, so the figure needs no zip CLI. Level 6 (zlib's default) is what
- * serverless-esbuild's archiver writes; `zip -9` comes out about 1% smaller.
+ * A plain deflate zip, so the figure needs no zip CLI. Level 1, as serverless-esbuild writes them:
+ * it calls archiver with no zlib options, and archiver's compress-commons then defaults to
+ * ZLIB_BEST_SPEED (zip-archive-output-stream.js). Level 6 would come out about 10% smaller.
  */
 function zipOf(files: { name: string; data: Buffer }[]): Buffer {
   const locals: Buffer[] = [];
@@ -132,7 +152,7 @@ function zipOf(files: { name: string; data: Buffer }[]): Buffer {
   let offset = 0;
   for (const { name, data } of files) {
     const nameBytes = Buffer.from(name);
-    const packed = deflateRawSync(data, { level: 6 });
+    const packed = deflateRawSync(data, { level: 1 });
     // Needs version 2.0, no flags, deflate, 1980-01-01 00:00 (archiver pins a fixed date too), no extra field.
     const entry: [number, 2 | 4][] = [
       [20, 2],
@@ -196,19 +216,37 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-// What a deployed function's process has that the handler reads at load: the provider's
-// NODE_OPTIONS (--enable-source-maps, so the .map is read and parsed at load), a region, and
-// stand-ins for the stage parameters the triggers check at load.
-function lambdaEnv(provider: ServerlessFile['provider']): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    NODE_OPTIONS: provider.environment?.NODE_OPTIONS ?? '',
-    AWS_REGION: 'eu-west-2',
-    LEDGER_TABLE: 'cognito-cutover-bench-ledger',
-    POWERTOOLS_SERVICE_NAME: 'cognito-cutover',
-    OLD_USER_POOL_ID: 'eu-west-2_Bench0001',
-    OLD_POOL_CLIENT_ID: 'bench-client',
-  };
+// Stand-ins, by variable name, for the environment values serverless.yml resolves at deploy time
+// (`${...}`: the stage's plan, stage parameters): shaped like real ones, as the triggers check them at load.
+const STAND_INS: Record<string, string> = {
+  LEDGER_TABLE: 'cognito-cutover-bench-ledger',
+  POWERTOOLS_SERVICE_NAME: 'cognito-cutover',
+  OLD_USER_POOL_ID: 'eu-west-2_Bench0001',
+  OLD_POOL_CLIENT_ID: 'bench-client',
+  CLAIMS_PREFERRED_USERNAME_FROM: 'email',
+  GROUP_CLAIM: '',
+};
+
+/**
+ * What a deployed function's process has that the handler reads at load: its environment from
+ * serverless.yml (the provider's NODE_OPTIONS among it: --enable-source-maps, so the .map is read
+ * and parsed at load), literal values as written and the rest from STAND_INS, and a region.
+ */
+export function lambdaEnv(environment: Record<string, unknown>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, AWS_REGION: 'eu-west-2' };
+  for (const [name, value] of Object.entries(environment)) {
+    if (typeof value === 'string' && !value.includes('${')) {
+      env[name] = value;
+      continue;
+    }
+    const standIn = STAND_INS[name];
+    if (standIn === undefined)
+      throw new Error(
+        `bench/bundles.ts: no stand-in for ${name} (${JSON.stringify(value)}); add one to STAND_INS`,
+      );
+    env[name] = standIn;
+  }
+  return env;
 }
 
 // A fresh process each time, as on a cold start; only the require is timed, not Node's own start.
@@ -222,8 +260,7 @@ function importMs(file: string, env: NodeJS.ProcessEnv): number {
 const kb = (bytes: number) => Math.round(bytes / 102.4) / 10;
 
 export async function bundles(): Promise<BundleFigures[]> {
-  const { options, functions, provider } = functionBuilds();
-  const env = lambdaEnv(provider);
+  const { options, functions } = functionBuilds();
   const out = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
   try {
     const built = await Promise.all(
@@ -231,13 +268,14 @@ export async function bundles(): Promise<BundleFigures[]> {
         build({ ...options, entryPoints: [entry], outdir: join(out, dirname(entry)), metafile: true }),
       ),
     );
-    return functions.map(({ name, entry }, i) => {
+    return functions.map(({ name, entry, environment }, i) => {
       const js = join(out, entry.replace(/\.ts$/, '.js'));
       const files = [js, `${js}.map`].map((path) => ({
         name: path.slice(out.length + 1),
         data: readFileSync(path),
       }));
       const zip = zipOf(files);
+      const env = lambdaEnv(environment);
       const times = Array.from({ length: IMPORT_RUNS }, () => importMs(js, env));
       const origins = [...bytesByOrigin(built[i]?.metafile as Metafile)].sort((a, b) => b[1] - a[1]);
       const [origin, bytes] = origins[0] ?? ['-', 0];
