@@ -5,6 +5,7 @@ import { notify } from '../src/steps/notify.ts';
 const input = z.looseObject({
   event: z.enum(['started', 'done', 'rolled-back', 'rollback-incomplete']),
   failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).nullish(),
+  scope: z.string().nullish(),
   rollback: z
     .object({ remaining: z.array(z.unknown()), error: z.string().optional() })
     .partial()
@@ -12,10 +13,11 @@ const input = z.looseObject({
 });
 
 export const handler = async (event: unknown) => {
-  const { event: notice, failure, rollback } = parseInput(input, event);
+  const { event: notice, failure, rollback, scope } = parseInput(input, event);
   return notify(contextFrom(event, `Notify:${notice}`), notice, {
     ...(failure ? { failure } : {}),
     ...(rollback?.remaining ? { remaining: rollback.remaining } : {}),
     ...(rollback?.error ? { error: rollback.error } : {}),
+    ...(notice === 'rolled-back' && scope ? { startedBy: scope } : {}),
   });
 };

@@ -25,15 +25,23 @@ export const rollbackStart = z.union([
 export type RollbackStart = z.output<typeof rollbackStart>;
 
 function normalise(start: RollbackStart) {
-  if (!('cutoverEvent' in start)) return start;
+  if (!('cutoverEvent' in start)) return { ...start, dryRun: false };
   const { executionArn, status, input } = start.cutoverEvent.detail;
+  const given: unknown = JSON.parse(input);
+  // The weekly dry-run's input is { dryRunOf: plan }; stopping it matches the same rule.
+  const dryRunOf = (given as { dryRunOf?: unknown } | null)?.dryRunOf;
   const plan = z
-    .looseObject({ migrationId: z.string().min(1), region: z.string().min(1) })
-    .safeParse(JSON.parse(input));
+    .looseObject({
+      migrationId: z.string().min(1),
+      region: z.string().min(1),
+      dryRun: z.boolean().optional(),
+    })
+    .safeParse(dryRunOf ?? given);
   if (!plan.success) throw new PlanInvalid(planIssues(plan.error));
   return {
     migrationId: plan.data.migrationId,
     region: plan.data.region,
+    dryRun: dryRunOf !== undefined || plan.data.dryRun === true,
     cutoverExecutionId: executionArn,
     failure: {
       Error: `Cutover${status === 'TIMED_OUT' ? 'TimedOut' : 'Aborted'}`,
@@ -47,9 +55,11 @@ function normalise(start: RollbackStart) {
  * it. A migration with no plan there never took the lock, so it changed nothing.
  */
 export async function loadMigration(start: RollbackStart, executionId: string) {
-  const { migrationId, region, cutoverExecutionId, failure: why } = normalise(start);
-  const stored = await readPlan(ledgerOf(migrationId, region));
+  const { migrationId, region, cutoverExecutionId, failure: why, dryRun } = normalise(start);
   const common = { executionId, scope: cutoverExecutionId ?? null, failure: why ?? null };
+  // A stopped dry-run changed nothing; its rollback must not read another execution's changes, nor alarm.
+  if (dryRun) return { found: false, ...common };
+  const stored = await readPlan(ledgerOf(migrationId, region));
   if (stored === undefined) return { found: false, ...common };
   return { found: true, plan: parsePlan(stored), ...common };
 }

@@ -11,6 +11,11 @@ export interface NoticeDetail {
   remaining?: unknown[];
   /** Why the rollback itself stopped, when it did. */
   error?: string;
+  /**
+   * The cutover execution a rollback undoes. Users hear it was called off only if that execution
+   * told them it started: a cutover stopped in Preflight never did.
+   */
+  startedBy?: string;
 }
 
 interface Message {
@@ -94,6 +99,12 @@ export async function notify(ctx: StepContext, event: NoticeEvent, detail: Notic
   for (const { audience, topicArn, message } of audiences) {
     const notice = `${ctx.executionId}#${event}#${audience}`;
     if (await noticeSent(ctx.ledger, notice)) continue;
+    if (
+      audience === 'users' &&
+      detail.startedBy &&
+      !(await noticeSent(ctx.ledger, `${detail.startedBy}#started#users`))
+    )
+      continue;
     await named(
       `publishing "${message.subject}" to ${topicArn}`,
       aws

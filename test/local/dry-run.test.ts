@@ -87,3 +87,19 @@ describe('the scheduled dry-run', () => {
     expect(report.mutatingCalls).toBe(0);
   });
 });
+
+describe('a dry-run that is stopped', () => {
+  it('starts a rollback that finds nothing to restore, with no false alarm', async () => {
+    // Act
+    const report = await rehearse({
+      plan: { dryRunOf: edited(() => {}) },
+      stopAt: { state: 'PlanServices', kind: 'abort' },
+    });
+
+    // Assert
+    expect(report.status).toBe('ROLLED_BACK');
+    expect(report.timeline.map((e) => e.state)).toContain('rollback/NothingToRestore');
+    expect(report.timeline.map((e) => e.state)).not.toContain('rollback/RollbackIncomplete');
+    expect(report.mutatingCalls).toBe(0);
+  });
+});

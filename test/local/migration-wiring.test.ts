@@ -22,6 +22,10 @@ describe('the reference incident, caught before anything changes', () => {
     expect(report.failure).toMatchObject({ state: 'Preflight', error: 'PreflightFailed' });
     expect(report.failure?.cause).toMatch(fix);
     expect(report.changes).toEqual([]);
+    // Users were never told it started, so they are not told it was called off.
+    expect(report.notifications.map((n) => n.topicArn)).not.toContain(
+      'arn:aws:sns:eu-west-2:111122223333:cognito-cutover-prod-users',
+    );
     expect(report.mutatingCalls).toBe(0);
   });
 
