@@ -29,152 +29,463 @@ const ssmParameterName = printable(nonEmpty).regex(
   'expected an SSM parameter name such as /reval/prod/cognito-user-pool-id',
 );
 
-const ssmParameterBinding = z.strictObject({
-  kind: z.literal('ssm-parameter'),
-  name: ssmParameterName,
-  value: templated.default(DEFAULT_VALUE),
-});
-const secretBinding = z.strictObject({
-  kind: z.literal('secret'),
-  secretId: printable(nonEmpty),
-  /** When the secret is a JSON object, only this key is switched. */
-  jsonKey: printable(nonEmpty).optional(),
-  value: templated.default(DEFAULT_VALUE),
-});
-const lambdaEnvironmentBinding = z.strictObject({
-  kind: z.literal('lambda-environment'),
-  functionName: printable(nonEmpty),
-  variables: z
-    .record(z.string().regex(/^[a-zA-Z]\w*$/, 'expected an environment variable name'), templated)
-    .refine((v) => Object.keys(v).length > 0, 'name at least one variable'),
-});
-const authorizerBinding = z.strictObject({
-  kind: z.literal('apigateway-authorizer'),
-  restApiId: printable(nonEmpty),
-  authorizerId: printable(nonEmpty),
-  stageName: printable(nonEmpty),
-});
-const ecsServiceBinding = z.strictObject({
-  kind: z.literal('ecs-service'),
-  cluster: printable(nonEmpty),
-  service: printable(nonEmpty),
-});
+const PLACEHOLDER_LIST = PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ');
+const bindingValue = (what: string) =>
+  templated
+    .default(DEFAULT_VALUE)
+    .describe(
+      `The value written to ${what} at the switch. May use the placeholders ${PLACEHOLDER_LIST}, which the cutover fills in; e.g. "{{newPool.userPoolArn}}". Default "${DEFAULT_VALUE}" (the new pool's id). Rollback puts back the value found before the switch.`,
+    );
 
-export const bindingSchema = z.discriminatedUnion(
-  'kind',
-  [ssmParameterBinding, secretBinding, lambdaEnvironmentBinding, authorizerBinding, ecsServiceBinding],
-  { error: 'expected one of ssm-parameter, secret, lambda-environment, apigateway-authorizer, ecs-service' },
-);
+const ssmParameterBinding = z
+  .strictObject({
+    kind: z
+      .literal('ssm-parameter')
+      .describe('"ssm-parameter": the service reads the pool from an SSM parameter; the switch writes it.'),
+    name: ssmParameterName.describe(
+      'Name of the SSM parameter, e.g. "/reval/prod/cognito-user-pool-id". Created (as a String) if absent, and deleted again on rollback; an existing parameter keeps its type, e.g. SecureString.',
+    ),
+    value: bindingValue('the parameter'),
+  })
+  .describe('Switches an SSM parameter (PutParameter); rollback puts the previous value back.');
+const secretBinding = z
+  .strictObject({
+    kind: z
+      .literal('secret')
+      .describe('"secret": the service reads the pool from a Secrets Manager secret; the switch writes it.'),
+    secretId: printable(nonEmpty).describe(
+      'Name or ARN of the Secrets Manager secret, e.g. "usermanagement-cognito-prod". It must hold a string, not binary data.',
+    ),
+    /** When the secret is a JSON object, only this key is switched. */
+    jsonKey: printable(nonEmpty)
+      .optional()
+      .describe(
+        'When the secret is a JSON object, only this key is switched and every other key is kept, e.g. "userPoolId". Without it the whole secret string is replaced by value. Preflight fails if the secret is not a JSON object.',
+      ),
+    value: bindingValue('the secret (or to its jsonKey)'),
+  })
+  .describe('Switches a Secrets Manager secret (PutSecretValue); rollback puts the previous value back.');
+const lambdaEnvironmentBinding = z
+  .strictObject({
+    kind: z
+      .literal('lambda-environment')
+      .describe(
+        '"lambda-environment": the service is a Lambda function that reads the pool from its environment.',
+      ),
+    functionName: printable(nonEmpty).describe(
+      'Name or ARN of the Lambda function whose environment is switched, e.g. "reval-prod-api".',
+    ),
+    variables: z
+      .record(
+        z.string().regex(/^[a-zA-Z]\w*$/, 'expected an environment variable name'),
+        templated.describe(`The variable's new value; may use the placeholders ${PLACEHOLDER_LIST}.`),
+      )
+      .refine((v) => Object.keys(v).length > 0, 'name at least one variable')
+      .describe(
+        `Environment variables to set, by name, e.g. { "USER_POOL_ID": "{{newPool.userPoolId}}", "USER_POOL_CLIENT_ID": "{{newPool.appClientId}}" }. Merged into the function's environment (UpdateFunctionConfiguration); variables not named here are kept. At least one. Values may use the placeholders ${PLACEHOLDER_LIST}.`,
+      ),
+  })
+  .describe(
+    "Switches variables of a Lambda function's environment; rollback restores the previous variables.",
+  );
+const authorizerBinding = z
+  .strictObject({
+    kind: z
+      .literal('apigateway-authorizer')
+      .describe(
+        '"apigateway-authorizer": a Cognito authorizer of a REST API that accepts the pool\'s tokens.',
+      ),
+    restApiId: printable(nonEmpty).describe(
+      'Id of the REST API that owns the authorizer, e.g. "rv0api5678".',
+    ),
+    authorizerId: printable(nonEmpty).describe(
+      'Id of the COGNITO_USER_POOLS authorizer, e.g. "cogauth1". The switch replaces the old pool\'s ARN in its provider ARNs with the new pool\'s; other pools it names are kept.',
+    ),
+    stageName: printable(nonEmpty).describe(
+      'Stage redeployed (CreateDeployment) after the authorizer changes, so that the change takes effect, e.g. "prod".',
+    ),
+  })
+  .describe(
+    "Moves a REST API's Cognito authorizer to the new pool and redeploys the stage; rollback restores the previous provider ARNs and redeploys.",
+  );
+const ecsServiceBinding = z
+  .strictObject({
+    kind: z
+      .literal('ecs-service')
+      .describe('"ecs-service": an ECS service whose tasks read the pool when they start.'),
+    cluster: printable(nonEmpty).describe('Name or ARN of the ECS cluster, e.g. "tis-prod".'),
+    service: printable(nonEmpty).describe(
+      'Name or ARN of the ECS service in that cluster, e.g. "usermanagement".',
+    ),
+  })
+  .describe(
+    'Redeploys an ECS service (UpdateService forceNewDeployment) so that new tasks read the values switched before it, and waits until it is stable. List it after the parameters and secrets it reads; rollback redeploys it again after they are restored.',
+  );
+
+export const bindingSchema = z
+  .discriminatedUnion(
+    'kind',
+    [ssmParameterBinding, secretBinding, lambdaEnvironmentBinding, authorizerBinding, ecsServiceBinding],
+    {
+      error: 'expected one of ssm-parameter, secret, lambda-environment, apigateway-authorizer, ecs-service',
+    },
+  )
+  .describe(
+    'One place the service learns which pool to use, chosen by kind: ssm-parameter, secret, lambda-environment, apigateway-authorizer or ecs-service.',
+  );
 
 const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
-const apiPolicyFreeze = z.strictObject({
-  kind: z.literal('apigateway-policy'),
-  restApiId: printable(nonEmpty),
-  stageName: printable(nonEmpty),
-  methods: z
-    .array(z.enum(WRITE_METHODS, { error: `expected one of ${WRITE_METHODS.join(', ')}` }))
-    .min(1, 'name at least one method')
-    .default([...WRITE_METHODS]),
-});
-const ssmParameterFreeze = z.strictObject({
-  kind: z.literal('ssm-parameter'),
-  name: ssmParameterName,
-  value: printable(nonEmpty),
-});
-export const freezeSchema = z.discriminatedUnion('kind', [apiPolicyFreeze, ssmParameterFreeze], {
-  error: 'expected one of apigateway-policy, ssm-parameter',
-});
+const apiPolicyFreeze = z
+  .strictObject({
+    kind: z
+      .literal('apigateway-policy')
+      .describe('"apigateway-policy": freeze writes with a Deny in a REST API\'s resource policy.'),
+    restApiId: printable(nonEmpty).describe('Id of the REST API whose writes are frozen, e.g. "um0api1234".'),
+    stageName: printable(nonEmpty).describe(
+      'Stage redeployed (CreateDeployment) after the policy changes, so that the freeze takes effect, e.g. "prod".',
+    ),
+    methods: z
+      .array(z.enum(WRITE_METHODS, { error: `expected one of ${WRITE_METHODS.join(', ')}` }))
+      .min(1, 'name at least one method')
+      .default([...WRITE_METHODS])
+      .describe(
+        `HTTP methods denied to everyone while writes are frozen, from ${WRITE_METHODS.join(', ')}; e.g. ["POST", "DELETE"]. Default: all four. Reads (GET, HEAD, OPTIONS) keep working.`,
+      ),
+  })
+  .describe(
+    "Adds a Deny on the write methods to the REST API's resource policy and redeploys the stage (an API with no policy also gets an Allow for everyone, so reads keep working); release restores the previous policy and redeploys.",
+  );
+const ssmParameterFreeze = z
+  .strictObject({
+    kind: z
+      .literal('ssm-parameter')
+      .describe('"ssm-parameter": freeze writes by setting a maintenance flag the application reads.'),
+    name: ssmParameterName.describe(
+      'Name of the SSM parameter, e.g. "/usermanagement/prod/under-maintenance". Created (as a String) if absent.',
+    ),
+    value: printable(nonEmpty).describe(
+      'The value written while writes are frozen, e.g. "true". Release puts back the value found before (or deletes a parameter that did not exist).',
+    ),
+  })
+  .describe('Sets an SSM parameter (a maintenance flag) for the freeze; release restores it.');
+export const freezeSchema = z
+  .discriminatedUnion('kind', [apiPolicyFreeze, ssmParameterFreeze], {
+    error: 'expected one of apigateway-policy, ssm-parameter',
+  })
+  .describe('One way of freezing writes, chosen by kind: apigateway-policy or ssm-parameter.');
 
-const aliasTarget = z.strictObject({
-  aliasDnsName: printable(nonEmpty),
-  aliasHostedZoneId: printable(nonEmpty),
-  evaluateTargetHealth: z.boolean().default(false),
-});
-const valuesTarget = z.strictObject({
-  values: z.array(printable(nonEmpty)).min(1, 'name at least one value').max(100),
-});
+const aliasTarget = z
+  .strictObject({
+    aliasDnsName: printable(nonEmpty).describe(
+      'DNS name the alias record points at: the new front end, e.g. "d111abcdef8.cloudfront.net".',
+    ),
+    aliasHostedZoneId: printable(nonEmpty).describe(
+      'Hosted zone id of the alias target (not of your zone), e.g. "Z2FDTNDATAQYW2", the zone of every CloudFront distribution.',
+    ),
+    evaluateTargetHealth: z
+      .boolean()
+      .default(false)
+      .describe("Route 53's EvaluateTargetHealth for the alias. Default false."),
+  })
+  .describe(
+    'An alias record (e.g. to a CloudFront distribution). Aliases have no TTL of their own; the cutover counts 60 s for them.',
+  );
+const valuesTarget = (what: string, example: string) =>
+  z.strictObject({
+    values: z
+      .array(printable(nonEmpty))
+      .min(1, 'name at least one value')
+      .max(100)
+      .describe(`${what}, e.g. ${example}. A CNAME takes exactly one value. 1 to 100 values.`),
+  });
 
-const healthCheck = z.discriminatedUnion(
-  'kind',
-  [
-    z.strictObject({
-      kind: z.literal('http'),
-      url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
-      expectStatus: z.int().min(100).max(599).default(200),
-      timeoutSeconds: z.int().min(1).max(30).default(5),
-    }),
-    z.strictObject({
-      kind: z.literal('cloudwatch-alarm'),
-      alarmNames: z.array(printable(nonEmpty)).min(1, 'name at least one alarm').max(100),
-    }),
-    z.strictObject({
-      kind: z.literal('cognito-sign-in'),
-      /** A Secrets Manager secret holding {"username","password"} of a canary user of the OLD pool. */
-      canarySecretId: printable(nonEmpty),
-      /** Claims the new pool's ID token must carry, besides iss, aud and token_use, which are always checked. */
-      expectClaims: z
-        .array(z.string().regex(/^[\w:.-]{1,128}$/, 'expected a claim name such as preferred_username'))
-        .max(50)
-        .default([]),
-    }),
-  ],
-  { error: 'expected one of http, cloudwatch-alarm, cognito-sign-in' },
-);
+const healthCheck = z
+  .discriminatedUnion(
+    'kind',
+    [
+      z
+        .strictObject({
+          kind: z.literal('http').describe('"http": an HTTP GET must answer with the expected status.'),
+          url: z
+            .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+            .describe(
+              'http(s) URL to GET, e.g. "https://admin.tis.example.org/health". Redirects are not followed: a 3xx is compared with expectStatus as it is.',
+            ),
+          expectStatus: z
+            .int()
+            .min(100)
+            .max(599)
+            .default(200)
+            .describe('HTTP status the URL must answer with for the check to pass, e.g. 204. Default 200.'),
+          timeoutSeconds: z
+            .int()
+            .min(1)
+            .max(30)
+            .default(5)
+            .describe('Seconds to wait for an answer before the poll counts as failed, 1 to 30. Default 5.'),
+        })
+        .describe('Passes when a GET of url answers with expectStatus.'),
+      z
+        .strictObject({
+          kind: z
+            .literal('cloudwatch-alarm')
+            .describe('"cloudwatch-alarm": CloudWatch alarms must not be in ALARM.'),
+          alarmNames: z
+            .array(printable(nonEmpty))
+            .min(1, 'name at least one alarm')
+            .max(100)
+            .describe(
+              'Names of CloudWatch alarms in the plan\'s region, e.g. ["usermanagement-prod-5xx"]. The check passes when every alarm exists and is not in ALARM (OK and INSUFFICIENT_DATA pass); preflight checks they exist. 1 to 100.',
+            ),
+        })
+        .describe('Passes when none of the named alarms is in ALARM.'),
+      z
+        .strictObject({
+          kind: z
+            .literal('cognito-sign-in')
+            .describe(
+              '"cognito-sign-in": a canary user signs in through the new pool, migrating as a real user does.',
+            ),
+          /** A Secrets Manager secret holding {"username","password"} of a canary user of the OLD pool. */
+          canarySecretId: printable(nonEmpty).describe(
+            'Name or ARN of a Secrets Manager secret holding {"username": "...", "password": "..."} of a canary user of the OLD pool (confirmed, enabled, permanent password, no MFA), e.g. "tis-cutover-canary". Each poll removes the canary from the new pool, signs it in through newPool.appClientId with USER_PASSWORD_AUTH, so the UserMigration trigger runs, and removes it again. A dry-run only checks the canary is ready. The credentials never appear in the plan or the execution.',
+          ),
+          /** Claims the new pool's ID token must carry, besides iss, aud and token_use, which are always checked. */
+          expectClaims: z
+            .array(z.string().regex(/^[\w:.-]{1,128}$/, 'expected a claim name such as preferred_username'))
+            .max(50)
+            .default([])
+            .describe(
+              'Claims the ID token must carry (non-empty), besides iss, aud and token_use, which are always checked; e.g. ["email", "preferred_username"]. Default none. Values are never logged.',
+            ),
+        })
+        .describe(
+          'Passes when the canary migrates and signs in through the new pool with the expected claims.',
+        ),
+    ],
+    { error: 'expected one of http, cloudwatch-alarm, cognito-sign-in' },
+  )
+  .describe('One health check, chosen by kind: http, cloudwatch-alarm or cognito-sign-in.');
 
 export const planSchema = z
   .strictObject({
+    $schema: z
+      .string()
+      .optional()
+      .describe(
+        'The JSON Schema editors use to check and complete this file, e.g. "../schema/plan.schema.json"; ignored by the cutover.',
+      ),
     migrationId: z
       .string()
       .regex(
         /^[a-zA-Z0-9][\w-]{0,79}$/,
         'expected 1-80 letters, digits, - or _, starting with a letter or digit',
+      )
+      .describe(
+        'Names the migration, e.g. "tis-prod-pool-v1-to-v2": 1 to 80 letters, digits, - or _, starting with a letter or digit. One cutover per id runs at a time (the lock), and the ledger of changes to undo is kept under it; a manual rollback names it. Keep it the same across retries of one migration.',
       ),
-    region,
-    dryRun: z.boolean().default(false),
-    oldPool: z.strictObject({ userPoolId, migrationClientId: printable(nonEmpty) }),
-    newPool: z.strictObject({
-      userPoolId,
-      appClientId: printable(nonEmpty),
-      migrationFunctionName: printable(nonEmpty),
-      /** The PreTokenGeneration trigger, when the dependent services read claims it adds. */
-      preTokenGenerationFunctionName: printable(nonEmpty).optional(),
-    }),
-    notify: z.strictObject({ usersTopicArn: snsTopicArn, operatorsTopicArn: snsTopicArn }),
-    writeFreeze: z.array(freezeSchema).max(20).default([]),
-    dns: z.strictObject({
-      hostedZoneId: printable(nonEmpty).regex(/^(\/hostedzone\/)?[A-Z0-9]+$/, 'expected a hosted zone id'),
-      recordName: printable(nonEmpty).regex(/^[a-zA-Z0-9*_.-]+\.?$/, 'expected a DNS name'),
-      recordType: z.enum(['A', 'AAAA', 'CNAME'], { error: 'expected A, AAAA or CNAME' }),
-      target: z.union([aliasTarget, valuesTarget], {
-        error: 'expected { aliasDnsName, aliasHostedZoneId } or { values: [...] }',
-      }),
-      cutoverTtlSeconds: z.int().min(0).max(86_400).default(60),
-      /** What the record holds before cutover; the dry-run reports drift from it. */
-      expected: z
-        .union([z.strictObject({ aliasDnsName: printable(nonEmpty) }), valuesTarget], {
-          error: 'expected { aliasDnsName } or { values: [...] }',
-        })
-        .optional(),
-    }),
+    region: region.describe(
+      'AWS region of the pools, topics, parameters, secrets, functions, APIs, services and alarms, e.g. "eu-west-2". Both pools and both topics must be in it.',
+    ),
+    dryRun: z
+      .boolean()
+      .default(false)
+      .describe(
+        "When true, every step reads and reports what it would change and nothing is changed: no lock is taken, users get no notice, the canary does not sign in; operators get a report of the changes, problems and drift. Default false. The weekly schedule runs the stage's plan as a dry-run to find drift before cutover day.",
+      ),
+    oldPool: z
+      .strictObject({
+        userPoolId: userPoolId.describe(
+          'Id of the user pool users move FROM, e.g. "eu-west-2_OldPool01". Must be in region.',
+        ),
+        migrationClientId: printable(nonEmpty).describe(
+          'App client of the OLD pool that the UserMigration trigger signs users in with (AdminInitiateAuth), e.g. "oldpoolmigrationclient". Preflight checks it allows ALLOW_ADMIN_USER_PASSWORD_AUTH.',
+        ),
+      })
+      .describe('The user pool users migrate from. The cutover reads it and never changes it.'),
+    newPool: z
+      .strictObject({
+        userPoolId: userPoolId.describe(
+          'Id of the user pool users move TO, e.g. "eu-west-2_NewPool01". Must be in region and differ from oldPool.userPoolId. Bindings write it by default ({{newPool.userPoolId}}).',
+        ),
+        appClientId: printable(nonEmpty).describe(
+          'App client of the new pool the applications sign users in with, e.g. "newpooladminuiclient"; {{newPool.appClientId}} in a binding. Preflight checks it allows ALLOW_USER_PASSWORD_AUTH: SRP sends no password to the migration trigger, so nobody would migrate. The cognito-sign-in check signs in through it.',
+        ),
+        migrationFunctionName: printable(nonEmpty).describe(
+          'Name or ARN of the new pool\'s UserMigration trigger Lambda, e.g. "cognito-cutover-prod-userMigration". Preflight checks it is the pool\'s trigger, that Cognito may invoke it, and that it may sign users in on the old pool.',
+        ),
+        /** The PreTokenGeneration trigger, when the dependent services read claims it adds. */
+        preTokenGenerationFunctionName: printable(nonEmpty)
+          .optional()
+          .describe(
+            'Name or ARN of the new pool\'s PreTokenGeneration trigger Lambda, when the dependent services read claims it adds, e.g. "cognito-cutover-prod-preTokenGeneration". Optional; when set, preflight checks it is wired and invocable.',
+          ),
+      })
+      .describe('The user pool users migrate to, and the triggers that migrate them.'),
+    notify: z
+      .strictObject({
+        usersTopicArn: snsTopicArn.describe(
+          'SNS topic ARN for notices to users: maintenance started, done, or called off; e.g. "arn:aws:sns:eu-west-2:111122223333:cognito-cutover-prod-users". Must be in region.',
+        ),
+        operatorsTopicArn: snsTopicArn.describe(
+          'SNS topic ARN for operators: started, succeeded, rolled back, rollback incomplete (with what to restore by hand), the go/no-go request and the dry-run report; e.g. "arn:aws:sns:eu-west-2:111122223333:cognito-cutover-prod-operators". Must be in region.',
+        ),
+      })
+      .describe('Where the cutover tells users and operators what is happening. Each notice is sent once.'),
+    writeFreeze: z
+      .array(freezeSchema)
+      .max(20)
+      .default([])
+      .describe(
+        'How writes (e.g. on the user-management API) are frozen while the pool changes; reads keep working. Applied in order just before the DNS switch (after the go/no-go), released in reverse order once the health gate passes or on rollback. Default [] (no freeze). At most 20.',
+      ),
+    dns: z
+      .strictObject({
+        hostedZoneId: printable(nonEmpty)
+          .regex(/^(\/hostedzone\/)?[A-Z0-9]+$/, 'expected a hosted zone id')
+          .describe(
+            'Id of the Route 53 hosted zone holding the record, e.g. "Z0EXAMPLEADMIN" ("/hostedzone/Z0EXAMPLEADMIN" is accepted too).',
+          ),
+        recordName: printable(nonEmpty)
+          .regex(/^[a-zA-Z0-9*_.-]+\.?$/, 'expected a DNS name')
+          .describe(
+            'The record switched to the new front end, e.g. "admin.tis.example.org"; a trailing dot is optional. Created if absent.',
+          ),
+        recordType: z
+          .enum(['A', 'AAAA', 'CNAME'], { error: 'expected A, AAAA or CNAME' })
+          .describe(
+            'Type of the record: "A", "AAAA" or "CNAME". An alias to CloudFront is A or AAAA; a CNAME takes one value.',
+          ),
+        target: z
+          .union(
+            [
+              aliasTarget,
+              valuesTarget(
+                'What the record holds after the switch, written with cutoverTtlSeconds as its TTL',
+                '["203.0.113.10"] or, for a CNAME, ["new-admin.example.org"]',
+              ).describe('A plain record with values and a TTL.'),
+            ],
+            {
+              error: 'expected { aliasDnsName, aliasHostedZoneId } or { values: [...] }',
+            },
+          )
+          .describe(
+            'What the record points at after the switch: an alias ({ "aliasDnsName", "aliasHostedZoneId" }) or plain values ({ "values": [...] }). Rollback puts back what the record held before.',
+          ),
+        cutoverTtlSeconds: z
+          .int()
+          .min(0)
+          .max(86_400)
+          .default(60)
+          .describe(
+            'The TTL, in seconds, the record is lowered to before the switch when its own TTL is higher (while users are unaffected; the cutover then waits out the OLD TTL), so that resolvers pick up the switch within it, e.g. 60. The new record is written with it, and after success the original TTL is given back. Alias records have no TTL (60 s is counted). Default 60; 0 to 86400.',
+          ),
+        /** What the record holds before cutover; the dry-run reports drift from it. */
+        expected: z
+          .union(
+            [
+              z
+                .strictObject({
+                  aliasDnsName: printable(nonEmpty).describe(
+                    'DNS name the alias points at before cutover, e.g. "d222oldadmin.cloudfront.net".',
+                  ),
+                })
+                .describe('The record is an alias before cutover.'),
+              valuesTarget('What the record holds before cutover', '["198.51.100.7"]').describe(
+                'The record is a plain record before cutover.',
+              ),
+            ],
+            {
+              error: 'expected { aliasDnsName } or { values: [...] }',
+            },
+          )
+          .optional()
+          .describe(
+            'What the record holds before cutover: { "aliasDnsName" } or { "values": [...] }. Optional; when set, the dry-run reports drift if the record holds something else, so a change by someone else is found before cutover day.',
+          ),
+      })
+      .describe(
+        "The DNS record moved to the new front end (e.g. the admin UI). It is switched after writes are frozen; the cutover waits for Route 53 to be INSYNC and for resolvers' cached answers to expire before switching services.",
+      ),
     services: z
       .array(
-        z.strictObject({
-          name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'expected a lower-case name such as reval'),
-          bindings: z.array(bindingSchema).min(1, 'name at least one binding').max(50),
-        }),
+        z
+          .strictObject({
+            name: z
+              .string()
+              .regex(/^[a-z][a-z0-9-]{0,62}$/, 'expected a lower-case name such as reval')
+              .describe(
+                'Name of the dependent service, used in reports and notices, e.g. "reval": lower case letters, digits and -, up to 63, unique in the plan.',
+              ),
+            bindings: z
+              .array(bindingSchema)
+              .min(1, 'name at least one binding')
+              .max(50)
+              .describe(
+                'Where the service learns which pool to use, switched in this order: put an ecs-service after the parameters and secrets its tasks read. 1 to 50.',
+              ),
+          })
+          .describe('A service that depends on the user pool, and the bindings that point it at a pool.'),
       )
       .min(1, 'name at least one service')
-      .max(50),
-    health: z.strictObject({
-      checks: z.array(healthCheck).min(1, 'name at least one check').max(50),
-      intervalSeconds: z.int().min(1).max(3600).default(30),
-      requiredPasses: z.int().min(1).max(100).default(3),
-      deadlineSeconds: z.int().min(60).max(86_400).default(3600),
-    }),
+      .max(50)
+      .describe(
+        'The services pointed at the new pool after the DNS switch, one after another in this order. Rollback restores them in reverse. 1 to 50.',
+      ),
+    health: z
+      .strictObject({
+        checks: z
+          .array(healthCheck)
+          .min(1, 'name at least one check')
+          .max(50)
+          .describe('Checks run together at every poll; a poll passes when every check passes. 1 to 50.'),
+        intervalSeconds: z
+          .int()
+          .min(1)
+          .max(3600)
+          .default(30)
+          .describe('Seconds between polls, 1 to 3600. Default 30.'),
+        requiredPasses: z
+          .int()
+          .min(1)
+          .max(100)
+          .default(3)
+          .describe(
+            'Polls in a row that must pass before writes are released and the cutover succeeds; a failing poll starts the count again. 1 to 100. Default 3.',
+          ),
+        deadlineSeconds: z
+          .int()
+          .min(60)
+          .max(86_400)
+          .default(3600)
+          .describe(
+            'Seconds from the first poll within which the gate must pass; after that the cutover fails (HealthDeadlineExceeded) and rolls everything back. 60 to 86400. Default 3600 (one hour). The whole cutover times out after 6 hours.',
+          ),
+      })
+      .describe(
+        'The health gate after the services are switched: polls every intervalSeconds until requiredPasses polls in a row pass, or rolls back at deadlineSeconds.',
+      ),
     // Always present after validation, so the state machine's Choice never reads a missing path.
     approval: z
-      .strictObject({ required: z.boolean(), timeoutSeconds: z.int().min(60).max(86_400).default(1800) })
-      .default({ required: false, timeoutSeconds: 1800 }),
+      .strictObject({
+        required: z
+          .boolean()
+          .describe(
+            'When true, the cutover asks operators for a go/no-go (on operatorsTopicArn, with the list of changes and the commands to answer) after preparing DNS and before freezing writes, and waits. Required when approval is given.',
+          ),
+        timeoutSeconds: z
+          .int()
+          .min(60)
+          .max(86_400)
+          .default(1800)
+          .describe(
+            'Seconds to wait for the go/no-go; without an answer the cutover undoes its preparation and ends, as for a no-go. 60 to 86400. Default 1800.',
+          ),
+      })
+      .default({ required: false, timeoutSeconds: 1800 })
+      .describe(
+        'The go/no-go before the write freeze, e.g. { "required": true, "timeoutSeconds": 1800 }. Default: not required.',
+      ),
   })
   .superRefine((plan, ctx) => {
     for (const [field, pool] of [
