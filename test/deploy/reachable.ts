@@ -21,6 +21,8 @@ export const SDK_SERVICES: Readonly<Record<string, string>> = {
   '@aws-sdk/client-lambda': 'Lambda',
   '@aws-sdk/client-route-53': 'Route53',
   '@aws-sdk/client-secrets-manager': 'SecretsManager',
+  // The operator CLI's; no handler reaches it, and the test proves that.
+  '@aws-sdk/client-sfn': 'SFN',
   '@aws-sdk/client-sns': 'SNS',
   '@aws-sdk/client-ssm': 'SSM',
 };
