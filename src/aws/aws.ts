@@ -2,7 +2,7 @@
  * One SDK client per service, built by the one factory in clients.ts. Import it as a namespace
  * (`import * as aws from '../aws/aws.ts'`, then `aws.ssm(region)`): each accessor is its own
  * export, so esbuild keeps in a function's bundle only the SDK clients that function's code
- * reaches. As properties of one object, or through a computed `aws[name]`, all eleven would ship
+ * reaches. As properties of one object, or through a computed `aws[name]`, all twelve would ship
  * in every bundle (test/aws/bundles.test.ts guards it).
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
@@ -14,6 +14,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { build } from './clients.ts';
@@ -27,5 +28,7 @@ export const iam = (region: string) => build(IAMClient, region);
 export const lambda = (region: string) => build(LambdaClient, region);
 export const route53 = (region: string) => build(Route53Client, region);
 export const secrets = (region: string) => build(SecretsManagerClient, region);
+/** Only the `cutover` CLI drives Step Functions; no function reaches it, so no bundle carries it. */
+export const sfn = (region: string) => build(SFNClient, region);
 export const sns = (region: string) => build(SNSClient, region);
 export const ssm = (region: string) => build(SSMClient, region);

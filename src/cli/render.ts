@@ -1,4 +1,5 @@
 import type { RehearsalReport, TimelineEntry } from '../local/runner.ts';
+import type { Progress } from './progress.ts';
 
 export function clock(seconds: number): string {
   const hh = Math.floor(seconds / 3600);
@@ -27,7 +28,8 @@ const NEXT: Record<RehearsalReport['status'], string> = {
   FAILED: 'The cutover stopped without rolling back; see the failure above.',
 };
 
-interface DryRunReport {
+/** The dry-run's report: the PlanReport state's result (src/steps/report.ts), the execution's `report`. */
+export interface DryRunReport {
   ok: boolean;
   problems: string[];
   drift: string[];
@@ -36,12 +38,14 @@ interface DryRunReport {
   freezeWindowSeconds: number;
 }
 
-/** The dry-run's report as an operator reads it. */
-export function planSummary(report: RehearsalReport): string {
-  const plan = report.plan as DryRunReport | undefined;
-  if (!plan) return summary(report);
+/** A dry-run's report as an operator reads it, rehearsed (`mutatingCalls` counted) or deployed. */
+export function dryRunSummary(
+  migrationId: string | null,
+  plan: DryRunReport,
+  mutatingCalls?: number,
+): string {
   return [
-    `Dry-run of ${report.migrationId}: ${plan.ok ? 'the plan holds' : 'PROBLEMS FOUND'}`,
+    `Dry-run of ${migrationId}: ${plan.ok ? 'the plan holds' : 'PROBLEMS FOUND'}`,
     ...plan.problems.map((p) => `  Problem: ${p}`),
     ...plan.drift.map((d) => `  Drift: ${d}`),
     `On cutover day it would change ${plan.changes.length} resource(s):`,
@@ -51,12 +55,37 @@ export function planSummary(report: RehearsalReport): string {
       `      after:  ${brief(c.after)}`,
     ]),
     `Writes would be frozen for about ${plan.freezeWindowSeconds} s${plan.ttlDrainSeconds ? `, after a ${plan.ttlDrainSeconds} s TTL drain before the freeze` : ''}.`,
-    `Mutating calls made by this dry-run: ${report.mutatingCalls}.`,
+    ...(mutatingCalls === undefined ? [] : [`Mutating calls made by this dry-run: ${mutatingCalls}.`]),
     plan.ok
       ? 'Next: keep this dry-run on its schedule; run the cutover on the day.'
       : 'Next: fix each problem above, then run the dry-run again.',
   ].join('\n');
 }
+
+/** The dry-run's report as an operator reads it. */
+export function planSummary(report: RehearsalReport): string {
+  const plan = report.plan as DryRunReport | undefined;
+  if (!plan) return summary(report);
+  return dryRunSummary(report.migrationId, plan, report.mutatingCalls);
+}
+
+/** `Changed:` and each change, before → after, as the rehearsal and `cutover status` print them. */
+function changeLines(
+  changes: { resource: string; step: string; before: unknown; after: unknown; status: string }[],
+) {
+  if (changes.length === 0) return [];
+  return [
+    'Changed:',
+    ...changes.flatMap((c) => [
+      `  ${c.resource}  [${c.step}${c.status === 'restored' || c.status === 'not restored' ? `, ${c.status}` : ''}]`,
+      `      before: ${brief(c.before)}`,
+      `      after:  ${brief(c.after)}`,
+    ]),
+  ];
+}
+
+const failureLine = (f: { state: string; error: string; cause: string }) =>
+  `Failed in ${f.state}: ${f.error}: ${f.cause}`;
 
 export function summary(report: RehearsalReport): string {
   const lines = ['', `Status: ${report.status}${report.migrationId ? `  (${report.migrationId})` : ''}`];
@@ -64,16 +93,8 @@ export function summary(report: RehearsalReport): string {
     lines.push('Invalid plan:');
     for (const e of report.errors) lines.push(`  ${e.path}: ${e.message}`);
   }
-  if (report.failure)
-    lines.push(`Failed in ${report.failure.state}: ${report.failure.error}: ${report.failure.cause}`);
-  if (report.changes.length > 0) {
-    lines.push('Changed:');
-    for (const c of report.changes) {
-      lines.push(`  ${c.resource}  [${c.step}${c.status === 'restored' ? ', restored' : ''}]`);
-      lines.push(`      before: ${brief(c.before)}`);
-      lines.push(`      after:  ${brief(c.after)}`);
-    }
-  }
+  if (report.failure) lines.push(failureLine(report.failure));
+  lines.push(...changeLines(report.changes));
   if (report.restored.length > 0)
     lines.push(`Restored: ${report.restored.map((r) => r.resource).join(', ')}`);
   if (report.status === 'SUCCEEDED') {
@@ -97,4 +118,148 @@ export function summary(report: RehearsalReport): string {
   );
   lines.push(NEXT[report.status]);
   return lines.join('\n');
+}
+
+// ---- a deployed execution, as `cutover status` prints it ---------------------------------------
+
+/** `07:42:10 UTC` on the day the execution started (`day`), with the date in front on any other. */
+function utc(isoTime: string, day?: string | null): string {
+  const [date = '', rest = ''] = isoTime.split('T');
+  const time = `${rest.slice(0, 8)} UTC`;
+  return date === day?.slice(0, 10) ? time : `${date} ${time}`;
+}
+
+const FREEZE_EDGES: Record<string, string> = {
+  RestrictWrites: 'RestrictWrites (write freeze starts)',
+  ReleaseWrites: 'ReleaseWrites (write freeze ends)',
+};
+
+function progressBar(p: Progress, width = 24): string {
+  const { position, total } = p.progress;
+  const filled = total > 0 ? Math.round((position / total) * width) : 0;
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${position}/${total} states of the ${p.dryRun ? 'dry-run' : p.machine === 'rollback' ? 'rollback' : 'runbook'}`;
+}
+
+function title(p: Progress): string {
+  const what = p.dryRun ? 'Dry-run' : p.machine === 'rollback' ? 'Rollback' : 'Cutover';
+  return `${what} of ${p.migrationId ?? '(unknown migration)'} on stage ${p.stage} (${p.region})${p.startedAt ? `, started ${utc(p.startedAt)}` : ''}`;
+}
+
+function rollbackCommand(p: Progress): string {
+  return `cutover rollback --migration-id ${p.migrationId ?? 'ID'} --stage ${p.stage} --region ${p.region}`;
+}
+
+/** What the operator does next, by how the execution stands. */
+function nextStep(p: Progress): string {
+  const watch = `cutover status ${p.executionArn} --watch`;
+  switch (p.outcome) {
+    case 'RUNNING':
+      if (p.approval) return 'Next: answer the go/no-go with one of the two lines above.';
+      if (p.machine === 'rollback')
+        return `Next: follow it:  ${watch}\n  Do not stop a rollback: it would leave changes half-restored.`;
+      return p.dryRun || p.failure
+        ? `Next: follow it:  ${watch}`
+        : `Next: follow it:  ${watch}\n  Stop it:    cutover abort ${p.executionArn}  (the rollback then starts by itself)`;
+    case 'SUCCEEDED':
+      return 'Every service is on the new pool and writes are open. Keep the old pool: users who have not signed in since still migrate from it.';
+    case 'ROLLED_BACK':
+      return p.machine === 'rollback'
+        ? 'Every change it found is restored and the lock released. Fix the cause, rehearse it, then start the cutover again.'
+        : 'Every change is restored. Fix the cause above, rehearse it (cutover rehearse --plan FILE --fail STATE), then start the cutover again.';
+    case 'ROLLBACK_INCOMPLETE':
+      return `Rollback could not restore everything: the operators' topic lists what remains (resource, current value, value to restore). Put those back by hand, then run \`${rollbackCommand(p)}\` to finish and release the lock.`;
+    case 'INVALID_PLAN':
+      return 'Fix the plan (`cutover validate FILE` names every bad field), then start again. Nothing was changed.';
+    case 'LOCKED_OUT':
+      return `Another execution holds this migration's lock; nothing was changed. Find it with \`cutover status --stage ${p.stage} --region ${p.region}\`.`;
+    case 'TIMED_OUT':
+    case 'ABORTED':
+      if (p.dryRun) return 'A dry-run changes nothing: run it again when ready.';
+      if (!p.rollback)
+        return `No Catch runs on a stop: the EventBridge rule starts the rollback by itself. Find it with \`cutover status --rollback --stage ${p.stage} --region ${p.region}\`; if none started, run \`${rollbackCommand(p)}\`.`;
+      if (p.rollback.status === 'RUNNING')
+        return `The rollback is restoring what this execution changed: follow it with \`cutover status ${p.rollback.executionArn} --watch\`.`;
+      return p.rollback.status === 'SUCCEEDED'
+        ? 'The rollback restored what this execution changed. Fix the cause, then start the cutover again.'
+        : `The rollback ended ${p.rollback.status}: see \`cutover status ${p.rollback.executionArn}\`.`;
+    case 'FAILED':
+      return p.dryRun || p.machine === 'rollback'
+        ? 'See the failure above; fix it, then run it again.'
+        : `The execution failed without rolling back; see the failure above. If it changed anything, run \`${rollbackCommand(p)}\`.`;
+  }
+}
+
+/** `cutover status`: the timeline in the rehearsal's words, then where the execution stands. */
+export function statusView(p: Progress): string {
+  const lines = [`Execution  ${p.executionArn}`, `Console    ${p.consoleUrl}`, title(p)];
+  if (p.undoes) lines.push(`Undoes the changes of ${p.undoes}`);
+  else if (p.machine === 'rollback')
+    lines.push('Undoes every change of the migration that is not yet restored');
+  lines.push('');
+  lines.push(...p.timeline.map(timelineLine));
+  lines.push(
+    '',
+    `Status: ${p.outcome}${p.migrationId ? `  (${p.migrationId})` : ''}  ${p.outcome === 'RUNNING' ? 'for' : 'after'} ${clock(p.elapsedSeconds)}`,
+  );
+  if (p.current) {
+    const c = p.current;
+    const of = c.waitSeconds !== null ? ` of ${c.waitSeconds} s` : '';
+    lines.push(
+      `Now: ${c.state} (${c.type}), for ${clock(c.seconds)}${of}${c.attempt > 1 ? `, attempt ${c.attempt}` : ''}`,
+    );
+  }
+  if (p.approval) {
+    const deadline = p.approval.deadline
+      ? `; without an answer by ${utc(p.approval.deadline, p.startedAt)} (${p.approval.timeoutSeconds} s) it rolls back`
+      : '';
+    lines.push(`Waiting for the go/no-go for ${clock(p.approval.seconds)}${deadline}.`);
+    lines.push(`  Go:    ${p.approval.approve}`);
+    lines.push(`  No-go: ${p.approval.reject}`);
+  }
+  // Off the forward path the next states are alternatives (RolledBack or RollbackIncomplete), not a sequence.
+  const joint = p.progress.offPath ? ' or ' : ' → ';
+  if (p.upNext.length > 0) lines.push(`Up next: ${p.upNext.map((s) => FREEZE_EDGES[s] ?? s).join(joint)}`);
+  const stopped = p.progress.offPath
+    ? `; left the runbook after ${p.progress.lastOnPath}, ${p.outcome === 'RUNNING' ? 'now in' : 'ended in'} ${p.progress.offPath}`
+    : '';
+  lines.push(`Progress: ${progressBar(p)}${stopped}`);
+  for (const r of p.retries)
+    lines.push(`Retried: ${r.state} (attempt ${r.attempt}) after ${r.error}: ${r.cause}`);
+  if (p.failure) lines.push(failureLine(p.failure));
+  for (const c of p.caught) {
+    if (c.state === p.failure?.state && c.error === p.failure.error) continue;
+    lines.push(`Caught: ${c.state}: ${c.error}: ${c.cause}${c.next ? ` (went to ${c.next})` : ''}`);
+  }
+  if (p.ended && p.failure && (p.ended.state !== p.failure.state || p.ended.error !== p.failure.error))
+    lines.push(`Ended in ${p.ended.state}: ${p.ended.error}: ${p.ended.cause}`);
+  if (p.report) lines.push('', dryRunSummary(p.migrationId, p.report), '');
+  lines.push(...changeLines(p.changes));
+  if (p.restored && p.restored.length > 0) lines.push(`Restored: ${p.restored.join(', ')}`);
+  if (p.notRestored.length > 0) lines.push(`Not restored: ${p.notRestored.join(', ')}`);
+  if (p.rollback) {
+    lines.push(
+      `Rollback: ${p.rollback.executionArn} ${p.rollback.status} (started by ${p.rollback.startedBy})`,
+    );
+    lines.push(`  cutover status ${p.rollback.executionArn}`);
+  }
+  if (p.freeze) {
+    const f = p.freeze;
+    lines.push(
+      f.status === 'not started'
+        ? `Write freeze: ${p.outcome === 'RUNNING' ? 'not started yet' : 'never started'}`
+        : f.status === 'on'
+          ? `Write freeze: ON, ${f.seconds} s so far (since ${utc(f.since ?? '', p.startedAt)})${p.outcome === 'RUNNING' ? '' : '; it lasts until the rollback restores the frozen resources'}`
+          : `Write freeze: ${f.seconds} s (${utc(f.since ?? '', p.startedAt)} to ${utc(f.until ?? '', p.startedAt)}, ended by ${f.endedBy})`,
+    );
+  }
+  if (p.outcome !== 'RUNNING') {
+    lines.push(
+      `Ran ${clock(p.elapsedSeconds)}, ${p.stateTransitions} state transitions. Notifications are not in the execution history: the operators' topic has them.`,
+    );
+  }
+  lines.push(p.report ? '' : nextStep(p));
+  return lines
+    .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
+    .join('\n')
+    .trimEnd();
 }
