@@ -186,9 +186,16 @@ function probes(plan: Plan): Probe[] {
       run: async () => {
         const record = await route53Record.read(plan.region, recordRef(plan));
         if (!record) return 'absent; it will be created';
-        return record.alias
-          ? `alias to ${record.alias.dnsName} (effective TTL 60 s)`
-          : `TTL ${effectiveTtl(record)} s`;
+        if (record.alias) return `alias to ${record.alias.dnsName} (effective TTL 60 s)`;
+        const ttl = effectiveTtl(record);
+        const budget = ttlBudget(plan);
+        // PrepareDns waits out the old TTL before the freeze; past the budget the execution would time out.
+        if (ttl > plan.dns.cutoverTtlSeconds && ttl > budget) {
+          throw new PreflightFailed([
+            `the record's TTL of ${ttl} s would be waited out before the switch, and with the approval and the health gate that outlasts the cutover's ${EXECUTION_TIMEOUT_SECONDS} s limit: lower its TTL to ${plan.dns.cutoverTtlSeconds} s at least ${ttl} s before the cutover (the day before), then start it`,
+          ]);
+        }
+        return `TTL ${ttl} s`;
       },
     },
     ...plan.writeFreeze.map((item, i) => freezeProbe(plan, item, `writeFreeze[${i}]`)),
@@ -223,6 +230,16 @@ function probes(plan: Plan): Probe[] {
       return [];
     }),
   ];
+}
+
+/** The cutover's execution timeout (cutover.asl.yml), which every wait of one execution shares. */
+export const EXECUTION_TIMEOUT_SECONDS = 21_600;
+
+/** The longest old TTL PrepareDns can wait out and still leave time for the approval, the switch and the health gate. */
+export function ttlBudget(plan: Plan): number {
+  const approval = plan.approval.required ? plan.approval.timeoutSeconds : 0;
+  // Room for DNS propagation, redeploys and every other state: half an hour.
+  return EXECUTION_TIMEOUT_SECONDS - approval - plan.health.deadlineSeconds - 1800;
 }
 
 function fixFor(error: unknown, probe: Probe): string {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { GetAuthorizerCommand, GetRestApiCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
@@ -15,9 +16,10 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { GetParameterCommand, ParameterNotFound } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { AwsThrottled, PreflightFailed } from '../../src/errors.ts';
-import { preflight } from '../../src/steps/preflight.ts';
-import { CANARY, canaryAnswers, context, mocks, mutations } from './aws-mocks.ts';
+import { EXECUTION_TIMEOUT_SECONDS, preflight, ttlBudget } from '../../src/steps/preflight.ts';
+import { CANARY, canaryAnswers, context, mocks, mutations, planWith } from './aws-mocks.ts';
 
 const failure = (name: string) => Object.assign(new Error(`${name} from AWS`), { name });
 
@@ -231,6 +233,33 @@ describe('preflight', () => {
       expect(mocks.cognito).not.toHaveReceivedCommand(InitiateAuthCommand);
       expect(mocks.cognito).not.toHaveReceivedCommand(AdminDeleteUserCommand);
     });
+  });
+
+  it('refuses a record whose TTL could not be waited out within the execution timeout, saying how to lower it', async () => {
+    mocks.route53.on(ListResourceRecordSetsCommand).resolves({
+      ResourceRecordSets: [
+        {
+          Name: 'admin.tis.example.org.',
+          Type: 'A',
+          TTL: 86_400,
+          ResourceRecords: [{ Value: '192.0.2.10' }],
+        },
+      ],
+    });
+
+    expect(await problems()).toEqual([
+      expect.stringContaining(
+        "the record's TTL of 86400 s would be waited out before the switch, and with the approval and the health gate that outlasts the cutover's 21600 s limit: lower its TTL to 60 s at least 86400 s before the cutover",
+      ),
+    ]);
+  });
+
+  it('budgets the TTL drain against the execution timeout the state machine really has', () => {
+    const asl = parse(readFileSync('statemachines/cutover.asl.yml', 'utf8')) as { TimeoutSeconds: number };
+
+    expect(EXECUTION_TIMEOUT_SECONDS).toBe(asl.TimeoutSeconds);
+    // The example: 6 h less a 30 min approval, a 1 h health deadline and 30 min for the rest.
+    expect(ttlBudget(planWith())).toBe(14_400);
   });
 
   it('raises throttling instead of reporting it, so the state machine retries', async () => {
