@@ -65,25 +65,19 @@ export async function signInCanary(
   }
   const label = `sign-in through the new pool as ${canary.username}`;
   const removal = `grant the cutover's role cognito-idp:AdminDeleteUser on the new pool ${plan.newPool.userPoolId}, or every poll after the first signs in without migrating`;
-  try {
-    await removeFromNewPool(plan, canary.username);
-  } catch (error) {
-    return {
-      check: label,
-      ok: false,
-      detail: `could not remove the canary first (${detailOf(error)}): ${removal}`,
-    };
-  }
+  // What went wrong taking the canary out, or nothing; throttling still reaches the state's Retry.
+  const remove = () =>
+    removeFromNewPool(plan, canary.username).then(
+      () => undefined,
+      (error: unknown) => detailOf(error),
+    );
+  const before = await remove();
+  if (before)
+    return { check: label, ok: false, detail: `could not remove the canary first (${before}): ${removal}` };
   const result = await signIn(plan, check, canary);
-  try {
-    await removeFromNewPool(plan, canary.username);
-  } catch (error) {
-    return {
-      check: label,
-      ok: false,
-      detail: `${result.detail}; then could not remove it (${detailOf(error)})`,
-    };
-  }
+  const after = await remove();
+  if (after)
+    return { check: label, ok: false, detail: `${result.detail}; then could not remove it (${after})` };
   return { check: label, ...result };
 }
 
