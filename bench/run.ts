@@ -58,6 +58,14 @@ for (const r of results) {
   );
 }
 
+// The sandbox alone: SDK calls through the real clients and the transport, and a rehearsal's share.
+const { sandboxThroughput } = await import('./sandbox.ts');
+const throughput = await sandboxThroughput(plan);
+console.log('');
+console.log(
+  `Sandbox: ${throughput.callsPerSecond} SDK calls/s (SSM put+get through the production clients); a success rehearsal makes ${throughput.rehearsalCalls} calls, ${throughput.rehearsalCallsPerSecond}/s with the state machine engine`,
+);
+
 // The UserMigration trigger behind cognito-local (two emulators on 127.0.0.1, started and stopped here).
 const { triggerLatency } = await import('./trigger-latency.ts');
 const latency = await triggerLatency();
@@ -80,4 +88,11 @@ console.log('');
 printBundles(bundleFigures);
 // One JSON object on the last line, for scripts.
 if (process.argv.includes('--json'))
-  console.log(JSON.stringify({ rehearsals: results, triggerLatency: latency, bundles: bundleFigures }));
+  console.log(
+    JSON.stringify({
+      rehearsals: results,
+      sandbox: throughput,
+      triggerLatency: latency,
+      bundles: bundleFigures,
+    }),
+  );
