@@ -201,6 +201,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const { sandbox, startingWorld } = options.session ?? newSession(options.plan, options.world);
   sandbox.unhealthy = options.unhealthy ?? false;
   const earlierMessages = sandbox.messages.length;
+  // A carried-over session has answered earlier commands' calls: report only this rehearsal's.
+  const earlierCalls = sandbox.calls.length;
   const t0 = sandbox.clock.now();
   const since = () => Math.round((sandbox.clock.now() - t0) / 1000);
   const region = plan?.region ?? 'eu-west-2';
@@ -478,8 +480,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       ...(parsed.success ? {} : { errors: planIssues(parsed.error) }),
       ...(plan?.dryRun && run.succeeded ? { plan: (run.output as { report?: unknown }).report } : {}),
       // Calls that change a resource: the ledger and notifications are not resources.
-      mutatingCalls: sandbox.mutatingCalls().filter((c) => !(c.service === 'SNS' && c.command === 'Publish'))
-        .length,
+      mutatingCalls: sandbox
+        .mutatingCalls({ since: earlierCalls })
+        .filter((c) => !(c.service === 'SNS' && c.command === 'Publish')).length,
       notifications: sandbox.messages
         .slice(earlierMessages)
         .map((m) => ({ topicArn: m.topicArn, subject: m.subject })),

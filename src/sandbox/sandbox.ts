@@ -170,9 +170,18 @@ export class Sandbox implements Transport {
     for (const model of Object.values(MODELS)) model.settle?.(this.world, this.clock.now());
   }
 
-  /** Every call that would change something; ledger writes only when asked, so dry-runs can be proven clean. */
-  mutatingCalls({ includeLedger = false }: { includeLedger?: boolean } = {}): Call[] {
-    return this.calls.filter((c) => c.mutating && (includeLedger || c.service !== 'DynamoDB'));
+  /**
+   * Every call that would change something, from call number `since` on; ledger writes only when
+   * asked, so dry-runs can be proven clean.
+   */
+  mutatingCalls({
+    includeLedger = false,
+    since = 0,
+  }: {
+    includeLedger?: boolean;
+    since?: number;
+  } = {}): Call[] {
+    return this.calls.slice(since).filter((c) => c.mutating && (includeLedger || c.service !== 'DynamoDB'));
   }
 
   /** The next `n` calls, whatever their service, are throttled; `throttleNext(0)` lifts what is left. */
