@@ -18,10 +18,16 @@ const snsTopicArn = z
 /** Values written to a binding may name the new pool; these are the names a value may use. */
 export const PLACEHOLDERS = ['newPool.userPoolId', 'newPool.appClientId', 'newPool.userPoolArn'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
-const templated = printable(nonEmpty).refine(
-  (v) => [...v.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)].every((m) => PLACEHOLDERS.includes(m[1] as Placeholder)),
-  { message: `may only use the placeholders ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}` },
-);
+const templated = printable(nonEmpty)
+  .refine(
+    (v) =>
+      [...v.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)].every((m) => PLACEHOLDERS.includes(m[1] as Placeholder)),
+    { message: `may only use the placeholders ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}` },
+  )
+  // Half a placeholder would be written as it is, and the service handed a broken pool id.
+  .refine((v) => !/\{\{|\}\}/.test(v.replace(/\{\{\s*[^{}]*?\s*\}\}/g, '')), {
+    message: 'has an unclosed placeholder: write it whole, e.g. {{newPool.userPoolId}}',
+  });
 const DEFAULT_VALUE = '{{newPool.userPoolId}}';
 
 const ssmParameterName = printable(nonEmpty).regex(
@@ -516,6 +522,46 @@ export const planSchema = z
         });
       }
     }
+    // The freeze is released by restoring what it found: a freeze flag that is also a binding would
+    // undo the switch, and a second freeze of one API, or an authorizer redeployed on another stage
+    // of a frozen API, would leave a stage serving the freeze after the cutover.
+    const bound = plan.services.flatMap((s, i) =>
+      s.bindings.map((b, j) => ({ b, at: ['services', i, 'bindings', j] })),
+    );
+    const frozenApis = new Map<string, { stageName: string; at: number }>();
+    plan.writeFreeze.forEach((item, i) => {
+      if (item.kind === 'ssm-parameter') {
+        if (bound.some(({ b }) => b.kind === 'ssm-parameter' && b.name === item.name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['writeFreeze', i, 'name'],
+            message: 'is also a service binding: the maintenance flag must be a parameter of its own',
+          });
+        }
+        return;
+      }
+      const earlier = frozenApis.get(item.restApiId);
+      if (earlier) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['writeFreeze', i, 'restApiId'],
+          message: `is frozen by writeFreeze[${earlier.at}] already: freeze each API once, listing its methods there`,
+        });
+        return;
+      }
+      frozenApis.set(item.restApiId, { stageName: item.stageName, at: i });
+    });
+    for (const { b, at } of bound) {
+      if (b.kind !== 'apigateway-authorizer') continue;
+      const frozen = frozenApis.get(b.restApiId);
+      if (frozen && frozen.stageName !== b.stageName) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'stageName'],
+          message: `redeploys an API whose writes are frozen on stage ${frozen.stageName}: the freeze would be deployed to ${b.stageName} too; use stage ${frozen.stageName}, or keep this API out of writeFreeze`,
+        });
+      }
+    }
     const seen = new Set<string>();
     plan.services.forEach((service, i) => {
       if (seen.has(service.name)) {
@@ -556,7 +602,8 @@ export function planIssues(error: z.ZodError): PlanIssue[] {
   return error.issues.map((issue) => ({
     path: formatPath(issue.path),
     message:
-      issue.code === 'invalid_type' && issue.input === undefined
+      // Zod 4 leaves issue.input out unless asked; its message says what was received.
+      issue.code === 'invalid_type' && /received undefined$/.test(issue.message)
         ? 'required'
         : issue.code === 'unrecognized_keys'
           ? `unknown field(s) ${issue.keys.join(', ')}: remove or correct the spelling`
