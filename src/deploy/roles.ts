@@ -6,10 +6,13 @@ import { FUNCTION_COMMANDS } from './manifest.ts';
 
 export type FunctionKey = keyof typeof FUNCTION_COMMANDS;
 
+/** A function's resource as osls names it: validatePlan → ValidatePlanLambdaFunction, ValidatePlanLogGroup. */
+export const logicalId = (fn: string, suffix: 'Role' | 'LambdaFunction' | 'LogGroup') =>
+  `${fn.charAt(0).toUpperCase()}${fn.slice(1)}${suffix}`;
 /** The logical id of a function's role, next to osls's `<Name>LambdaFunction` and `<Name>LogGroup`. */
-export const roleId = (fn: string) => `${fn.charAt(0).toUpperCase()}${fn.slice(1)}Role`;
-const lambdaId = (fn: string) => `${fn.charAt(0).toUpperCase()}${fn.slice(1)}LambdaFunction`;
-const logGroupId = (fn: string) => `${fn.charAt(0).toUpperCase()}${fn.slice(1)}LogGroup`;
+export const roleId = (fn: string) => logicalId(fn, 'Role');
+const lambdaId = (fn: string) => logicalId(fn, 'LambdaFunction');
+const logGroupId = (fn: string) => logicalId(fn, 'LogGroup');
 
 /** The stage as the roles see it: its plan names every resource a function may touch. */
 export function stageOf(service: string, stage: string, planFile = `plans/${stage}.json`): Stage {

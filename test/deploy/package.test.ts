@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arn, GRANTS } from '../../src/deploy/grants.ts';
 import { FUNCTION_COMMANDS } from '../../src/deploy/manifest.ts';
-import { type FunctionKey, roleId, stageOf, statementsOf } from '../../src/deploy/roles.ts';
+import { type FunctionKey, logicalId, roleId, stageOf, statementsOf } from '../../src/deploy/roles.ts';
 
 const run = promisify(execFile);
 
@@ -62,7 +62,7 @@ interface Template {
 }
 
 /** osls's logical id for a function key: validatePlan → ValidatePlanLambdaFunction. */
-const lambdaLogicalId = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}LambdaFunction`;
+const lambdaLogicalId = (name: string) => logicalId(name, 'LambdaFunction');
 
 /**
  * A build environment that cannot reach AWS: no credentials, no profile, no shared config, no
