@@ -1,8 +1,15 @@
 import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
-import { type Asl, type AslState, forwardPath, loadMachine } from '../local/definition.ts';
+import { type Asl, type AslState, forwardPath, loadMachine, waitSeconds } from '../local/definition.ts';
 import type { TimelineEntry } from '../local/runner.ts';
 import type { DryRunReport } from './render.ts';
-import { consoleUrl, type MachineKind, migrationOf, parseExecutionArn, parseJson } from './stepfunctions.ts';
+import {
+  consoleUrl,
+  isObject,
+  type MachineKind,
+  migrationOf,
+  parseExecutionArn,
+  parseJson,
+} from './stepfunctions.ts';
 
 /** The rehearsal's words for how a run ended, plus the states only a deployed execution can be in. */
 export type Outcome =
@@ -112,9 +119,6 @@ export function definitionOf(kind: MachineKind): Asl {
   return asl;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Where, in a Task's Parameters, the ASL puts `$$.Task.Token`: the same path holds it in the history. */
 function tokenPath(node: unknown, path: string[] = []): string[] | null {
   if (!isObject(node)) return null;
@@ -140,14 +144,6 @@ const atJsonPath = (node: unknown, path: unknown): unknown =>
           .filter(Boolean),
       )
     : undefined;
-
-/** The seconds a Wait state waits, from its definition and its input. */
-function waitOf(state: AslState | undefined, input: unknown): number | null {
-  if (state?.Type !== 'Wait') return null;
-  if (typeof state.Seconds === 'number') return state.Seconds;
-  const value = atJsonPath(input, state.SecondsPath);
-  return typeof value === 'number' ? value : null;
-}
 
 /** A Lambda error's cause is its JSON error report: the message is what an operator reads. */
 export function readableCause(cause: string | undefined): string {
@@ -393,7 +389,7 @@ function walk(events: HistoryEvent[], asl: Asl): Walk {
       };
       result.ended = ended;
       result.failure ??= ended;
-      const wait = visit ? waitOf(asl.States[visit.name], visit.input) : null;
+      const wait = visit ? waitSeconds(asl.States[visit.name], visit.input) : null;
       result.timeline.push({
         at: since(when),
         state,
@@ -637,7 +633,7 @@ export function progressOf({ execution, events, now, stopRollback }: ProgressInp
           enteredAt: open.enteredAt.toISOString(),
           seconds: seconds(open.enteredAt, now),
           attempt: Math.max(open.attempts, 1),
-          waitSeconds: waitOf(asl.States[open.name], open.input),
+          waitSeconds: waitSeconds(asl.States[open.name], open.input),
         }
       : null,
     upNext,

@@ -97,3 +97,19 @@ export function forwardPath(asl: Asl, dryRun = false): string[] {
   visit(asl.StartAt);
   return Object.keys(asl.States).filter((name) => reachable.has(name));
 }
+
+/** The seconds a Wait state waits, from its `Seconds` or its `SecondsPath` into the state's input; null when not known. */
+export function waitSeconds(state: AslState | undefined, input: unknown): number | null {
+  if (state?.Type !== 'Wait') return null;
+  if (typeof state.Seconds === 'number') return state.Seconds;
+  if (typeof state.SecondsPath !== 'string') return null;
+  const value = state.SecondsPath.replace(/^\$\.?/, '')
+    .split('.')
+    .filter(Boolean)
+    .reduce<unknown>(
+      (node, key) =>
+        typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined,
+      input,
+    );
+  return typeof value === 'number' ? value : null;
+}

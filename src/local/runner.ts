@@ -9,7 +9,7 @@ import { type Plan, planIssues, planSchema } from '../plan/schema.ts';
 import { Sandbox, type Snapshot, type WorldOptions } from '../sandbox/index.ts';
 import { emptyWorld } from '../sandbox/world.ts';
 import { planInput } from '../steps/validate.ts';
-import { type AslState, forwardPath, type LoadedMachine, loadMachine } from './definition.ts';
+import { type AslState, forwardPath, type LoadedMachine, loadMachine, waitSeconds } from './definition.ts';
 
 export type FaultKind = 'fail' | 'timeout' | 'throttle';
 export interface Fault {
@@ -152,19 +152,6 @@ export function taskStates(loaded = cutoverMachine(), dryRun = false): string[] 
 
 function statesTimeout(): Error {
   return Object.assign(new Error('States.Timeout'), { name: 'States.Timeout' });
-}
-
-/** The seconds a Wait state would wait, read from its definition and its input. */
-function waitSeconds(state: AslState, input: unknown): number {
-  if (typeof state.Seconds === 'number') return state.Seconds;
-  if (typeof state.SecondsPath === 'string') {
-    const value = state.SecondsPath.replace(/^\$\.?/, '')
-      .split('.')
-      .filter(Boolean)
-      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], input);
-    return typeof value === 'number' ? value : 0;
-  }
-  return 0;
 }
 
 function freezeFloor(
@@ -331,10 +318,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
           transitions++;
           entered.set(name, entered.get(name) ?? since());
           if (type === 'Wait') {
-            const seconds = waitSeconds(
-              machine.definition.States[event.state.name] as AslState,
-              event.state.input,
-            );
+            const seconds = waitSeconds(machine.definition.States[event.state.name], event.state.input) ?? 0;
             if (name === 'WaitCutoverTtl') waitAfterSwitch = seconds;
             const entry = { at: since(), state: name, type, outcome: `waited ${seconds} s` };
             sandbox.clock.advance(seconds);
