@@ -1,4 +1,4 @@
 import { contextFrom } from '../src/steps/input.ts';
-import { giveBackLock } from '../src/steps/lock.ts';
+import { giveBackLock } from '../src/steps/unlock.ts';
 
 export const handler = async (event: unknown) => giveBackLock(contextFrom(event, 'ReleaseLock'));

@@ -28,7 +28,7 @@ export const iam = (region: string) => build(IAMClient, region);
 export const lambda = (region: string) => build(LambdaClient, region);
 export const route53 = (region: string) => build(Route53Client, region);
 export const secrets = (region: string) => build(SecretsManagerClient, region);
-/** Only the `cutover` CLI drives Step Functions; no function reaches it, so no bundle carries it. */
+/** The `cutover` CLI drives Step Functions; of the functions, only acquireLock looks up an execution. */
 export const sfn = (region: string) => build(SFNClient, region);
 export const sns = (region: string) => build(SNSClient, region);
 export const ssm = (region: string) => build(SSMClient, region);

@@ -12,6 +12,8 @@ export interface Transport {
   send(request: { service: string; command: string; input: object; region: string }): Promise<object>;
   /** An undici dispatcher for HTTP health checks (a MockAgent in rehearsals). */
   readonly dispatcher?: unknown;
+  /** Services left to the network, by client name without `Client` (`DynamoDB`). */
+  readonly network?: ReadonlySet<string>;
 }
 
 let transport: Transport | undefined;
@@ -39,7 +41,7 @@ export function build<C extends SdkClient>(Client: Ctor<C>, region: string): C {
   // The SDK retries a blip; throttling that outlasts it reaches the state machine's Retry.
   const client = new Client({ region, maxAttempts: 3 });
   const sandbox = transport;
-  if (sandbox) {
+  if (sandbox && !sandbox.network?.has(Client.name.replace(/Client$/, ''))) {
     const middleware =
       (_next: unknown, context: { clientName?: string; commandName?: string }) =>
       async (args: { input: object }) => {
@@ -95,6 +97,7 @@ const NOT_FOUND = new Set([
   'ClusterNotFoundException',
   'ServiceNotFoundException',
   'UserNotFoundException',
+  'ExecutionDoesNotExist',
 ]);
 
 /** Maps an SDK exception to the named error the state machine Retries or Catches. */

@@ -19,6 +19,7 @@ import {
   answerCommand,
   remotePlanCommand,
   remoteRollbackCommand,
+  type StartOptions,
   type StatusOptions,
   startCommand,
   statusCommand,
@@ -49,6 +50,7 @@ function parseFault(value: string, previous: Fault[]): Fault[] {
 export function exitCode(report: RehearsalReport): number {
   if (report.status === 'SUCCEEDED') return EXIT.SUCCEEDED;
   if (report.status === 'INVALID_PLAN') return EXIT.USAGE;
+  if (report.status === 'LOCKED_OUT') return EXIT.BUSY;
   if (report.status === 'ROLLED_BACK' && report.worldRestored) return EXIT.ROLLED_BACK;
   return EXIT.OTHER;
 }
@@ -431,17 +433,20 @@ Examples:
     .requiredOption('--plan <file>', 'the cutover plan (JSON), e.g. plans/prod.json')
     .requiredOption('--stage <stage>', 'the stage the stack was deployed as (serverless --stage)')
     .option('--region <region>', REGION)
+    .option(
+      '--take-over-lock <executionArn>',
+      'take the lock over from this execution, which holds it and is no longer running (the LOCKED_OUT error names it); refused while it runs',
+    )
     .option('--json', 'print the started execution as one JSON object')
     .addHelpText(
       'after',
       help(
         '0 started; 2 invalid plan or usage; 4 AWS refused (the message says what to fix); 6 a cutover of the same migration is already running.',
         'cutover start --plan plans/prod.json --stage prod --region eu-west-2',
+        'cutover start --plan plans/prod.json --stage prod --take-over-lock arn:aws:states:eu-west-2:111122223333:execution:cognito-cutover-prod-cutover:tis-prod-pool-v1-to-v2-20260115T090000Z',
       ),
     )
-    .action(async (options: { plan: string; stage: string; region?: string; json?: boolean }) =>
-      done(await startCommand(options, io)),
-    );
+    .action(async (options: StartOptions) => done(await startCommand(options, io)));
   cli
     .command('status')
     .description(

@@ -14,6 +14,7 @@ import {
   executionHistory,
   executionName,
   findMachine,
+  isObject,
   listExecutions,
   type MachineKind,
   machineArnBeside,
@@ -78,11 +79,16 @@ function operator(io: Io): string {
 export interface StartOptions extends Where {
   plan: string;
   json?: boolean;
+  /** The stale lock holder to take the lock over from, as the LOCKED_OUT error named it. */
+  takeOverLock?: string;
 }
 
 /** Validates the plan here, refuses a second cutover of the same migration, then starts the stage's machine. */
 export async function startCommand(options: StartOptions, io: Io): Promise<number> {
-  const raw = readPlan(options.plan);
+  const read = readPlan(options.plan);
+  // The execution's input is the plan; a take-over is asked for in it, where AcquireLock reads it.
+  const raw =
+    options.takeOverLock && isObject(read) ? { ...read, takeOverLockFrom: options.takeOverLock } : read;
   const plan = checkedPlan(options.plan, raw, io);
   if (!plan) return EXIT.USAGE;
   const { stage, region } = target(options, io);

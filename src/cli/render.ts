@@ -25,6 +25,8 @@ const NEXT: Record<RehearsalReport['status'], string> = {
   ROLLBACK_INCOMPLETE:
     'Rollback could not restore everything: put back the resources listed as not restored, then release the lock.',
   INVALID_PLAN: 'Fix the fields listed above, then rehearse again. Nothing was changed.',
+  LOCKED_OUT:
+    "Another execution holds this migration's lock; nothing was changed. The failure above says whether it still runs and what to do.",
   FAILED: 'The cutover stopped without rolling back; see the failure above.',
 };
 
@@ -171,7 +173,7 @@ function nextStep(p: Progress): string {
     case 'INVALID_PLAN':
       return 'Fix the plan (`cutover validate FILE` names every bad field), then start again. Nothing was changed.';
     case 'LOCKED_OUT':
-      return `Another execution holds this migration's lock; nothing was changed. Find it with \`cutover status --stage ${p.stage} --region ${p.region}\`.`;
+      return `Another execution holds this migration's lock; nothing was changed. The failure above names it and says whether it still runs; a lock whose holder has ended is stale and can be taken over with \`cutover start --take-over-lock ARN\`.`;
     case 'TIMED_OUT':
     case 'ABORTED':
       if (p.dryRun) return 'A dry-run changes nothing: run it again when ready.';

@@ -147,6 +147,10 @@ export const GRANTS: Record<string, Grant> = {
   'Route53:ListResourceRecordSets': grant('route53:ListResourceRecordSets', zone),
   'SecretsManager:GetSecretValue': grant('secretsmanager:GetSecretValue', readableSecrets),
   'SecretsManager:PutSecretValue': grant('secretsmanager:PutSecretValue', boundSecrets),
+  // Whether the execution that holds the lock still runs: only the stage's own cutovers hold it.
+  'SFN:DescribeExecution': grant('states:DescribeExecution', ({ service, stage }) => [
+    arn('states', `execution:${service}-${stage}-cutover:*`),
+  ]),
   'SNS:GetTopicAttributes': grant('sns:GetTopicAttributes', topics),
   'SNS:Publish': grant('sns:Publish', topics),
   'SSM:DeleteParameter': grant('ssm:DeleteParameter', parameters),

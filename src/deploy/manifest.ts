@@ -47,7 +47,8 @@ const commands = (...groups: (readonly string[])[]): readonly string[] => [...ne
 /** Per function key of serverless.yml's `functions:`. */
 export const FUNCTION_COMMANDS = {
   validatePlan: NONE,
-  acquireLock: commands(LEDGER),
+  // src/steps/lock.ts: whether the execution holding the lock still runs.
+  acquireLock: commands(LEDGER, ['SFN:DescribeExecution']),
   // Preflight only reads, but it loads every adapter for its read: the writes come with the files.
   preflight: commands(LEDGER, DNS, API_POLICY, BINDINGS, CANARY_READ, POOLS, [
     'CloudWatch:DescribeAlarms',

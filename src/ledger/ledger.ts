@@ -20,7 +20,11 @@ import { CutoverInProgress, LedgerConflict } from '../errors.ts';
  *   pk = migrationId, sk = "LOCK"           owner, status (held | released), seq counter
  *   pk = migrationId, sk = "CHANGE#<key>"   kind, ref, before, after, status, seq, step
  */
-export type ChangeStatus = 'pending' | 'applied' | 'restored';
+/**
+ * pending: the write may have begun; applied: it ended. restoring: the restore may have begun;
+ * restored: it ended. A write or restore found begun and not ended is made again, whole.
+ */
+export type ChangeStatus = 'pending' | 'applied' | 'restoring' | 'restored';
 
 export interface Change {
   key: string;
@@ -95,13 +99,15 @@ export async function acquireLock(at: LedgerLocation, owner: string): Promise<{ 
       new UpdateItemCommand({
         TableName: at.table,
         Key: marshall({ pk: at.migrationId, sk: LOCK }),
-        UpdateExpression: 'SET #owner = :owner, #status = :held, #acquiredAt = :now REMOVE #releasedAt',
+        UpdateExpression:
+          'SET #owner = :owner, #status = :held, #acquiredAt = :now REMOVE #releasedAt, #tookOverFrom',
         ConditionExpression: 'attribute_not_exists(#status) OR #status = :released',
         ExpressionAttributeNames: {
           '#owner': 'owner',
           '#status': 'status',
           '#acquiredAt': 'acquiredAt',
           '#releasedAt': 'releasedAt',
+          '#tookOverFrom': 'tookOverFrom',
         },
         ExpressionAttributeValues: marshall({
           ':owner': owner,
@@ -116,6 +122,38 @@ export async function acquireLock(at: LedgerLocation, owner: string): Promise<{ 
     if (!isConditionFailure(error)) throw toNamedError(error, `taking the lock of ${at.migrationId}`);
     const holder = await readLock(at);
     throw lockHeld(at, holder);
+  }
+}
+
+/**
+ * Takes over the lock `from` holds, for `owner`: only while `from` still holds it, so two
+ * executions taking over one stale lock cannot both win.
+ */
+export async function takeOverLock(at: LedgerLocation, owner: string, from: string): Promise<void> {
+  try {
+    await db(at).send(
+      new UpdateItemCommand({
+        TableName: at.table,
+        Key: marshall({ pk: at.migrationId, sk: LOCK }),
+        UpdateExpression: 'SET #owner = :owner, #acquiredAt = :now, #tookOverFrom = :from',
+        ConditionExpression: '#status = :held AND #owner = :from',
+        ExpressionAttributeNames: {
+          '#owner': 'owner',
+          '#status': 'status',
+          '#acquiredAt': 'acquiredAt',
+          '#tookOverFrom': 'tookOverFrom',
+        },
+        ExpressionAttributeValues: marshall({
+          ':owner': owner,
+          ':from': from,
+          ':held': 'held',
+          ':now': nowIso(),
+        }),
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw toNamedError(error, `taking over the lock of ${at.migrationId}`);
+    throw lockHeld(at, await readLock(at));
   }
 }
 
@@ -224,8 +262,9 @@ export async function recordIntent(
           Key: marshall({ pk: at.migrationId, sk: changeKey(intent.key) }),
           UpdateExpression:
             'SET #after = :after, #status = :pending, #seq = :seq, #step = :step, #executionId = :executionId',
-          // Unchanged since we read it: a concurrent restore must not leave a stale `before` behind.
-          ConditionExpression: '#status = :was',
+          // Unchanged since we read it: a concurrent record or restore must not leave a stale `before`
+          // behind. Every record takes a new seq, so the seq catches one that left the status as it was.
+          ConditionExpression: '#status = :was AND #seq = :seen',
           ExpressionAttributeNames: {
             '#after': 'after',
             '#status': 'status',
@@ -237,6 +276,7 @@ export async function recordIntent(
             ':after': JSON.stringify(intent.after ?? null),
             ':pending': 'pending',
             ':was': existing.status,
+            ':seen': existing.seq,
             ':seq': seq,
             ':step': intent.step,
             ':executionId': intent.executionId,
@@ -300,11 +340,13 @@ async function setStatus(
 }
 
 export const markApplied = (at: LedgerLocation, key: string) => setStatus(at, key, 'applied', 'appliedAt');
+export const markRestoring = (at: LedgerLocation, key: string) =>
+  setStatus(at, key, 'restoring', 'restoringAt');
 export const markRestored = (at: LedgerLocation, key: string) => setStatus(at, key, 'restored', 'restoredAt');
 
-/** Every change of the migration, in the order it was last made. */
-export async function listChanges(at: LedgerLocation): Promise<Change[]> {
-  const changes: Change[] = [];
+/** Every item of the migration whose sort key starts with `prefix`, across pages. */
+async function itemsUnder(at: LedgerLocation, prefix: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const out = await named(
@@ -313,16 +355,21 @@ export async function listChanges(at: LedgerLocation): Promise<Change[]> {
         new QueryCommand({
           TableName: at.table,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: marshall({ ':pk': at.migrationId, ':prefix': 'CHANGE#' }),
+          ExpressionAttributeValues: marshall({ ':pk': at.migrationId, ':prefix': prefix }),
           ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: start as never } : {}),
         }),
       ),
     );
-    changes.push(...(out.Items ?? []).map((item) => toChange(unmarshall(item))));
+    items.push(...(out.Items ?? []).map((item) => unmarshall(item)));
     start = out.LastEvaluatedKey;
   } while (start);
-  return changes.sort((a, b) => a.seq - b.seq);
+  return items;
+}
+
+/** Every change of the migration, in the order it was last made. */
+export async function listChanges(at: LedgerLocation): Promise<Change[]> {
+  return (await itemsUnder(at, 'CHANGE#')).map(toChange).sort((a, b) => a.seq - b.seq);
 }
 
 const noticeKey = (at: LedgerLocation, notice: string) =>
@@ -337,6 +384,14 @@ export async function noticeSent(at: LedgerLocation, notice: string): Promise<bo
     ),
   );
   return out.Item !== undefined;
+}
+
+/** Every notice sent for the migration, as `<executionId>#<event>#<audience>`. */
+export async function listNotices(at: LedgerLocation): Promise<{ notice: string; sentAt: string }[]> {
+  return (await itemsUnder(at, 'NOTICE#')).map((item) => ({
+    notice: String(item.sk).slice('NOTICE#'.length),
+    sentAt: String(item.sentAt),
+  }));
 }
 
 export async function recordNotice(at: LedgerLocation, notice: string): Promise<void> {

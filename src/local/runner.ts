@@ -7,7 +7,7 @@ import { AccessDenied, ApprovalRejected } from '../errors.ts';
 import { listChanges } from '../ledger/ledger.ts';
 import { type Plan, planIssues, planSchema } from '../plan/schema.ts';
 import { Sandbox, type Snapshot, type WorldOptions } from '../sandbox/index.ts';
-import { emptyWorld } from '../sandbox/world.ts';
+import { type Execution, emptyWorld } from '../sandbox/world.ts';
 import { planInput } from '../steps/validate.ts';
 import { type AslState, forwardPath, type LoadedMachine, loadMachine, waitSeconds } from './definition.ts';
 
@@ -15,6 +15,20 @@ export type FaultKind = 'fail' | 'timeout' | 'throttle';
 export interface Fault {
   state: string;
   kind: FaultKind;
+}
+
+/** An operator's answer to the go/no-go. */
+export type ApprovalAnswer = 'approve' | 'reject' | 'timeout';
+
+/**
+ * Where a task's function dies (out of memory, killed): at its first call that changes a resource,
+ * `before` AWS gets it, or `after` AWS applied it and before the ledger records it as applied.
+ */
+export interface Crash {
+  state: string;
+  at: 'before' | 'after';
+  /** How many attempts die (default 1). The state retries once, so 2 make the cutover roll back. */
+  times?: number;
 }
 
 export interface RehearsalOptions {
@@ -34,8 +48,14 @@ export interface RehearsalOptions {
   session?: Session;
   /** Run only the rollback state machine for this migration, as an operator would start it. */
   rollbackOf?: string;
-  /** How operators answer the go/no-go (default: approve). */
-  approval?: 'approve' | 'reject' | 'timeout';
+  /**
+   * How operators answer the go/no-go (default: approve), or a function awaited while the gate
+   * waits, as if they did something else first (such as starting a second cutover).
+   */
+  approval?: ApprovalAnswer | (() => Promise<ApprovalAnswer>);
+  /** The execution's name, unique in the world; by default `rehearsal`, then `rehearsal-<n>`. */
+  executionName?: string;
+  crash?: Crash;
   /** Once rollback starts, AWS refuses every restore of this resource kind (e.g. `secret`). */
   failRestore?: string;
   /**
@@ -80,7 +100,21 @@ export interface TimelineEntry {
   outcome: string;
 }
 
-export type RehearsalStatus = 'SUCCEEDED' | 'ROLLED_BACK' | 'ROLLBACK_INCOMPLETE' | 'INVALID_PLAN' | 'FAILED';
+export type RehearsalStatus =
+  | 'SUCCEEDED'
+  | 'ROLLED_BACK'
+  | 'ROLLBACK_INCOMPLETE'
+  | 'INVALID_PLAN'
+  | 'LOCKED_OUT'
+  | 'FAILED';
+
+/** How a run ended, by the Fail state (or stop) it ended in. */
+const ENDINGS: Record<string, RehearsalStatus> = {
+  InvalidPlan: 'INVALID_PLAN',
+  LockedOut: 'LOCKED_OUT',
+  RolledBack: 'ROLLED_BACK',
+  RollbackIncomplete: 'ROLLBACK_INCOMPLETE',
+};
 
 export interface StepReport {
   name: string;
@@ -112,7 +146,6 @@ export interface RehearsalReport {
   wallMilliseconds: number;
 }
 
-const EXECUTION_NAME = 'rehearsal';
 const LEDGER_TABLE = 'cognito-cutover-rehearsal-ledger';
 
 let machine: LoadedMachine | undefined;
@@ -193,8 +226,12 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const t0 = sandbox.clock.now();
   const since = () => Math.round((sandbox.clock.now() - t0) / 1000);
   const region = plan?.region ?? 'eu-west-2';
+  const { executions } = sandbox.world;
+  // Execution names are unique per state machine, as Step Functions requires of a running one.
+  const executionName =
+    options.executionName ?? (executions.size === 0 ? 'rehearsal' : `rehearsal-${executions.size + 1}`);
   const executionArn = (machineName: string) =>
-    `arn:aws:states:${region}:123456789012:execution:cognito-cutover-${machineName}:${EXECUTION_NAME}`;
+    `arn:aws:states:${region}:${sandbox.world.accountId}:execution:cognito-cutover-${machineName}:${executionName}`;
 
   const faults = new Map((options.faults ?? []).map((f) => [f.state, f.kind]));
   const attempts = new Map<string, number>();
@@ -219,9 +256,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   async function callback(handler: (event: unknown) => Promise<unknown>, taskInput: unknown) {
     const payload = (taskInput as { Payload: { plan?: Plan } }).Payload;
     await handler(payload);
-    if (options.approval === 'reject')
-      throw new ApprovalRejected('No-go from an operator (--reject-approval).');
-    if (options.approval === 'timeout') {
+    const answer = typeof options.approval === 'function' ? await options.approval() : options.approval;
+    if (answer === 'reject') throw new ApprovalRejected('No-go from an operator (--reject-approval).');
+    if (answer === 'timeout') {
       sandbox.clock.advance(payload.plan?.approval.timeoutSeconds ?? 0);
       throw statesTimeout();
     }
@@ -250,10 +287,15 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
         const attempt = (attempts.get(key) ?? 0) + 1;
         attempts.set(key, attempt);
         if (fault === 'throttle' && attempt === 1) sandbox.throttleNext(2);
+        const crash =
+          !prefix && options.crash?.state === stateName && attempt <= (options.crash.times ?? 1)
+            ? sandbox.crashAt(options.crash.at)
+            : undefined;
         try {
-          const result = machine.callbacks.has(stateName)
-            ? await callback(handler, taskInput)
-            : await handler(taskInput);
+          const running = machine.callbacks.has(stateName)
+            ? callback(handler, taskInput)
+            : handler(taskInput);
+          const result = await (crash ? Promise.race([running, crash]) : running);
           if (options.failTrigger && !prefix && stateName === 'Preflight') {
             sandbox.world.deniedActions.add('cognito-idp:AdminInitiateAuth');
           }
@@ -266,6 +308,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
           return result;
         } finally {
           if (fault === 'throttle') sandbox.throttleNext(0);
+          if (crash) sandbox.disarmCrash();
         }
       };
     }
@@ -276,6 +319,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
           .map(([stateName]) => [stateName, 0]),
       );
     const executionId = executionArn(name);
+    executions.set(executionId, { status: 'RUNNING', startDate: sandbox.clock.now() });
     // --timeout-at stands in for the execution timeout, which here would be a real-time timer.
     const { TimeoutSeconds: _timeout, ...definition } = machine.definition;
     const execution = new StateMachine(definition as never, {
@@ -289,11 +333,11 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       context: {
         Execution: {
           Id: executionId,
-          Name: EXECUTION_NAME,
+          Name: executionName,
           StartTime: new Date(sandbox.clock.now()).toISOString(),
           Input: input,
         },
-        Task: { Token: `${EXECUTION_NAME}-task-token` },
+        Task: { Token: `${executionName}-task-token` },
       } as never,
     });
     let endedIn: string | undefined;
@@ -354,13 +398,19 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
         }
       }
     })();
+    const ended = (status: Execution['status']) => {
+      const startDate = executions.get(executionId)?.startDate ?? sandbox.clock.now();
+      executions.set(executionId, { status, startDate, stopDate: sandbox.clock.now() });
+    };
     try {
       const output = await execution.result;
       await watch;
+      ended('SUCCEEDED');
       return { succeeded: true, endedIn, output };
     } catch (error) {
       if (!(error instanceof ExecutionError || error instanceof ExecutionAbortedError)) throw error;
       await watch;
+      ended(endedIn === 'ABORTED' || endedIn === 'TIMED_OUT' ? endedIn : 'FAILED');
       return { succeeded: false, endedIn, output: null };
     }
   }
@@ -417,15 +467,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       run.endedIn = child.succeeded ? 'RolledBack' : 'RollbackIncomplete';
     }
     const status: RehearsalStatus =
-      run.succeeded && !options.rollbackOf
-        ? 'SUCCEEDED'
-        : run.endedIn === 'InvalidPlan'
-          ? 'INVALID_PLAN'
-          : run.endedIn === 'RolledBack'
-            ? 'ROLLED_BACK'
-            : run.endedIn === 'RollbackIncomplete'
-              ? 'ROLLBACK_INCOMPLETE'
-              : 'FAILED';
+      run.succeeded && !options.rollbackOf ? 'SUCCEEDED' : (ENDINGS[run.endedIn ?? ''] ?? 'FAILED');
 
     const ledger = plan
       ? await listChanges({ table: LEDGER_TABLE, region: plan.region, migrationId: plan.migrationId })

@@ -299,6 +299,16 @@ export const planSchema = z
       .describe(
         "When true, every step reads and reports what it would change and nothing is changed: no lock is taken, users get no notice, the canary does not sign in; operators get a report of the changes, problems and drift. Default false. The weekly schedule runs the stage's plan as a dry-run to find drift before cutover day.",
       ),
+    takeOverLockFrom: z
+      .string()
+      .regex(
+        /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:execution:[\w-]{1,80}:[\w-]{1,80}$/,
+        'expected the ARN of the execution that holds the lock, as the lock error names it',
+      )
+      .optional()
+      .describe(
+        "Only to recover from a stale lock: the ARN of the execution that holds this migration's lock and is no longer running, exactly as the LOCKED_OUT error names it. This execution then takes the lock over; nothing else changes. The lock is not taken over while that execution runs, or when another one holds it. Leave it out otherwise.",
+      ),
     oldPool: z
       .strictObject({
         userPoolId: userPoolId.describe(

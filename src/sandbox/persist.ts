@@ -43,5 +43,7 @@ export function loadSandbox(dir: string): { sandbox: Sandbox; startingWorld: Sna
     return undefined;
   }
   const saved = JSON.parse(text, reviver) as Saved;
+  // A state directory written before executions were kept knows of none.
+  saved.world.executions ??= new Map();
   return { sandbox: new Sandbox(saved.world, saved.clockMs), startingWorld: saved.startingWorld };
 }

@@ -13,6 +13,7 @@ import { iam } from './services/iam.ts';
 import { lambda } from './services/lambda.ts';
 import { route53 } from './services/route53.ts';
 import { secretsManager } from './services/secrets.ts';
+import { sfn } from './services/sfn.ts';
 import { sns } from './services/sns.ts';
 import { ssm } from './services/ssm.ts';
 import { compareSnapshot, type Difference, type Snapshot, takeSnapshot } from './snapshot.ts';
@@ -29,6 +30,7 @@ const MODELS: Record<string, ServiceModel> = {
   Lambda: lambda,
   Route53: route53,
   SecretsManager: secretsManager,
+  SFN: sfn,
   SNS: sns,
   SSM: ssm,
 };
@@ -73,7 +75,15 @@ export class Sandbox implements Transport {
   readonly dispatcher: MockAgent;
   /** Health checks fail while set: alarms read ALARM and HTTP checks get 503. */
   unhealthy = false;
+  /**
+   * Services answered by a real endpoint (`AWS_ENDPOINT_URL_<SERVICE>`) instead of this model,
+   * such as the ledger on dynalite. Set before `install()`.
+   */
+  readonly network = new Set<string>();
   private throttles = 0;
+  private crash: { at: 'before' | 'after'; die: (error: Error) => void } | undefined;
+  /** Rehearsals sharing this world (two cutovers racing for one lock) install it once between them. */
+  private installs = 0;
   private readonly failures: { service: string; command: string; error: Error; always?: boolean }[] = [];
   /** Regional services called in another region see an empty account there, as in AWS. */
   private readonly otherRegions = new Map<string, World>();
@@ -95,18 +105,35 @@ export class Sandbox implements Transport {
   }
 
   install(): this {
-    useTransport(this);
-    useClock(() => this.clock.now());
+    this.installs += 1;
+    if (this.installs === 1) {
+      useTransport(this);
+      useClock(() => this.clock.now());
+    }
     return this;
   }
 
   uninstall(): void {
+    this.installs = Math.max(0, this.installs - 1);
+    if (this.installs > 0) return;
     useTransport(undefined);
     useClock(undefined);
   }
 
   async send(request: { service: string; command: string; input: object; region: string }): Promise<object> {
     const { service, command, input, region } = request;
+    const crash = this.crash;
+    if (crash && !READ_ONLY.test(command) && service !== 'DynamoDB' && service !== 'SNS') {
+      this.crash = undefined;
+      if (crash.at === 'after') await this.send(request);
+      crash.die(
+        Object.assign(new Error('RequestId: rehearsal Error: Runtime exited with error: signal: killed'), {
+          name: 'Lambda.Unknown',
+        }),
+      );
+      // The function is gone: nothing after this call runs.
+      return new Promise<never>(() => {});
+    }
     const call: Call = {
       service,
       command,
@@ -182,6 +209,22 @@ export class Sandbox implements Transport {
     since?: number;
   } = {}): Call[] {
     return this.calls.slice(since).filter((c) => c.mutating && (includeLedger || c.service !== 'DynamoDB'));
+  }
+
+  /**
+   * The function now running dies at its next call that changes a resource (not the ledger, not a
+   * notification): `before` AWS gets it, or `after` AWS applied it. The promise rejects then with
+   * `Lambda.Unknown`, as Step Functions reports a function that ran out of memory or was killed.
+   */
+  crashAt(at: 'before' | 'after'): Promise<never> {
+    return new Promise<never>((_resolve, reject) => {
+      this.crash = { at, die: reject };
+    });
+  }
+
+  /** The function ended without reaching a call that changes something: it does not die later. */
+  disarmCrash(): void {
+    this.crash = undefined;
   }
 
   /** The next `n` calls, whatever their service, are throttled; `throttleNext(0)` lifts what is left. */

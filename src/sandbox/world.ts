@@ -158,6 +158,13 @@ export interface Alarm {
   arn: string;
 }
 
+/** A Step Functions execution as DescribeExecution reports it; the local runner keeps these up to date. */
+export interface Execution {
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  startDate: number;
+  stopDate?: number;
+}
+
 export interface Message {
   topicArn: string;
   subject?: string;
@@ -196,6 +203,8 @@ export interface World {
   tables: Map<string, Table>;
   /** HTTP endpoints the health checks call; the dispatcher answers them. */
   endpoints: { url: string; expectStatus: number }[];
+  /** The executions rehearsed in this world, by ARN, so a lock's holder can be looked up. */
+  executions: Map<string, Execution>;
 }
 
 export const START = Date.parse('2026-01-15T09:00:00Z');
@@ -223,6 +232,7 @@ export function emptyWorld(region: string, accountId: string): World {
     messages: [],
     tables: new Map(),
     endpoints: [],
+    executions: new Map(),
   };
 }
 

@@ -1,4 +1,11 @@
-import { type Change, getChange, markApplied, markRestored, recordIntent } from '../ledger/ledger.ts';
+import {
+  type Change,
+  getChange,
+  markApplied,
+  markRestored,
+  markRestoring,
+  recordIntent,
+} from '../ledger/ledger.ts';
 import { logger } from '../logger.ts';
 import type { StepContext } from './context.ts';
 import { type Pending, type Resource, sameState } from './resources/resource.ts';
@@ -34,14 +41,15 @@ export async function applyChange<Ref extends object, State>(
   ]);
   const after = desired(current);
   const report = { key, resource: resource.label(ref), kind: resource.kind, before: current, after };
-  const done = resource.action
-    ? entry?.status === 'applied' && entry.executionId === ctx.executionId
-    : sameState(current, after);
-  if (done) {
-    // The write landed but the step died before recording it: record it now.
-    if (entry?.status === 'pending' && !ctx.plan.dryRun) await markApplied(ctx.ledger, key);
-    return { ...report, changed: false, planned: false, pending: [] };
-  }
+  // A pending entry is a write that began and was never known to end: the function may have died
+  // half way (a policy updated, the redeploy that makes it live not yet made). It is finished
+  // whatever the read says; every write is idempotent.
+  const done =
+    entry?.status !== 'pending' &&
+    (resource.action
+      ? entry?.status === 'applied' && entry.executionId === ctx.executionId
+      : sameState(current, after));
+  if (done) return { ...report, changed: false, planned: false, pending: [] };
   if (ctx.plan.dryRun) return { ...report, changed: false, planned: true, pending: [] };
   await recordIntent(
     ctx.ledger,
@@ -76,10 +84,14 @@ export async function restoreChange(
   const resource = adapter as Resource<object, unknown>;
   const current = await resource.read(ctx.plan.region, change.ref);
   const report = { key: change.key, kind: change.kind, from: current, to: change.before };
-  if (change.status === 'restored' || (!resource.action && sameState(current, change.before))) {
-    if (change.status !== 'restored') await markRestored(ctx.ledger, change.key);
+  if (change.status === 'restored') return { ...report, changed: false, pending: [] };
+  // As it was, and no restore of it began: the change never landed (its function died before it).
+  // A restore that began may have died half way, so it is finished whatever the read says.
+  if (change.status !== 'restoring' && !resource.action && sameState(current, change.before)) {
+    await markRestored(ctx.ledger, change.key);
     return { ...report, changed: false, pending: [] };
   }
+  await markRestoring(ctx.ledger, change.key);
   const pending = await resource.write(ctx.plan.region, change.ref, change.before, current);
   await markRestored(ctx.ledger, change.key);
   logger.info('restored', { resource: change.key, step: ctx.step, migrationId: ctx.plan.migrationId });

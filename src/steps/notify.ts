@@ -1,7 +1,7 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
-import { noticeSent, recordNotice } from '../ledger/ledger.ts';
+import { listNotices, noticeSent, recordNotice } from '../ledger/ledger.ts';
 import type { StepContext } from './context.ts';
 
 export type NoticeEvent = 'started' | 'done' | 'rolled-back' | 'rollback-incomplete';
@@ -13,9 +13,26 @@ export interface NoticeDetail {
   error?: string;
   /**
    * The cutover execution a rollback undoes. Users hear it was called off only if that execution
-   * told them it started: a cutover stopped in Preflight never did.
+   * told them it started: a cutover stopped in Preflight never did. Without it (a rollback an
+   * operator started), only if users were told maintenance started and not yet that it ended.
    */
   startedBy?: string;
+}
+
+/**
+ * Whether users were told maintenance started more often than that it ended: each cutover that
+ * tells them it started owes them one end, its own "complete" or its rollback's "called off".
+ */
+async function usersAwaitEnd(ctx: StepContext): Promise<boolean> {
+  const told = (await listNotices(ctx.ledger)).map((n) => n.notice);
+  const count = (event: NoticeEvent) => told.filter((n) => n.endsWith(`#${event}#users`)).length;
+  return count('started') > count('done') + count('rolled-back');
+}
+
+/** Users hear "called off" only while they wait to hear that the maintenance they were told of ended. */
+async function usersOwedRollbackNotice(ctx: StepContext, startedBy: string | undefined): Promise<boolean> {
+  if (startedBy) return noticeSent(ctx.ledger, `${startedBy}#started#users`);
+  return usersAwaitEnd(ctx);
 }
 
 interface Message {
@@ -70,7 +87,9 @@ function forOperators(ctx: StepContext, event: NoticeEvent, detail: NoticeDetail
     case 'rolled-back':
       return {
         subject: `[cutover] ${id} rolled back`,
-        body: `Execution ${ctx.executionId} failed and every change it made was restored.${failure}\nNext: fix the cause, run a dry-run, then start the cutover again.`,
+        body: detail.startedBy
+          ? `Execution ${detail.startedBy} failed and ${ctx.executionId} restored every change it made.${failure}\nNext: fix the cause, run a dry-run, then start the cutover again.`
+          : `Rollback ${ctx.executionId}, started by an operator, restored every change of ${id} left in the ledger and released the lock.\nNext: fix the cause, run a dry-run, then start the cutover again.`,
       };
     case 'rollback-incomplete':
       return {
@@ -101,8 +120,8 @@ export async function notify(ctx: StepContext, event: NoticeEvent, detail: Notic
     if (await noticeSent(ctx.ledger, notice)) continue;
     if (
       audience === 'users' &&
-      detail.startedBy &&
-      !(await noticeSent(ctx.ledger, `${detail.startedBy}#started#users`))
+      event === 'rolled-back' &&
+      !(await usersOwedRollbackNotice(ctx, detail.startedBy))
     )
       continue;
     await named(

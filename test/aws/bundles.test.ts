@@ -66,7 +66,8 @@ describe('function bundles', () => {
   it('carry only the SDK clients their code reaches', () => {
     expect(sdkClientsOf('validatePlan')).toEqual([]);
     expect(sdkClientsOf('preTokenGeneration')).toEqual([]);
-    expect(sdkClientsOf('acquireLock')).toEqual(['client-dynamodb']);
+    // Whether the execution holding the lock still runs.
+    expect(sdkClientsOf('acquireLock')).toEqual(['client-dynamodb', 'client-sfn']);
     expect(sdkClientsOf('userMigration')).toEqual(['client-cognito-identity-provider']);
     expect(sdkClientsOf('requestApproval')).toEqual(['client-sns']);
   });

@@ -106,6 +106,55 @@ describe('cutover start', () => {
     expect(stdout).toContain(`Next: cutover status ${EXECUTION} --watch`);
   });
 
+  it('asks AcquireLock to take a stale lock over by naming its holder in the input', async () => {
+    // Arrange
+    deployed();
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION, startDate: START });
+
+    // Act
+    const { code } = await cutover([
+      'start',
+      '--plan',
+      'examples/plan.json',
+      '--stage',
+      'prod',
+      '--region',
+      REGION,
+      '--take-over-lock',
+      RUNNING,
+    ]);
+
+    // Assert
+    expect(code).toBe(0);
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      input: JSON.stringify({ ...example, takeOverLockFrom: RUNNING }),
+    });
+  });
+
+  it('refuses a take-over that names no execution ARN, exit 2, and starts nothing', async () => {
+    // Arrange
+    deployed();
+
+    // Act
+    const { code, stderr } = await cutover([
+      'start',
+      '--plan',
+      'examples/plan.json',
+      '--stage',
+      'prod',
+      '--region',
+      REGION,
+      '--take-over-lock',
+      'yesterday',
+    ]);
+
+    // Assert
+    expect(code).toBe(2);
+    expect(stderr).toContain('takeOverLockFrom: expected the ARN of the execution that holds the lock');
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
   it('keeps an execution name within 80 characters for the longest migrationId', async () => {
     // Arrange
     deployed();

@@ -24,6 +24,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -45,6 +46,7 @@ export const mocks = {
   lambda: mockClient(LambdaClient),
   route53: mockClient(Route53Client),
   secrets: mockClient(SecretsManagerClient),
+  sfn: mockClient(SFNClient),
   sns: mockClient(SNSClient),
   ssm: mockClient(SSMClient),
 };

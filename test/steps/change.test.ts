@@ -68,7 +68,7 @@ describe('applyChange', () => {
     expect(report).toMatchObject({ changed: false, planned: false });
   });
 
-  it('only marks the change applied when the write landed but the step died before recording it', async () => {
+  it('makes a write the ledger holds as pending again, whole, keeping the first snapshot, then marks it applied', async () => {
     parameterHolds('eu-west-2_NewPool01');
     ledger.seedChange({
       key,
@@ -82,7 +82,8 @@ describe('applyChange', () => {
 
     await applyChange(context(), ssmParameter, ref, toNewPool);
 
-    expect(mutations()).toEqual(['UpdateItem']);
+    // The step may have died half way through its write: pending means nobody knows it ended.
+    expect(mutations()).toEqual(['UpdateItem', 'UpdateItem', 'PutParameter', 'UpdateItem']);
     expect(ledger.change(key)).toMatchObject({ status: 'applied', before: { value: 'eu-west-2_OldPool01' } });
   });
 
@@ -137,10 +138,43 @@ describe('restoreChange', () => {
 
     const report = await restoreChange(context(), change, ssmParameter);
 
-    expect(mutations()).toEqual(['DeleteParameter', 'UpdateItem']);
+    expect(mutations()).toEqual(['UpdateItem', 'DeleteParameter', 'UpdateItem']);
     expect(mocks.ssm).toHaveReceivedCommandWith(DeleteParameterCommand, { Name: ref.name });
     expect(ledger.change(key)).toMatchObject({ status: 'restored' });
     expect(report).toMatchObject({ changed: true, from: toNewPool(), to: null });
+  });
+
+  it('makes a restore the ledger holds as begun again, whole, though the resource already reads as restored', async () => {
+    // A function that died between a policy update and its redeploy leaves exactly this.
+    parameterHolds('eu-west-2_OldPool01');
+    const begun = {
+      ...change,
+      before: { value: 'eu-west-2_OldPool01', type: 'String' },
+      status: 'restoring' as const,
+    };
+    ledger.seedChange(begun);
+
+    const report = await restoreChange(context(), begun, ssmParameter);
+
+    expect(mutations()).toEqual(['UpdateItem', 'PutParameter', 'UpdateItem']);
+    expect(ledger.change(key)).toMatchObject({ status: 'restored' });
+    expect(report).toMatchObject({ changed: true });
+  });
+
+  it('marks restored, without a write, a change whose function died before it landed', async () => {
+    parameterHolds('eu-west-2_OldPool01');
+    const neverLanded = {
+      ...change,
+      before: { value: 'eu-west-2_OldPool01', type: 'String' },
+      status: 'pending' as const,
+    };
+    ledger.seedChange(neverLanded);
+
+    const report = await restoreChange(context(), neverLanded, ssmParameter);
+
+    expect(mutations()).toEqual(['UpdateItem']);
+    expect(ledger.change(key)).toMatchObject({ status: 'restored' });
+    expect(report).toMatchObject({ changed: false });
   });
 
   it('changes nothing for a change already restored', async () => {

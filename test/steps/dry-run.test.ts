@@ -35,12 +35,13 @@ import { prepareDns, restoreTtl, switchDns } from '../../src/steps/dns.ts';
 import { checkDnsSync } from '../../src/steps/dns-sync.ts';
 import { releaseWrites, restrictWrites } from '../../src/steps/freeze.ts';
 import { checkHealth } from '../../src/steps/health.ts';
-import { giveBackLock, takeLock } from '../../src/steps/lock.ts';
+import { takeLock } from '../../src/steps/lock.ts';
 import { notify } from '../../src/steps/notify.ts';
 import { preflight } from '../../src/steps/preflight.ts';
 import { frozenPolicy } from '../../src/steps/resources/apigateway-policy.ts';
 import { checkServices } from '../../src/steps/service-sync.ts';
 import { switchServices } from '../../src/steps/services.ts';
+import { giveBackLock } from '../../src/steps/unlock.ts';
 import {
   canaryAnswers,
   context,

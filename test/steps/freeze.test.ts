@@ -137,9 +137,10 @@ describe('releaseWrites', () => {
 
     const result = await releaseWrites(context());
 
+    // Each restore is marked begun, then made, then marked ended.
     expect(mutations()).toEqual([
-      ...['DeleteParameter', 'UpdateItem'],
-      ...['UpdateRestApi', 'CreateDeployment', 'UpdateItem'],
+      ...['UpdateItem', 'DeleteParameter', 'UpdateItem'],
+      ...['UpdateItem', 'UpdateRestApi', 'CreateDeployment', 'UpdateItem'],
     ]);
     expect(mocks.ssm).toHaveReceivedCommandWith(DeleteParameterCommand, { Name: maintenance });
     expect(mocks.apiGateway).toHaveReceivedCommandWith(UpdateRestApiCommand, {

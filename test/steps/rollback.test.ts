@@ -102,10 +102,11 @@ describe('rollback', () => {
 
     const result = await rollback(context(), EXECUTION);
 
+    // Each restore is marked begun, then made, then marked ended.
     expect(mutations()).toEqual([
-      ...['PutSecretValue', 'UpdateItem'],
-      ...['ChangeResourceRecordSets', 'UpdateItem'],
-      ...['DeleteParameter', 'UpdateItem'],
+      ...['UpdateItem', 'PutSecretValue', 'UpdateItem'],
+      ...['UpdateItem', 'ChangeResourceRecordSets', 'UpdateItem'],
+      ...['UpdateItem', 'DeleteParameter', 'UpdateItem'],
     ]);
     expect(mocks.secrets).toHaveReceivedCommandWith(PutSecretValueCommand, {
       SecretId: 'usermanagement-cognito-prod',
@@ -175,7 +176,8 @@ describe('rollback', () => {
         error: expect.stringContaining('AccessDenied'),
       },
     ]);
-    expect(ledger.change(keys.dns)?.status).toBe('applied');
+    // Begun and not ended: the next rollback makes it again, whole.
+    expect(ledger.change(keys.dns)?.status).toBe('restoring');
   });
 
   it('re-throws throttling so the state machine retries, and the retry skips what is already restored', async () => {
