@@ -4,7 +4,7 @@ import { cutoverMachine, newSession, rehearse, taskStates } from '../../src/loca
 import { type Plan, parsePlan } from '../../src/plan/schema.ts';
 import { ttlBudget } from '../../src/steps/preflight.ts';
 import { plans, type Schedule, scheduleArbitrary } from '../fixtures/arbitraries.ts';
-import { lockHeld, notRestored, notSwitched, observeBefore } from './outcome.ts';
+import { lockHeld, notRestored, notSwitched, observeBefore } from '../support/outcome.ts';
 
 /**
  * The one promise that matters: a cutover ends fully switched (SUCCEEDED, every binding and the

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { newSession, rehearse } from '../../src/local/runner.ts';
 import { planSchema } from '../../src/plan/schema.ts';
 import { edited } from '../fixtures/plans.ts';
-import { liveStages, observeBefore } from './outcome.ts';
+import { liveStages, observeBefore } from '../support/outcome.ts';
 
 /**
  * Counterexamples the property search found, shrunk and rewritten on the example plan. Each

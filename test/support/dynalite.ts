@@ -1,0 +1,76 @@
+import type { AddressInfo } from 'node:net';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import dynalite from 'dynalite';
+import { useTransport } from '../../src/aws/clients.ts';
+
+export interface Dynalite {
+  /** http://127.0.0.1:<port> */
+  readonly url: string;
+  /** Creates a table shaped as serverless.yml's LedgerTable: pk and sk, both strings. */
+  createLedger(table: string): Promise<void>;
+  /** Every item of `table`, sorted by key, for comparing before and after. */
+  items(table: string): Promise<Record<string, unknown>[]>;
+  stop(): Promise<void>;
+}
+
+const SERVICE_ENDPOINT = 'AWS_ENDPOINT_URL_DYNAMODB';
+
+/**
+ * Starts dynalite (DynamoDB in memory, over real HTTP) on 127.0.0.1 and points the client
+ * factory's DynamoDB clients at it through the SDK's service-specific endpoint variable, which
+ * wins over the AWS_ENDPOINT_URL that keeps every other service off the network in tests.
+ */
+export async function startDynalite(): Promise<Dynalite> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const previous = process.env[SERVICE_ENDPOINT];
+  process.env[SERVICE_ENDPOINT] = url;
+  // Clients built before now point elsewhere.
+  useTransport(undefined);
+  const client = new DynamoDBClient({ region: 'eu-west-2', endpoint: url });
+
+  return {
+    url,
+    async createLedger(table) {
+      await client.send(
+        new CreateTableCommand({
+          TableName: table,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+          ],
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+        }),
+      );
+      await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 0.05 }, { TableName: table });
+    },
+    async items(table) {
+      const out = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true }));
+      return (out.Items ?? [])
+        .map((item) => unmarshall(item))
+        .sort((a, b) => `${a.pk} ${a.sk}`.localeCompare(`${b.pk} ${b.sk}`));
+    },
+    async stop() {
+      client.destroy();
+      if (previous === undefined) delete process.env[SERVICE_ENDPOINT];
+      else process.env[SERVICE_ENDPOINT] = previous;
+      useTransport(undefined);
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
