@@ -9,6 +9,7 @@ const change = z.looseObject({
   after: z.unknown(),
 });
 const input = z.looseObject({
+  lock: z.looseObject({ heldBy: z.string().optional(), stale: z.boolean().optional() }).optional(),
   preflight: z.looseObject({
     problems: z.array(z.string()),
     checks: z

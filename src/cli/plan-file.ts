@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type Plan, planIssues, planSchema } from '../plan/schema.ts';
 import { UsageError } from './exit.ts';
 import type { Io } from './io.ts';
+import { isObject } from './stepfunctions.ts';
 
 export function readPlan(file: string): unknown {
   let text: string;
@@ -27,4 +28,9 @@ export function checkedPlan(file: string, raw: unknown, io: Io): Plan | null {
   if (result.success) return result.data;
   for (const issue of planIssues(result.error)) io.err(`${file}: ${issue.path}: ${issue.message}\n`);
   return null;
+}
+
+/** The plan as an execution's input, asking AcquireLock to take a stale lock over from `holder`. */
+export function withTakeOver(raw: unknown, holder: string | undefined): unknown {
+  return holder && isObject(raw) ? { ...raw, takeOverLockFrom: holder } : raw;
 }

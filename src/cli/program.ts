@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import {
+  type Crash,
   type Fault,
   type FaultKind,
   newSession,
@@ -13,7 +14,7 @@ import type { WorldOptions } from '../sandbox/index.ts';
 import { loadSandbox, saveSandbox } from '../sandbox/persist.ts';
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
 import { type Io, processIo } from './io.ts';
-import { checkedPlan, readPlan } from './plan-file.ts';
+import { checkedPlan, readPlan, withTakeOver } from './plan-file.ts';
 import {
   abortCommand,
   answerCommand,
@@ -45,6 +46,18 @@ function parseFault(value: string, previous: Fault[]): Fault[] {
     throw new InvalidArgumentError(`"${kind}" is not a fault kind: use ${KINDS.join(', ')} (STATE[:KIND]).`);
   }
   return [...previous, { state, kind: kind as FaultKind }];
+}
+
+const MOMENTS = ['before', 'after'] as const;
+
+function parseCrash(value: string): Crash {
+  const [state = '', at = 'after', times = '1'] = value.split(':');
+  if (!MOMENTS.includes(at as Crash['at']) || !['1', '2'].includes(times)) {
+    throw new InvalidArgumentError(
+      `"${value}": use STATE[:before|after][:1|2], e.g. SwitchServices:after (dies once, the retry makes the change whole) or SwitchServices:after:2 (dies on both attempts, the rollback undoes it).`,
+    );
+  }
+  return { state, at: at as Crash['at'], times: Number(times) };
 }
 
 export function exitCode(report: RehearsalReport): number {
@@ -102,6 +115,8 @@ interface RehearseOptions extends WorldFlags {
   approvalTimeout?: boolean;
   unhealthy?: boolean;
   failTrigger?: boolean;
+  crash?: Crash;
+  takeOverLock?: string;
   json?: boolean;
   listStates?: boolean;
 }
@@ -114,13 +129,14 @@ async function rehearseCommand(options: RehearseOptions, io: Io): Promise<number
   }
   if (!options.plan)
     throw new UsageError('Missing --plan FILE: the plan to rehearse, e.g. examples/plan.json.');
-  const plan = readPlan(options.plan);
+  const plan = withTakeOver(readPlan(options.plan), options.takeOverLock);
   if (options.abortAt && options.timeoutAt)
     throw new UsageError('Give --abort-at or --timeout-at, not both.');
   const named = [
     ...options.fail.map((f) => ['--fail', f.state] as const),
     ...(options.abortAt ? [['--abort-at', options.abortAt] as const] : []),
     ...(options.timeoutAt ? [['--timeout-at', options.timeoutAt] as const] : []),
+    ...(options.crash ? [['--crash', options.crash.state] as const] : []),
   ];
   if (named.length > 0) {
     const allowed = await statesOnPath(plan);
@@ -145,6 +161,7 @@ async function rehearseCommand(options: RehearseOptions, io: Io): Promise<number
     approval: options.rejectApproval ? 'reject' : options.approvalTimeout ? 'timeout' : 'approve',
     ...(options.failRestore ? { failRestore: options.failRestore } : {}),
     ...(options.failTrigger ? { failTrigger: true } : {}),
+    ...(options.crash ? { crash: options.crash } : {}),
     ...(options.json ? {} : { onState: (entry) => io.out(`${timelineLine(entry)}\n`) }),
   });
   closeSession(session, options.stateDir);
@@ -349,14 +366,24 @@ Examples:
       '--fail-trigger',
       "after Preflight, the migration function's role loses AdminInitiateAuth on the old pool: only the canary sign-in can notice",
     )
+    .option(
+      '--crash <state[:moment][:times]>',
+      "the state's function dies at its first change, before or after (default) AWS applies it, once (default; the retry makes it whole) or on both attempts (2; the rollback undoes it)",
+      parseCrash,
+    )
+    .option(
+      '--take-over-lock <executionArn>',
+      'with --state-dir: take a stale lock over from this execution, as `start --take-over-lock` does',
+    )
     .option('--state-dir <dir>', 'keep the sandboxed world, ledger included, in this folder between commands')
     .option('--json', 'print one JSON report instead of the timeline')
     .option('--list-states', 'list the Task states --fail accepts (for --plan, those its run passes through)')
     .addHelpText(
       'after',
       help(
-        '0 succeeded; 2 invalid plan or usage; 3 rolled back with the world restored; 4 anything else.',
+        '0 succeeded; 2 invalid plan or usage; 3 rolled back with the world restored; 6 another execution holds the lock; 4 anything else.',
         'cutover rehearse --plan examples/plan.json --fail SwitchServices',
+        'cutover rehearse --plan examples/plan.json --crash RestrictWrites:after:2',
       ),
     )
     .action(async (options: RehearseOptions) => done(await rehearseCommand(options, io)));

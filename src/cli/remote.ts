@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
 import type { Io } from './io.ts';
-import { checkedPlan, readPlan } from './plan-file.ts';
+import { checkedPlan, readPlan, withTakeOver } from './plan-file.ts';
 import { definitionOf, type Progress, pendingTask, progressOf } from './progress.ts';
 import { clock, type DryRunReport, dryRunSummary, statusView } from './render.ts';
 import {
@@ -14,7 +14,6 @@ import {
   executionHistory,
   executionName,
   findMachine,
-  isObject,
   listExecutions,
   type MachineKind,
   machineArnBeside,
@@ -85,10 +84,8 @@ export interface StartOptions extends Where {
 
 /** Validates the plan here, refuses a second cutover of the same migration, then starts the stage's machine. */
 export async function startCommand(options: StartOptions, io: Io): Promise<number> {
-  const read = readPlan(options.plan);
   // The execution's input is the plan; a take-over is asked for in it, where AcquireLock reads it.
-  const raw =
-    options.takeOverLock && isObject(read) ? { ...read, takeOverLockFrom: options.takeOverLock } : read;
+  const raw = withTakeOver(readPlan(options.plan), options.takeOverLock);
   const plan = checkedPlan(options.plan, raw, io);
   if (!plan) return EXIT.USAGE;
   const { stage, region } = target(options, io);

@@ -38,6 +38,8 @@ export interface DryRunReport {
   changes: { resource: string; before: unknown; after: unknown }[];
   ttlDrainSeconds: number;
   freezeWindowSeconds: number;
+  /** The cutover of this migration that holds the lock and still runs. */
+  runningCutover?: string;
 }
 
 /** A dry-run's report as an operator reads it, rehearsed (`mutatingCalls` counted) or deployed. */
@@ -50,6 +52,7 @@ export function dryRunSummary(
     `Dry-run of ${migrationId}: ${plan.ok ? 'the plan holds' : 'PROBLEMS FOUND'}`,
     ...plan.problems.map((p) => `  Problem: ${p}`),
     ...plan.drift.map((d) => `  Drift: ${d}`),
+    ...(plan.runningCutover ? [`  A cutover of this migration is running: ${plan.runningCutover}`] : []),
     `On cutover day it would change ${plan.changes.length} resource(s):`,
     ...plan.changes.flatMap((c) => [
       `  ${c.resource}`,

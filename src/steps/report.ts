@@ -8,6 +8,8 @@ import type { RecordState } from './resources/route53-record.ts';
 
 /** What the dry-run branch collected, step by step; only preflight when it found problems. */
 export interface DryRunState {
+  /** AcquireLock's answer in a dry-run: who holds the lock, and whether that holder has ended. */
+  lock?: { heldBy?: string | undefined; stale?: boolean | undefined } | undefined;
   preflight: {
     problems: string[];
     checks?: { field: string; check: string; ok: boolean; detail: string }[] | undefined;
@@ -53,10 +55,20 @@ export async function planReport(ctx: StepContext, state: DryRunState) {
   const resolverWait = state.dnsSwitch?.waitSeconds ?? ctx.plan.dns.cutoverTtlSeconds;
   const freezeWindowSeconds =
     INSYNC_SECONDS + resolverWait + (health.requiredPasses - 1) * health.intervalSeconds;
+  // A stale lock would lock the cutover out on the day: found by the weekly dry-run, it is fixed before.
+  const heldBy = state.lock?.heldBy;
+  const lockProblems =
+    heldBy && state.lock?.stale
+      ? [
+          `The migration lock is held by ${heldBy}, which is no longer running: a cutover would end LOCKED_OUT. Roll the migration back, or take the lock over (runbooks/troubleshooting.md, "Another execution holds the lock").`,
+        ]
+      : [];
+  const problems = [...state.preflight.problems, ...lockProblems];
   const report = {
     migrationId: ctx.plan.migrationId,
-    ok: state.preflight.problems.length === 0 && drift.length === 0,
-    problems: state.preflight.problems,
+    ok: problems.length === 0 && drift.length === 0,
+    problems,
+    ...(heldBy && !state.lock?.stale ? { runningCutover: heldBy } : {}),
     preflight: state.preflight.checks ?? [],
     drift,
     changes,
@@ -66,6 +78,7 @@ export async function planReport(ctx: StepContext, state: DryRunState) {
   const lines = [
     `Dry-run of ${ctx.plan.migrationId}: ${report.ok ? 'the plan holds' : 'PROBLEMS FOUND'}.`,
     ...report.problems.map((p) => `Problem: ${p}`),
+    ...(report.runningCutover ? [`A cutover of this migration is running: ${report.runningCutover}.`] : []),
     ...report.drift.map((d) => `Drift: ${d}`),
     `${changes.length} change(s) on cutover day:`,
     ...changes.map((c) => `  ${c.resource}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`),

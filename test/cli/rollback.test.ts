@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cutoverJson } from './run.ts';
+import { cutover, cutoverJson } from './run.ts';
 
 const PLAN = ['--plan', 'examples/plan.json'];
 
@@ -108,5 +108,52 @@ describe('cutover rollback after a partial rollback', () => {
       'secret:usermanagement-cognito-prod',
     );
     expect(again.report.status).toBe('SUCCEEDED');
+  });
+});
+
+describe('cutover rehearse --state-dir, on a lock its holder left behind', () => {
+  it('exits 6 naming the stale lock, then takes it over only with --take-over-lock', async () => {
+    // Arrange: a cutover aborted right after it took the lock, and no rollback ran.
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-state-'));
+    await cutoverJson(
+      'rehearse',
+      ...PLAN,
+      '--abort-at',
+      'Preflight',
+      '--no-auto-rollback',
+      '--state-dir',
+      dir,
+    );
+    const holder = 'arn:aws:states:eu-west-2:111122223333:execution:cognito-cutover-cutover:rehearsal';
+
+    // Act
+    const refused = await cutoverJson('rehearse', ...PLAN, '--state-dir', dir);
+    const tookOver = await cutoverJson('rehearse', ...PLAN, '--take-over-lock', holder, '--state-dir', dir);
+
+    // Assert
+    expect(refused).toMatchObject({ code: 6, report: { status: 'LOCKED_OUT', mutatingCalls: 0 } });
+    expect(refused.report.failure.cause).toContain(`locked by ${holder}`);
+    expect(refused.report.failure.cause).toContain('which ended ABORTED');
+    expect(refused.report.failure.cause).toContain(`--take-over-lock ${holder}`);
+    expect(tookOver).toMatchObject({ code: 0, report: { status: 'SUCCEEDED' } });
+  });
+});
+
+describe('cutover rehearse --crash', () => {
+  it.each([
+    ['once: the retry makes the change whole', 'SwitchDns:after', 0, 'SUCCEEDED'],
+    ['on both attempts: the rollback undoes it', 'SwitchDns:after:2', 3, 'ROLLED_BACK'],
+  ])('a function that dies after AWS applies its change %s', async (_case, crash, code, status) => {
+    const { code: exit, report } = await cutoverJson('rehearse', ...PLAN, '--crash', crash);
+
+    expect({ code: exit, status: report.status }).toEqual({ code, status });
+    expect(report.steps).toContainEqual(expect.objectContaining({ name: 'SwitchDns', attempts: 2 }));
+  });
+
+  it('refuses a moment or count it does not know, exit 2', async () => {
+    const { code, stderr } = await cutover('rehearse', ...PLAN, '--crash', 'SwitchDns:during');
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('use STATE[:before|after][:1|2]');
   });
 });

@@ -10,6 +10,7 @@ import { CUTOVER_MACHINE, cutover, deployed, EXECUTION, REGION, START, sfn } fro
 import { planFile } from './run.ts';
 
 const RUNNING = `${CUTOVER_MACHINE.replace(':stateMachine:', ':execution:')}:tis-prod-pool-v1-to-v2-20250310T061500Z`;
+const START_EXAMPLE = ['start', '--plan', 'examples/plan.json', '--stage', 'prod', '--region', REGION];
 const DRY_RUN = `${CUTOVER_MACHINE.replace(':stateMachine:', ':execution:')}:weekly-dry-run`;
 
 beforeEach(() => {
@@ -113,17 +114,7 @@ describe('cutover start', () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION, startDate: START });
 
     // Act
-    const { code } = await cutover([
-      'start',
-      '--plan',
-      'examples/plan.json',
-      '--stage',
-      'prod',
-      '--region',
-      REGION,
-      '--take-over-lock',
-      RUNNING,
-    ]);
+    const { code } = await cutover([...START_EXAMPLE, '--take-over-lock', RUNNING]);
 
     // Assert
     expect(code).toBe(0);
@@ -137,17 +128,7 @@ describe('cutover start', () => {
     deployed();
 
     // Act
-    const { code, stderr } = await cutover([
-      'start',
-      '--plan',
-      'examples/plan.json',
-      '--stage',
-      'prod',
-      '--region',
-      REGION,
-      '--take-over-lock',
-      'yesterday',
-    ]);
+    const { code, stderr } = await cutover([...START_EXAMPLE, '--take-over-lock', 'yesterday']);
 
     // Assert
     expect(code).toBe(2);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rehearse } from '../../src/local/runner.ts';
-import { edited } from '../fixtures/plans.ts';
+import { newSession, rehearse } from '../../src/local/runner.ts';
+import { edited, example } from '../fixtures/plans.ts';
 
 const dryRun = edited((p) => {
   p.dryRun = true;
@@ -35,6 +35,53 @@ describe('dry-run', () => {
     expect(report.changes).toEqual([]);
     expect((report.plan as { preflight: { ok: boolean }[] }).preflight.every((c) => c.ok)).toBe(true);
     expect(report.worldRestored).toBe(true);
+  });
+
+  it('finds a stale lock before cutover day, and says how to clear it', async () => {
+    // Arrange: a cutover stopped right after it took the lock, and no rollback ran.
+    const session = newSession(example);
+    await rehearse({
+      plan: example,
+      session,
+      stopAt: { state: 'Preflight', kind: 'abort' },
+      autoRollback: false,
+    });
+
+    // Act
+    const report = await rehearse({ plan: dryRun, session });
+
+    // Assert
+    const plan = report.plan as Report;
+    expect(plan.ok).toBe(false);
+    expect(plan.problems).toEqual([
+      expect.stringMatching(
+        /^The migration lock is held by arn:aws:states:.*:execution:cognito-cutover-cutover:rehearsal, which is no longer running: a cutover would end LOCKED_OUT\. Roll the migration back, or take the lock over/,
+      ),
+    ]);
+    expect(report.mutatingCalls).toBe(0);
+  });
+
+  it('reports a running cutover, which is no problem of the plan', async () => {
+    // Arrange
+    const session = newSession(example);
+    let during: Report | undefined;
+
+    // Act: the weekly dry-run fires while a cutover waits at its go/no-go.
+    await rehearse({
+      plan: example,
+      session,
+      approval: async () => {
+        during = (await rehearse({ plan: dryRun, session })).plan as Report;
+        return 'approve';
+      },
+    });
+
+    // Assert
+    expect(during).toMatchObject({ ok: true, problems: [] });
+    expect(during).toHaveProperty(
+      'runningCutover',
+      expect.stringContaining(':execution:cognito-cutover-cutover:rehearsal'),
+    );
   });
 
   it('takes no lock, asks no approval and freezes nothing', async () => {
