@@ -50,8 +50,9 @@ function forUsers(ctx: StepContext, event: NoticeEvent): Message | undefined {
   switch (event) {
     case 'started':
       return {
-        subject: 'Sign-in maintenance has started',
-        body: `We are moving sign-in to a new system. You can sign in and read as usual; saving changes is paused for about ${minutes} minutes. We will tell you when it is over.`,
+        subject: 'Sign-in maintenance is starting',
+        // Sent before the TTL drain and the go/no-go: the freeze itself may be a while off yet.
+        body: `We are moving sign-in to a new system. Shortly, saving changes will be paused for about ${minutes} minutes; you can sign in and read as usual throughout. We will tell you when it is over.`,
       };
     case 'done':
       return {

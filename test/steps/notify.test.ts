@@ -19,7 +19,7 @@ describe('notify', () => {
     expect(mutations()).toEqual(['Publish', 'PutItem', 'Publish', 'PutItem']);
     expect(mocks.sns).toHaveReceivedNthCommandWith(PublishCommand, 1, {
       TopicArn: users,
-      Subject: 'Sign-in maintenance has started',
+      Subject: 'Sign-in maintenance is starting',
     });
     expect(mocks.sns).toHaveReceivedNthCommandWith(PublishCommand, 2, {
       TopicArn: operators,
@@ -36,7 +36,7 @@ describe('notify', () => {
 
     const [toUsers] = mocks.sns.commandCalls(PublishCommand);
     // 60 s cutover TTL + 3 passes x 30 s + 120 s margin = 270 s, about 5 minutes.
-    expect(toUsers?.args[0].input.Message).toContain('saving changes is paused for about 5 minutes');
+    expect(toUsers?.args[0].input.Message).toContain('saving changes will be paused for about 5 minutes');
   });
 
   it('publishes nothing when the notice is already in the ledger', async () => {
