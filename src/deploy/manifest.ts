@@ -14,25 +14,30 @@ const NONE: readonly string[] = [];
 /** src/ledger/ledger.ts: every step that reads or writes the ledger loads all of it. */
 const LEDGER = ['DynamoDB:GetItem', 'DynamoDB:PutItem', 'DynamoDB:Query', 'DynamoDB:UpdateItem'];
 
-// Each resource adapter's reads and writes (src/steps/resources/): a step that applies or restores
-// a kind loads its adapter. Only rollback loads them all, since it restores whatever the ledger holds.
-const DNS = ['Route53:ChangeResourceRecordSets', 'Route53:ListResourceRecordSets'];
-const API_POLICY = [
-  'APIGateway:CreateDeployment',
-  'APIGateway:GetRestApi',
-  'APIGateway:GetStage',
-  'APIGateway:UpdateRestApi',
+// Each resource adapter's reads (src/steps/resources/reads/) and writes (src/steps/resources/): a step
+// that applies or restores a kind loads both. Only rollback loads them all, since it restores whatever
+// the ledger holds. Preflight loads only the reads.
+const DNS_READ = ['Route53:ListResourceRecordSets'];
+const DNS = [...DNS_READ, 'Route53:ChangeResourceRecordSets'];
+const API_POLICY_READ = ['APIGateway:GetRestApi', 'APIGateway:GetStage'];
+const API_POLICY = [...API_POLICY_READ, 'APIGateway:CreateDeployment', 'APIGateway:UpdateRestApi'];
+const AUTHORIZER_READ = ['APIGateway:GetAuthorizer', 'APIGateway:GetStage'];
+const AUTHORIZER = [...AUTHORIZER_READ, 'APIGateway:CreateDeployment', 'APIGateway:UpdateAuthorizer'];
+const PARAMETER_READ = ['SSM:GetParameter'];
+const PARAMETER = [...PARAMETER_READ, 'SSM:DeleteParameter', 'SSM:PutParameter'];
+const SECRET_READ = ['SecretsManager:GetSecretValue'];
+const SECRET = [...SECRET_READ, 'SecretsManager:PutSecretValue'];
+const FUNCTION_ENV_READ = ['Lambda:GetFunctionConfiguration'];
+const FUNCTION_ENV = [...FUNCTION_ENV_READ, 'Lambda:UpdateFunctionConfiguration'];
+const ECS_READ = ['ECS:DescribeServices'];
+const ECS = [...ECS_READ, 'ECS:UpdateService'];
+const BINDINGS_READ = [
+  ...AUTHORIZER_READ,
+  ...PARAMETER_READ,
+  ...SECRET_READ,
+  ...FUNCTION_ENV_READ,
+  ...ECS_READ,
 ];
-const AUTHORIZER = [
-  'APIGateway:CreateDeployment',
-  'APIGateway:GetAuthorizer',
-  'APIGateway:GetStage',
-  'APIGateway:UpdateAuthorizer',
-];
-const PARAMETER = ['SSM:DeleteParameter', 'SSM:GetParameter', 'SSM:PutParameter'];
-const SECRET = ['SecretsManager:GetSecretValue', 'SecretsManager:PutSecretValue'];
-const FUNCTION_ENV = ['Lambda:GetFunctionConfiguration', 'Lambda:UpdateFunctionConfiguration'];
-const ECS = ['ECS:DescribeServices', 'ECS:UpdateService'];
 const BINDINGS = [...AUTHORIZER, ...PARAMETER, ...SECRET, ...FUNCTION_ENV, ...ECS];
 
 /** src/steps/canary-ready.ts: the canary's secret and its user in the old pool. */
@@ -49,8 +54,8 @@ export const FUNCTION_COMMANDS = {
   validatePlan: NONE,
   // src/steps/lock.ts: whether the execution holding the lock still runs.
   acquireLock: commands(LEDGER, ['SFN:DescribeExecution']),
-  // Preflight only reads, but it loads every adapter for its read: the writes come with the files.
-  preflight: commands(LEDGER, DNS, API_POLICY, BINDINGS, CANARY_READ, POOLS, [
+  // Preflight only reads: it loads each adapter's read side, never its write, nor the ledger.
+  preflight: commands(DNS_READ, API_POLICY_READ, BINDINGS_READ, CANARY_READ, POOLS, [
     'CloudWatch:DescribeAlarms',
     'SNS:GetTopicAttributes',
     // src/steps/migration-wiring.ts: the triggers are wired and allowed to run.

@@ -1,17 +1,9 @@
 import { nowIso } from '../clock.ts';
 import { getChange } from '../ledger/ledger.ts';
-import type { Plan } from '../plan/schema.ts';
 import { applyChange } from './change.ts';
 import type { StepContext } from './context.ts';
+import { recordRef } from './resources/reads/route53-record.ts';
 import { desiredRecord, effectiveTtl, type RecordState, route53Record } from './resources/route53-record.ts';
-
-export function recordRef(plan: Plan) {
-  return {
-    hostedZoneId: plan.dns.hostedZoneId,
-    recordName: plan.dns.recordName,
-    recordType: plan.dns.recordType,
-  };
-}
 
 const changeIds = (pending: { kind: string; changeId?: string }[]) =>
   pending.flatMap((p) => (p.kind === 'dns-change' && p.changeId ? [p.changeId] : []));

@@ -6,7 +6,6 @@ import { AccessDenied, AwsThrottled, PreflightFailed, ResourceNotFound } from '.
 import type { Binding, Freeze, Plan } from '../plan/schema.ts';
 import { canaryReady } from './canary-ready.ts';
 import type { StepContext } from './context.ts';
-import { recordRef } from './dns.ts';
 import {
   clientAllows,
   invokeAllowed,
@@ -15,13 +14,14 @@ import {
   triggerWired,
 } from './migration-wiring.ts';
 import { type PoolFacts, poolFacts } from './pools.ts';
-import { apigatewayAuthorizer } from './resources/apigateway-authorizer.ts';
-import { apigatewayPolicy } from './resources/apigateway-policy.ts';
-import { ecsService } from './resources/ecs-service.ts';
-import { lambdaEnvironment } from './resources/lambda-environment.ts';
-import { effectiveTtl, route53Record } from './resources/route53-record.ts';
-import { secret, withJsonKey } from './resources/secret.ts';
-import { ssmParameter } from './resources/ssm-parameter.ts';
+// Each adapter's read side only: Preflight loads, and so is granted, no write (src/deploy/manifest.ts).
+import { apigatewayAuthorizerReader } from './resources/reads/apigateway-authorizer.ts';
+import { apigatewayPolicyReader } from './resources/reads/apigateway-policy.ts';
+import { ecsServiceReader } from './resources/reads/ecs-service.ts';
+import { lambdaEnvironmentReader } from './resources/reads/lambda-environment.ts';
+import { effectiveTtl, recordRef, route53RecordReader } from './resources/reads/route53-record.ts';
+import { secretReader, withJsonKey } from './resources/reads/secret.ts';
+import { ssmParameterReader } from './resources/reads/ssm-parameter.ts';
 
 export interface PreflightCheck {
   field: string;
@@ -44,7 +44,7 @@ function bindingProbe(plan: Plan, binding: Binding, field: string): Probe {
         field,
         check: `SSM parameter ${binding.name}`,
         run: async () => {
-          const state = await ssmParameter.read(region, { name: binding.name });
+          const state = await ssmParameterReader.read(region, { name: binding.name });
           return state ? `holds ${state.value}` : 'absent; it will be created';
         },
       };
@@ -53,7 +53,7 @@ function bindingProbe(plan: Plan, binding: Binding, field: string): Probe {
         field,
         check: `secret ${binding.secretId}`,
         run: async () => {
-          const state = await secret.read(region, { secretId: binding.secretId });
+          const state = await secretReader.read(region, { secretId: binding.secretId });
           withJsonKey(state.value, binding.jsonKey, plan.newPool.userPoolId, binding.secretId);
           return binding.jsonKey ? `JSON with key ${binding.jsonKey}` : 'readable';
         },
@@ -63,7 +63,7 @@ function bindingProbe(plan: Plan, binding: Binding, field: string): Probe {
         field,
         check: `Lambda function ${binding.functionName}`,
         run: async () => {
-          await lambdaEnvironment.read(region, { functionName: binding.functionName });
+          await lambdaEnvironmentReader.read(region, { functionName: binding.functionName });
           return 'readable';
         },
       };
@@ -72,7 +72,7 @@ function bindingProbe(plan: Plan, binding: Binding, field: string): Probe {
         field,
         check: `authorizer ${binding.authorizerId} of REST API ${binding.restApiId}`,
         run: async () => {
-          const state = await apigatewayAuthorizer.read(region, binding);
+          const state = await apigatewayAuthorizerReader.read(region, binding);
           return `uses ${state.providerARNs.join(', ') || 'no pool'}`;
         },
       };
@@ -81,7 +81,7 @@ function bindingProbe(plan: Plan, binding: Binding, field: string): Probe {
         field,
         check: `ECS service ${binding.cluster}/${binding.service}`,
         run: async () => {
-          const state = await ecsService.read(region, binding);
+          const state = await ecsServiceReader.read(region, binding);
           return `runs ${state.taskDefinition}`;
         },
       };
@@ -94,7 +94,7 @@ function freezeProbe(plan: Plan, item: Freeze, field: string): Probe {
         field,
         check: `REST API ${item.restApiId} stage ${item.stageName}`,
         run: async () => {
-          const state = await apigatewayPolicy.read(plan.region, item);
+          const state = await apigatewayPolicyReader.read(plan.region, item);
           return state.policy ? 'has a resource policy' : 'has no resource policy yet';
         },
       }
@@ -102,7 +102,7 @@ function freezeProbe(plan: Plan, item: Freeze, field: string): Probe {
         field,
         check: `SSM parameter ${item.name}`,
         run: async () => {
-          const state = await ssmParameter.read(plan.region, { name: item.name });
+          const state = await ssmParameterReader.read(plan.region, { name: item.name });
           return state ? `holds ${state.value}` : 'absent; it will be created';
         },
       };
@@ -184,7 +184,7 @@ function probes(plan: Plan): Probe[] {
       field: 'dns',
       check: `DNS record ${plan.dns.recordName} ${plan.dns.recordType}`,
       run: async () => {
-        const record = await route53Record.read(plan.region, recordRef(plan));
+        const record = await route53RecordReader.read(plan.region, recordRef(plan));
         if (!record) return 'absent; it will be created';
         if (record.alias) return `alias to ${record.alias.dnsName} (effective TTL 60 s)`;
         const ttl = effectiveTtl(record);

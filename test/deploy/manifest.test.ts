@@ -60,6 +60,21 @@ describe('the function manifest', () => {
     expect([...listed], `${fn}: keep its manifest list sorted and without repeats`).toEqual(commands);
   });
 
+  it.each([
+    'preflight',
+    'checkDnsSync',
+    'checkServices',
+  ])('lets %s, which only reads, send no command that changes anything', (fn) => {
+    // Arrange
+    const { commands } = reach(handlerFile(fn));
+
+    // Act
+    const writes = commands.filter((c) => !/^[A-Za-z0-9]+:(Admin)?(Get|Describe|List|Simulate)/.test(c));
+
+    // Assert
+    expect(writes, `${fn} reaches a write: load the adapter's reads/ side only`).toEqual([]);
+  });
+
   it.each(functionKeys)('bundles no sandbox, local-runner, CLI or test code into %s', (fn) => {
     // Arrange
     const entry = handlerFile(fn);

@@ -1,23 +1,15 @@
-import {
-  GetAuthorizerCommand,
-  type PatchOperation,
-  UpdateAuthorizerCommand,
-} from '@aws-sdk/client-api-gateway';
+import { type PatchOperation, UpdateAuthorizerCommand } from '@aws-sdk/client-api-gateway';
 import * as aws from '../../aws/aws.ts';
 import { named } from '../../aws/clients.ts';
-import { deployStage, readStage } from './apigateway-stage.ts';
+import { deployStage } from './apigateway-stage.ts';
+import {
+  type AuthorizerRef,
+  type AuthorizerState,
+  apigatewayAuthorizerReader,
+} from './reads/apigateway-authorizer.ts';
 import type { Resource } from './resource.ts';
 
-export interface AuthorizerRef {
-  restApiId: string;
-  authorizerId: string;
-  stageName: string;
-}
-
-export interface AuthorizerState {
-  /** The user pool ARNs the authorizer accepts tokens from, sorted. */
-  providerARNs: string[];
-}
+export type { AuthorizerRef, AuthorizerState } from './reads/apigateway-authorizer.ts';
 
 /**
  * Adds come before removes: a Cognito authorizer must always name at least one pool, so
@@ -35,21 +27,7 @@ export function providerPatch(to: string[], from: string[]): PatchOperation[] {
 }
 
 export const apigatewayAuthorizer: Resource<AuthorizerRef, AuthorizerState> = {
-  kind: 'apigateway-authorizer',
-  key: (ref) => `apigateway-authorizer:${ref.restApiId}/${ref.authorizerId}`,
-  label: (ref) => `authorizer ${ref.authorizerId} of REST API ${ref.restApiId} (stage ${ref.stageName})`,
-
-  async read(region, ref) {
-    const client = aws.apiGateway(region);
-    const [authorizer] = await Promise.all([
-      named(
-        `reading authorizer ${ref.authorizerId} of REST API ${ref.restApiId}`,
-        client.send(new GetAuthorizerCommand({ restApiId: ref.restApiId, authorizerId: ref.authorizerId })),
-      ),
-      readStage(region, ref),
-    ]);
-    return { providerARNs: [...(authorizer.providerARNs ?? [])].sort() };
-  },
+  ...apigatewayAuthorizerReader,
 
   async write(region, ref, to, from) {
     const client = aws.apiGateway(region);

@@ -1,56 +1,23 @@
-import { GetRestApiCommand, UpdateRestApiCommand } from '@aws-sdk/client-api-gateway';
+import { UpdateRestApiCommand } from '@aws-sdk/client-api-gateway';
 import * as aws from '../../aws/aws.ts';
 import { named } from '../../aws/clients.ts';
-import { AwsCallFailed } from '../../errors.ts';
-import { deployStage, readStage } from './apigateway-stage.ts';
+import { deployStage } from './apigateway-stage.ts';
+import {
+  apigatewayPolicyReader,
+  isObject,
+  type PolicyRef,
+  type PolicyState,
+  parsePolicy,
+} from './reads/apigateway-policy.ts';
 import type { Resource } from './resource.ts';
 
-export interface PolicyRef {
-  restApiId: string;
-  stageName: string;
-}
-
-export interface PolicyState {
-  /** The REST API's resource policy as canonical JSON text; null when it has none. */
-  policy: string | null;
-}
+export { canonicalPolicy, type PolicyRef, type PolicyState } from './reads/apigateway-policy.ts';
 
 export const FREEZE_SID = 'CognitoCutoverWriteFreeze';
 export const ALLOW_ALL_SID = 'CognitoCutoverAllowAll';
 const INVOKE = 'execute-api:Invoke';
 
 type Statement = Record<string, unknown>;
-type PolicyDocument = Record<string, unknown> & { Statement?: unknown };
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * GetRestApi returns the policy JSON-escaped (`{\"Version\":...}`, `\/`), so it is not JSON until
- * unescaped as the body of a JSON string. Plain JSON is accepted too.
- */
-function parsePolicy(text: string): PolicyDocument {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    try {
-      parsed = JSON.parse(JSON.parse(`"${text}"`) as string);
-    } catch (error) {
-      throw new AwsCallFailed(`the REST API resource policy is not valid JSON: ${text.slice(0, 200)}`, {
-        cause: error,
-      });
-    }
-  }
-  if (!isObject(parsed))
-    throw new AwsCallFailed(`the REST API resource policy is not a JSON object: ${text}`);
-  return parsed;
-}
-
-/** The policy as canonical JSON text, so that two reads of the same policy compare equal. */
-export function canonicalPolicy(text: string | undefined | null): string | null {
-  return text ? JSON.stringify(parsePolicy(text)) : null;
-}
 
 const asList = (value: unknown): unknown[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
@@ -112,21 +79,7 @@ export function frozenPolicy(current: string | null, methods: string[]): string 
 }
 
 export const apigatewayPolicy: Resource<PolicyRef, PolicyState> = {
-  kind: 'apigateway-policy',
-  key: (ref) => `apigateway-policy:${ref.restApiId}`,
-  label: (ref) => `resource policy of REST API ${ref.restApiId} (stage ${ref.stageName})`,
-
-  async read(region, ref) {
-    const client = aws.apiGateway(region);
-    const [api] = await Promise.all([
-      named(
-        `reading REST API ${ref.restApiId}`,
-        client.send(new GetRestApiCommand({ restApiId: ref.restApiId })),
-      ),
-      readStage(region, ref),
-    ]);
-    return { policy: canonicalPolicy(api.policy) };
-  },
+  ...apigatewayPolicyReader,
 
   async write(region, ref, to) {
     const client = aws.apiGateway(region);

@@ -1,26 +1,13 @@
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import * as aws from '../../aws/aws.ts';
 import { named } from '../../aws/clients.ts';
-import { describeService, type ServiceRef } from './ecs-deployment.ts';
+import { ecsServiceReader, type ServiceRef, type ServiceState } from './reads/ecs-service.ts';
 import type { Resource } from './resource.ts';
 
-export type { ServiceRef };
-
-export interface ServiceState {
-  taskDefinition: string;
-  desiredCount: number;
-}
+export type { ServiceRef, ServiceState } from './reads/ecs-service.ts';
 
 export const ecsService: Resource<ServiceRef, ServiceState> & { readonly action: true } = {
-  kind: 'ecs-service',
-  action: true,
-  key: (ref) => `ecs-service:${ref.cluster}/${ref.service}`,
-  label: (ref) => `ECS service ${ref.cluster}/${ref.service}`,
-
-  async read(region, ref) {
-    const service = await describeService(region, ref);
-    return { taskDefinition: service.taskDefinition ?? '', desiredCount: service.desiredCount ?? 0 };
-  },
+  ...ecsServiceReader,
 
   async write(region, ref) {
     // New tasks read the values switched before them (parameters, secrets) when they start.

@@ -1,37 +1,17 @@
-import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import * as aws from '../../aws/aws.ts';
 import { named } from '../../aws/clients.ts';
-import { AwsCallFailed } from '../../errors.ts';
+import {
+  type EnvironmentState,
+  type FunctionRef,
+  lambdaEnvironmentReader,
+} from './reads/lambda-environment.ts';
 import type { Resource } from './resource.ts';
 
-export interface FunctionRef {
-  functionName: string;
-}
-
-export interface EnvironmentState {
-  variables: Record<string, string>;
-}
+export type { EnvironmentState, FunctionRef } from './reads/lambda-environment.ts';
 
 export const lambdaEnvironment: Resource<FunctionRef, EnvironmentState> = {
-  kind: 'lambda-environment',
-  key: (ref) => `lambda-environment:${ref.functionName}`,
-  label: (ref) => `environment of Lambda function ${ref.functionName}`,
-
-  async read(region, ref) {
-    const out = await named(
-      `reading the configuration of Lambda function ${ref.functionName}`,
-      aws.lambda(region).send(new GetFunctionConfigurationCommand({ FunctionName: ref.functionName })),
-    );
-    // Lambda omits the variables when it cannot decrypt them; reading that as "none" and writing
-    // back a merge would wipe every other variable.
-    const failure = out.Environment?.Error;
-    if (failure) {
-      throw new AwsCallFailed(
-        `reading the environment of Lambda function ${ref.functionName}: ${failure.ErrorCode ?? 'Error'}: ${failure.Message ?? ''}`,
-      );
-    }
-    return { variables: { ...(out.Environment?.Variables ?? {}) } };
-  },
+  ...lambdaEnvironmentReader,
 
   async write(region, ref, to) {
     // Lambda replaces the whole map, so `to` carries every variable, not just the switched ones.

@@ -21,6 +21,12 @@ export interface Resource<Ref extends object, State> {
   readonly action?: true;
 }
 
+/**
+ * A resource without its `write`: each kind's lives in `reads/<kind>.ts`, apart from the adapter
+ * that adds the write, so that Preflight, which only reads, loads and is granted no write.
+ */
+export type ResourceReader<Ref extends object, State> = Omit<Resource<Ref, State>, 'write'>;
+
 /** Work that finishes after the call returns; the state machine polls it in a Wait loop. */
 export type Pending =
   | { kind: 'dns-change'; changeId: string }
