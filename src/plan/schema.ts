@@ -3,7 +3,10 @@ import { PlanInvalid, type PlanIssue } from '../errors.ts';
 
 const nonEmpty = z.string().min(1, 'must not be empty').max(2048, 'must be at most 2048 characters');
 const printable = (s: z.ZodString) =>
-  s.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters (newlines, tabs, NUL)');
+  s
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters (newlines, tabs, NUL)')
+    // Bidirectional overrides and zero-width characters make a name read as another one.
+    .regex(/^[^\p{Cf}]*$/u, 'must not contain invisible formatting characters (bidi overrides, zero-width)');
 
 const region = z
   .string()
@@ -64,6 +67,10 @@ const secretBinding = z
     ),
     /** When the secret is a JSON object, only this key is switched. */
     jsonKey: printable(nonEmpty)
+      // Set on a parsed object, these would change the object instead of adding a key to the secret.
+      .refine((key) => !['__proto__', 'constructor', 'prototype'].includes(key), {
+        message: 'must not be __proto__, constructor or prototype: name the key the service reads',
+      })
       .optional()
       .describe(
         'When the secret is a JSON object, only this key is switched and every other key is kept, e.g. "userPoolId". Without it the whole secret string is replaced by value. Preflight fails if the secret is not a JSON object.',
@@ -214,6 +221,10 @@ const healthCheck = z
           kind: z.literal('http').describe('"http": an HTTP GET must answer with the expected status.'),
           url: z
             .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+            // The check sends no credentials, and a URL is printed in reports and notices.
+            .refine((url) => !/^https?:\/\/[^/?#]*@/i.test(url), {
+              message: 'must not carry credentials (user:password@): the check sends none, and the URL is printed in reports',
+            })
             .describe(
               'http(s) URL to GET, e.g. "https://admin.tis.example.org/health". Redirects are not followed: a 3xx is compared with expectStatus as it is.',
             ),
@@ -521,6 +532,15 @@ export const planSchema = z
         code: 'custom',
         path: ['newPool', 'userPoolId'],
         message: 'must differ from oldPool.userPoolId',
+      });
+    }
+    if (plan.notify.usersTopicArn === plan.notify.operatorsTopicArn) {
+      // Operators' notices carry failure causes, task tokens and what to restore by hand.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['notify', 'usersTopicArn'],
+        message:
+          "must differ from operatorsTopicArn: operators' notices (failures, approval tokens) are not for users",
       });
     }
     for (const [field, arn] of Object.entries(plan.notify)) {
