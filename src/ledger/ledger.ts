@@ -387,11 +387,8 @@ export async function noticeSent(at: LedgerLocation, notice: string): Promise<bo
 }
 
 /** Every notice sent for the migration, as `<executionId>#<event>#<audience>`. */
-export async function listNotices(at: LedgerLocation): Promise<{ notice: string; sentAt: string }[]> {
-  return (await itemsUnder(at, 'NOTICE#')).map((item) => ({
-    notice: String(item.sk).slice('NOTICE#'.length),
-    sentAt: String(item.sentAt),
-  }));
+export async function listNotices(at: LedgerLocation): Promise<string[]> {
+  return (await itemsUnder(at, 'NOTICE#')).map((item) => String(item.sk).slice('NOTICE#'.length));
 }
 
 export async function recordNotice(at: LedgerLocation, notice: string): Promise<void> {

@@ -53,8 +53,6 @@ export interface RehearsalOptions {
    * waits, as if they did something else first (such as starting a second cutover).
    */
   approval?: ApprovalAnswer | (() => Promise<ApprovalAnswer>);
-  /** The execution's name, unique in the world; by default `rehearsal`, then `rehearsal-<n>`. */
-  executionName?: string;
   crash?: Crash;
   /** Once rollback starts, AWS refuses every restore of this resource kind (e.g. `secret`). */
   failRestore?: string;
@@ -228,8 +226,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const region = plan?.region ?? 'eu-west-2';
   const { executions } = sandbox.world;
   // Execution names are unique per state machine, as Step Functions requires of a running one.
-  const executionName =
-    options.executionName ?? (executions.size === 0 ? 'rehearsal' : `rehearsal-${executions.size + 1}`);
+  const executionName = executions.size === 0 ? 'rehearsal' : `rehearsal-${executions.size + 1}`;
   const executionArn = (machineName: string) =>
     `arn:aws:states:${region}:${sandbox.world.accountId}:execution:cognito-cutover-${machineName}:${executionName}`;
 
@@ -319,7 +316,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
           .map(([stateName]) => [stateName, 0]),
       );
     const executionId = executionArn(name);
-    executions.set(executionId, { status: 'RUNNING', startDate: sandbox.clock.now() });
+    const startDate = sandbox.clock.now();
+    executions.set(executionId, { status: 'RUNNING', startDate });
     // --timeout-at stands in for the execution timeout, which here would be a real-time timer.
     const { TimeoutSeconds: _timeout, ...definition } = machine.definition;
     const execution = new StateMachine(definition as never, {
@@ -398,10 +396,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
         }
       }
     })();
-    const ended = (status: Execution['status']) => {
-      const startDate = executions.get(executionId)?.startDate ?? sandbox.clock.now();
+    const ended = (status: Execution['status']) =>
       executions.set(executionId, { status, startDate, stopDate: sandbox.clock.now() });
-    };
     try {
       const output = await execution.result;
       await watch;

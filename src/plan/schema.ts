@@ -223,7 +223,8 @@ const healthCheck = z
             .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
             // The check sends no credentials, and a URL is printed in reports and notices.
             .refine((url) => !/^https?:\/\/[^/?#]*@/i.test(url), {
-              message: 'must not carry credentials (user:password@): the check sends none, and the URL is printed in reports',
+              message:
+                'must not carry credentials (user:password@): the check sends none, and the URL is printed in reports',
             })
             .describe(
               'http(s) URL to GET, e.g. "https://admin.tis.example.org/health". Redirects are not followed: a 3xx is compared with expectStatus as it is.',

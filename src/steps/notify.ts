@@ -24,7 +24,7 @@ export interface NoticeDetail {
  * tells them it started owes them one end, its own "complete" or its rollback's "called off".
  */
 async function usersAwaitEnd(ctx: StepContext): Promise<boolean> {
-  const told = (await listNotices(ctx.ledger)).map((n) => n.notice);
+  const told = await listNotices(ctx.ledger);
   const count = (event: NoticeEvent) => told.filter((n) => n.endsWith(`#${event}#users`)).length;
   return count('started') > count('done') + count('rolled-back');
 }
