@@ -89,9 +89,16 @@ export async function readLock(at: LedgerLocation): Promise<Lock | undefined> {
   };
 }
 
-/** Takes the lock for `owner`. Taking a lock one already holds changes nothing. */
-export async function acquireLock(at: LedgerLocation, owner: string): Promise<{ acquired: boolean }> {
-  const current = await readLock(at);
+/**
+ * Takes the lock for `owner`. Taking a lock one already holds changes nothing. `known` is the lock
+ * as the caller has just read it, so it is not read twice; the write's condition still guards a race.
+ */
+export async function acquireLock(
+  at: LedgerLocation,
+  owner: string,
+  known?: { lock: Lock | undefined },
+): Promise<{ acquired: boolean }> {
+  const current = known ? known.lock : await readLock(at);
   if (current?.status === 'held' && current.owner === owner) return { acquired: false };
   if (current?.status === 'held') throw lockHeld(at, current);
   try {

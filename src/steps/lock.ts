@@ -99,7 +99,7 @@ export async function takeLock(ctx: StepContext): Promise<LockResult> {
     await recordPlan(ctx.ledger, ctx.plan);
     return { acquired: true, tookOverFrom: other.owner };
   }
-  const taken = await acquireLock(ctx.ledger, ctx.executionId);
+  const taken = await acquireLock(ctx.ledger, ctx.executionId, { lock });
   // Also on a retry: the attempt that took the lock may have died before recording the plan.
   if (taken.acquired || (await readPlan(ctx.ledger)) === undefined) await recordPlan(ctx.ledger, ctx.plan);
   return taken;
