@@ -144,7 +144,8 @@ export interface RehearsalReport {
   wallMilliseconds: number;
 }
 
-const LEDGER_TABLE = 'cognito-cutover-rehearsal-ledger';
+/** The ledger table every rehearsal world has, and the handlers are told of. */
+export const LEDGER_TABLE = 'cognito-cutover-rehearsal-ledger';
 
 let machine: LoadedMachine | undefined;
 const handlerCache = new Map<string, (event: unknown) => Promise<unknown>>();

@@ -1,35 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newSession, type RehearsalReport, rehearse, type Session } from '../../src/local/runner.ts';
-import { type Plan, parsePlan } from '../../src/plan/schema.ts';
+import { LEDGER_TABLE, type RehearsalReport, rehearse } from '../../src/local/runner.ts';
 import { edited } from '../fixtures/plans.ts';
-import { type Dynalite, startDynalite } from '../support/dynalite.ts';
+import { type Dynalite, sessionOnDynalite, startDynalite } from '../support/dynalite.ts';
 import { lockHeld, notSwitched, observeBefore } from '../support/outcome.ts';
 
 // Whole rehearsals with the ledger on dynalite: every other service is the sandbox, DynamoDB is
 // a real implementation over HTTP, shared by every execution of the world as the deployed table is.
 
-const TABLE = 'cognito-cutover-rehearsal-ledger';
 const cutoverArn = (name: string) =>
   `arn:aws:states:eu-west-2:111122223333:execution:cognito-cutover-cutover:${name}`;
 
 let db: Dynalite;
 beforeAll(async () => {
   db = await startDynalite();
-  await db.createLedger(TABLE);
+  await db.createLedger(LEDGER_TABLE);
 });
 afterAll(() => db?.stop());
 
-/** The example plan under a migration id of its own, and a world whose ledger is dynalite. */
-function setUp(migrationId: string): { plan: Plan; session: Session } {
-  const raw = edited((p) => {
-    p.migrationId = migrationId;
-  });
-  const session = newSession(raw);
-  session.sandbox.network.add('DynamoDB');
-  return { plan: parsePlan(raw), session };
-}
+/** The example plan under a migration id of its own, in a world whose ledger is dynalite. */
+const setUp = (migrationId: string) =>
+  sessionOnDynalite(
+    edited((p) => {
+      p.migrationId = migrationId;
+    }),
+  );
 
-const ledgerOf = async (migrationId: string) => (await db.items(TABLE)).filter((i) => i.pk === migrationId);
+const ledgerOf = async (migrationId: string) =>
+  (await db.items(LEDGER_TABLE)).filter((i) => i.pk === migrationId);
 
 describe('two cutovers of one migration on one ledger', () => {
   it('locks the second out at once, changing nothing, while the first goes on to switch everything', async () => {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Crash, newSession, rehearse, type Session } from '../../src/local/runner.ts';
-import { type Plan, parsePlan } from '../../src/plan/schema.ts';
+import { type Crash, LEDGER_TABLE, rehearse } from '../../src/local/runner.ts';
 import type { WorldOptions } from '../../src/sandbox/index.ts';
 import { edited } from '../fixtures/plans.ts';
-import { type Dynalite, startDynalite } from '../support/dynalite.ts';
+import { type Dynalite, sessionOnDynalite, startDynalite } from '../support/dynalite.ts';
 import { lockHeld, notRestored, notSwitched, observeBefore } from '../support/outcome.ts';
 
 // A task's function dies half way through a change, with the ledger on dynalite:
@@ -11,7 +10,6 @@ import { lockHeld, notRestored, notSwitched, observeBefore } from '../support/ou
 //   after:  AWS applied the call, the ledger never heard it was applied.
 // Either way the next attempt, or the rollback, must find the world as the ledger says it may be.
 
-const TABLE = 'cognito-cutover-rehearsal-ledger';
 // A plain record with a TTL above the plan's cutover TTL, so PrepareDns lowers it: a change of its
 // own to crash in.
 const WORLD: WorldOptions = { recordTtl: 300 };
@@ -23,20 +21,19 @@ let db: Dynalite;
 let runs = 0;
 beforeAll(async () => {
   db = await startDynalite();
-  await db.createLedger(TABLE);
+  await db.createLedger(LEDGER_TABLE);
 });
 afterAll(() => db?.stop());
 
-function setUp(): { plan: Plan; session: Session } {
-  const raw = edited((p) => {
-    p.migrationId = `crash-${++runs}`;
-    p.dns.target = { values: ['192.0.2.20'] };
-    p.dns.expected = { values: ['192.0.2.10'] };
-  });
-  const session = newSession(raw, WORLD);
-  session.sandbox.network.add('DynamoDB');
-  return { plan: parsePlan(raw), session };
-}
+const setUp = () =>
+  sessionOnDynalite(
+    edited((p) => {
+      p.migrationId = `crash-${++runs}`;
+      p.dns.target = { values: ['192.0.2.20'] };
+      p.dns.expected = { values: ['192.0.2.10'] };
+    }),
+    WORLD,
+  );
 
 let cleanMutations = 0;
 beforeAll(async () => {

@@ -8,6 +8,9 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import dynalite from 'dynalite';
 import { useTransport } from '../../src/aws/clients.ts';
+import { newSession, type Session } from '../../src/local/runner.ts';
+import { type Plan, parsePlan } from '../../src/plan/schema.ts';
+import type { WorldOptions } from '../../src/sandbox/index.ts';
 
 export interface Dynalite {
   /** http://127.0.0.1:<port> */
@@ -73,4 +76,14 @@ export async function startDynalite(): Promise<Dynalite> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * A rehearsal world for `raw` in which every service is the sandbox but DynamoDB, which is the
+ * dynalite started above (its table: the runner's LEDGER_TABLE), and the plan as parsed.
+ */
+export function sessionOnDynalite(raw: unknown, world?: WorldOptions): { plan: Plan; session: Session } {
+  const session = newSession(raw, world);
+  session.sandbox.network.add('DynamoDB');
+  return { plan: parsePlan(raw), session };
 }
