@@ -109,13 +109,27 @@ const alarms = ({ plan }: Stage) =>
 // Preflight simulates the migration function's own role; the stack deploys that function.
 const migrationRole = () => [{ 'Fn::GetAtt': ['UserMigrationRole', 'Arn'] }];
 
-interface Grant {
+export interface Grant {
   /** The IAM action, or null for an API that takes no IAM permission (InitiateAuth is unauthenticated). */
   action: string | null;
   resources: (stage: Stage) => Arn[];
+  /** What else the call needs, on other resources: a KMS key that encrypts what it writes. */
+  also?: Grant[];
 }
 
-const grant = (action: string, resources: (stage: Stage) => Arn[]): Grant => ({ action, resources });
+const grant = (action: string, resources: (stage: Stage) => Arn[], also?: Grant[]): Grant => ({
+  action,
+  resources,
+  ...(also ? { also } : {}),
+});
+
+// The topics are encrypted with the stack's key: SNS makes a data key with it for each message the
+// publisher sends, on the publisher's behalf (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+const notificationsKey = () => [{ 'Fn::GetAtt': ['NotificationsKey', 'Arn'] }];
+const publishesEncrypted = [
+  grant('kms:Decrypt', notificationsKey),
+  grant('kms:GenerateDataKey', notificationsKey),
+];
 
 /** Every command the manifest may name. A command missing here fails the build of the roles. */
 export const GRANTS: Record<string, Grant> = {
@@ -152,7 +166,7 @@ export const GRANTS: Record<string, Grant> = {
     arn('states', `execution:${service}-${stage}-cutover:*`),
   ]),
   'SNS:GetTopicAttributes': grant('sns:GetTopicAttributes', topics),
-  'SNS:Publish': grant('sns:Publish', topics),
+  'SNS:Publish': grant('sns:Publish', topics, publishesEncrypted),
   'SSM:DeleteParameter': grant('ssm:DeleteParameter', parameters),
   'SSM:GetParameter': grant('ssm:GetParameter', parameters),
   'SSM:PutParameter': grant('ssm:PutParameter', parameters),
@@ -170,16 +184,19 @@ export interface Statement {
  */
 export function statementsFor(commands: readonly string[], stage: Stage): Statement[] {
   const byResources = new Map<string, Statement>();
+  const add = ({ action, resources: of, also = [] }: Grant) => {
+    const resources = of(stage);
+    if (!action || resources.length === 0) return;
+    const key = JSON.stringify(resources);
+    const statement = byResources.get(key) ?? { Effect: 'Allow', Action: [], Resource: resources };
+    if (!statement.Action.includes(action)) statement.Action.push(action);
+    byResources.set(key, statement);
+    for (const more of also) add(more);
+  };
   for (const command of commands) {
     const known = GRANTS[command];
     if (!known) throw new Error(`No IAM grant is known for ${command}: add it to src/deploy/grants.ts`);
-    if (!known.action) continue;
-    const resources = known.resources(stage);
-    if (resources.length === 0) continue;
-    const key = JSON.stringify(resources);
-    const statement = byResources.get(key) ?? { Effect: 'Allow', Action: [], Resource: resources };
-    if (!statement.Action.includes(known.action)) statement.Action.push(known.action);
-    byResources.set(key, statement);
+    add(known);
   }
   return [...byResources.values()].map((s) => ({ ...s, Action: s.Action.sort() }));
 }

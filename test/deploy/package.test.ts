@@ -389,7 +389,8 @@ describe('serverless package (offline, no credentials)', () => {
       const granted = new Set(
         FUNCTION_COMMANDS[fn as FunctionKey].flatMap((command) => {
           const known = GRANTS[command];
-          return known?.action && known.resources(stagePlan).length > 0 ? [known.action] : [];
+          if (!known?.action || known.resources(stagePlan).length === 0) return [];
+          return [known.action, ...(known.also ?? []).flatMap((g) => (g.action ? [g.action] : []))];
         }),
       );
 
@@ -502,6 +503,63 @@ describe('serverless package (offline, no credentials)', () => {
     expect(on('RollbackStateMachine')).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
     expect(alarms.map((a) => a.MetricName)).toContain('MigrationMisconfigured');
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'OperatorsTopic' }]);
+  });
+
+  it('encrypts every alarm action topic with a key whose policy lets CloudWatch publish to it', () => {
+    // Arrange: an AWS managed key (alias/aws/sns) has a policy no one can change, which admits no
+    // service principal, so CloudWatch drops every alarm sent to a topic it encrypts
+    // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+    const alarmTopics = [
+      ...new Set(
+        Object.values(template.Resources)
+          .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+          .flatMap((r) => r.Properties.AlarmActions as { Ref: string }[])
+          .map((action) => action.Ref),
+      ),
+    ];
+    type KeyStatement = { Effect: string; Principal?: { Service?: string }; Action: string | string[] };
+
+    // Act
+    const admits = alarmTopics.map((topic) => {
+      const keyRef = template.Resources[topic]?.Properties.KmsMasterKeyId as { Ref?: string } | string;
+      const key = typeof keyRef === 'object' ? template.Resources[keyRef.Ref ?? ''] : undefined;
+      const statements = ((key?.Properties.KeyPolicy as { Statement?: KeyStatement[] })?.Statement ??
+        []) as KeyStatement[];
+      const forCloudWatch = statements
+        .filter((s) => s.Effect === 'Allow' && s.Principal?.Service === 'cloudwatch.amazonaws.com')
+        .flatMap((s) => [s.Action].flat());
+      return {
+        topic,
+        keyType: key?.Type,
+        decrypt: forCloudWatch.includes('kms:Decrypt'),
+        dataKey: forCloudWatch.some((a) => a === 'kms:GenerateDataKey*' || a === 'kms:GenerateDataKey'),
+      };
+    });
+
+    // Assert
+    expect(alarmTopics).toContain('OperatorsTopic');
+    for (const topic of admits) {
+      expect(topic).toEqual({ topic: topic.topic, keyType: 'AWS::KMS::Key', decrypt: true, dataKey: true });
+    }
+  });
+
+  it('lets every function that publishes use the topics key, and no other function', () => {
+    // Act
+    const usesKey = FUNCTIONS_ALL.filter((fn) =>
+      statementsIn(roleId(fn)).some(
+        (s) =>
+          s.Action.includes('kms:GenerateDataKey') &&
+          s.Action.includes('kms:Decrypt') &&
+          JSON.stringify(s.Resource) === JSON.stringify([{ 'Fn::GetAtt': ['NotificationsKey', 'Arn'] }]),
+      ),
+    );
+
+    // Assert
+    const publishers = FUNCTIONS_ALL.filter((fn) =>
+      FUNCTION_COMMANDS[fn as FunctionKey].includes('SNS:Publish'),
+    );
+    expect(publishers.length).toBeGreaterThan(0);
+    expect(usesKey.sort()).toEqual(publishers.sort());
   });
 
   it("names the stack's own topics in the stage plan, which the operators subscribe to", async () => {
