@@ -6,6 +6,7 @@ const input = z.looseObject({
   event: z.enum(['started', 'done', 'rolled-back', 'rollback-incomplete']),
   failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).nullish(),
   scope: z.string().nullish(),
+  nothingLeft: z.boolean().optional(),
   rollback: z
     .object({ remaining: z.array(z.unknown()), error: z.string().optional() })
     .partial()
@@ -13,11 +14,12 @@ const input = z.looseObject({
 });
 
 export const handler = async (event: unknown) => {
-  const { event: notice, failure, rollback, scope } = parseInput(input, event);
+  const { event: notice, failure, rollback, scope, nothingLeft } = parseInput(input, event);
   return notify(contextFrom(event, `Notify:${notice}`), notice, {
     ...(failure ? { failure } : {}),
     ...(rollback?.remaining ? { remaining: rollback.remaining } : {}),
     ...(rollback?.error ? { error: rollback.error } : {}),
     ...(notice === 'rolled-back' && scope ? { startedBy: scope } : {}),
+    ...(nothingLeft ? { nothingLeft } : {}),
   });
 };

@@ -1,12 +1,14 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import {
   type Crash,
+  FAULT_KINDS,
   type Fault,
   type FaultKind,
   newSession,
   RESTORE_COMMANDS,
   type RehearsalReport,
   rehearse,
+  rollbackMachine,
   type Session,
   taskStates,
 } from '../local/runner.ts';
@@ -29,8 +31,6 @@ import { planSummary, summary, timelineLine } from './render.ts';
 
 export { CommandFailed, EXIT, UsageError };
 
-const KINDS: FaultKind[] = ['fail', 'timeout', 'throttle'];
-
 function restoreKind(value: string): string {
   if (!(value in RESTORE_COMMANDS)) {
     throw new InvalidArgumentError(
@@ -42,8 +42,10 @@ function restoreKind(value: string): string {
 
 function parseFault(value: string, previous: Fault[]): Fault[] {
   const [state = '', kind = 'fail'] = value.split(':');
-  if (!KINDS.includes(kind as FaultKind)) {
-    throw new InvalidArgumentError(`"${kind}" is not a fault kind: use ${KINDS.join(', ')} (STATE[:KIND]).`);
+  if (!FAULT_KINDS.includes(kind as FaultKind)) {
+    throw new InvalidArgumentError(
+      `"${kind}" is not a fault kind: use ${FAULT_KINDS.join(', ')} (STATE[:KIND]).`,
+    );
   }
   return [...previous, { state, kind: kind as FaultKind }];
 }
@@ -140,7 +142,11 @@ async function rehearseCommand(options: RehearseOptions, io: Io): Promise<number
   ];
   if (named.length > 0) {
     const allowed = await statesOnPath(plan);
-    const unknown = named.filter(([, state]) => !allowed.includes(state));
+    // --fail may also name a Task state of the rollback execution, e.g. rollback/Restore.
+    const rollbackStates = taskStates(rollbackMachine()).map((state) => `rollback/${state}`);
+    const unknown = named.filter(
+      ([flag, state]) => !allowed.includes(state) && !(flag === '--fail' && rollbackStates.includes(state)),
+    );
     if (unknown.length > 0) {
       throw new UsageError(
         `${unknown.map(([flag, state]) => `${flag} ${state}`).join(', ')}: not a Task state this plan runs. Choose one of: ${allowed.join(', ')}.`,
@@ -335,7 +341,7 @@ Examples:
     .option('--plan <file>', 'the cutover plan (JSON)')
     .option(
       '--fail <state[:kind]>',
-      'make a Task state fail (kind: fail, timeout or throttle); repeatable',
+      'make a Task state fail (kind: fail, timeout, throttle, uncatchable or function-timeout), rollback/STATE for the rollback execution; repeatable',
       parseFault,
       [],
     )

@@ -41,6 +41,13 @@ export interface Change {
   recordedAt: string;
   appliedAt?: string;
   restoredAt?: string;
+  /**
+   * What the last write left to finish (a DNS change to reach INSYNC, a redeploy to settle), so a
+   * retried step that finds the write made still waits for it.
+   */
+  pending: unknown[];
+  /** The rollback execution that restored it: its retried Restore still waits for what it left. */
+  restoredBy?: string;
 }
 
 export interface Lock {
@@ -227,6 +234,8 @@ function toChange(item: Record<string, unknown>): Change {
     recordedAt: item.recordedAt as string,
     ...(item.appliedAt ? { appliedAt: item.appliedAt as string } : {}),
     ...(item.restoredAt ? { restoredAt: item.restoredAt as string } : {}),
+    pending: item.pending ? JSON.parse(item.pending as string) : [],
+    ...(item.restoredBy ? { restoredBy: item.restoredBy as string } : {}),
   };
 }
 
@@ -330,26 +339,43 @@ async function setStatus(
   key: string,
   status: ChangeStatus,
   stampField: string,
+  also: Record<string, string> = {},
 ): Promise<void> {
+  const fields = Object.keys(also);
   await named(
     `marking ${key} ${status} in the ledger`,
     db(at).send(
       new UpdateItemCommand({
         TableName: at.table,
         Key: marshall({ pk: at.migrationId, sk: changeKey(key) }),
-        UpdateExpression: 'SET #status = :status, #stamp = :now',
+        UpdateExpression: [
+          'SET #status = :status, #stamp = :now',
+          ...fields.map((f) => `#${f} = :${f}`),
+        ].join(', '),
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#status': 'status', '#stamp': stampField },
-        ExpressionAttributeValues: marshall({ ':status': status, ':now': nowIso() }),
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#stamp': stampField,
+          ...Object.fromEntries(fields.map((f) => [`#${f}`, f])),
+        },
+        ExpressionAttributeValues: marshall({
+          ':status': status,
+          ':now': nowIso(),
+          ...Object.fromEntries(fields.map((f) => [`:${f}`, also[f]])),
+        }),
       }),
     ),
   );
 }
 
-export const markApplied = (at: LedgerLocation, key: string) => setStatus(at, key, 'applied', 'appliedAt');
+/** The write ended; `pending` is what it left to finish. */
+export const markApplied = (at: LedgerLocation, key: string, pending: unknown[] = []) =>
+  setStatus(at, key, 'applied', 'appliedAt', { pending: JSON.stringify(pending) });
 export const markRestoring = (at: LedgerLocation, key: string) =>
   setStatus(at, key, 'restoring', 'restoringAt');
-export const markRestored = (at: LedgerLocation, key: string) => setStatus(at, key, 'restored', 'restoredAt');
+/** The restore ended, made by rollback execution `by`; `pending` is what it left to finish. */
+export const markRestored = (at: LedgerLocation, key: string, by: string, pending: unknown[] = []) =>
+  setStatus(at, key, 'restored', 'restoredAt', { pending: JSON.stringify(pending), restoredBy: by });
 
 /** Every item of the migration whose sort key starts with `prefix`, across pages. */
 async function itemsUnder(at: LedgerLocation, prefix: string): Promise<Record<string, unknown>[]> {

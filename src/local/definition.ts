@@ -21,12 +21,13 @@ export interface LoadedMachine {
   functionOf: Record<string, string>;
   /** Task states that invoke their function with a task token and wait for the callback. */
   callbacks: Set<string>;
-  /** Function → handler module path and export, from serverless.yml. */
-  handlers: Record<string, { module: string; exportName: string }>;
+  /** Function → handler module path and export, and its own timeout, from serverless.yml. */
+  handlers: Record<string, { module: string; exportName: string; timeoutSeconds: number }>;
 }
 
 interface ServerlessFile {
-  functions: Record<string, { handler: string }>;
+  provider: { timeout?: number };
+  functions: Record<string, { handler: string; timeout?: number }>;
   stepFunctions: { stateMachines: Record<string, { definition: unknown }> };
 }
 
@@ -65,9 +66,17 @@ export function loadMachine(name: string, root = ROOT): LoadedMachine {
     }
   }
   const handlers = Object.fromEntries(
-    Object.entries(service.functions).map(([fn, { handler }]) => {
+    Object.entries(service.functions).map(([fn, { handler, timeout }]) => {
       const dot = handler.lastIndexOf('.');
-      return [fn, { module: join(root, `${handler.slice(0, dot)}.ts`), exportName: handler.slice(dot + 1) }];
+      return [
+        fn,
+        {
+          module: join(root, `${handler.slice(0, dot)}.ts`),
+          exportName: handler.slice(dot + 1),
+          // Lambda's own default is 3 s; serverless.yml sets the provider's.
+          timeoutSeconds: timeout ?? service.provider.timeout ?? 3,
+        },
+      ];
     }),
   );
   return { definition: asl, functionOf, callbacks, handlers };
@@ -98,18 +107,46 @@ export function forwardPath(asl: Asl, dryRun = false): string[] {
   return Object.keys(asl.States).filter((name) => reachable.has(name));
 }
 
+/** The keys of a reference path such as `$.dnsSwitch.waitSeconds` (this ASL uses no other kind). */
+const pathKeys = (path: string) =>
+  path
+    .replace(/^\$\.?/, '')
+    .split('.')
+    .filter(Boolean);
+
+/** The value at a reference path, or undefined. */
+export function atPath(input: unknown, path: string): unknown {
+  return pathKeys(path).reduce<unknown>(
+    (node, key) =>
+      typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined,
+    input,
+  );
+}
+
+/**
+ * A state's output as its ResultPath makes it from its input and its result: `$` (or none) is the
+ * result, null is the input, a path puts the result there in a copy of the input.
+ */
+export function withResult(input: unknown, resultPath: string | null | undefined, result: unknown): unknown {
+  if (resultPath === null) return input;
+  const keys = pathKeys(resultPath ?? '$');
+  if (keys.length === 0) return result;
+  const output = structuredClone(input) as Record<string, unknown>;
+  let node = output;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    node[key] = typeof next === 'object' && next !== null ? next : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys.at(-1) as string] = result;
+  return output;
+}
+
 /** The seconds a Wait state waits, from its `Seconds` or its `SecondsPath` into the state's input; null when not known. */
 export function waitSeconds(state: AslState | undefined, input: unknown): number | null {
   if (state?.Type !== 'Wait') return null;
   if (typeof state.Seconds === 'number') return state.Seconds;
   if (typeof state.SecondsPath !== 'string') return null;
-  const value = state.SecondsPath.replace(/^\$\.?/, '')
-    .split('.')
-    .filter(Boolean)
-    .reduce<unknown>(
-      (node, key) =>
-        typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined,
-      input,
-    );
+  const value = atPath(input, state.SecondsPath);
   return typeof value === 'number' ? value : null;
 }

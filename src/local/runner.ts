@@ -9,9 +9,30 @@ import { type Plan, planIssues, planSchema } from '../plan/schema.ts';
 import { Sandbox, type Snapshot, type WorldOptions } from '../sandbox/index.ts';
 import { type Execution, emptyWorld } from '../sandbox/world.ts';
 import { planInput } from '../steps/validate.ts';
-import { type AslState, forwardPath, type LoadedMachine, loadMachine, waitSeconds } from './definition.ts';
+import {
+  type AslState,
+  forwardPath,
+  type LoadedMachine,
+  loadMachine,
+  waitSeconds,
+  withResult,
+} from './definition.ts';
 
-export type FaultKind = 'fail' | 'timeout' | 'throttle';
+/**
+ * fail: a named, non-retryable error after the state's work; timeout: the state runs past its
+ * TimeoutSeconds (States.Timeout); throttle: its first two AWS calls are throttled; uncatchable:
+ * the execution ends with an error no Retry or Catch handles (States.Runtime); function-timeout:
+ * the first attempt runs past the function's own timeout, which Step Functions reports as
+ * Sandbox.Timedout, not States.Timeout.
+ */
+export type FaultKind = 'fail' | 'timeout' | 'throttle' | 'uncatchable' | 'function-timeout';
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'fail',
+  'timeout',
+  'throttle',
+  'uncatchable',
+  'function-timeout',
+];
 export interface Fault {
   state: string;
   kind: FaultKind;
@@ -186,6 +207,33 @@ function statesTimeout(): Error {
   return Object.assign(new Error('States.Timeout'), { name: 'States.Timeout' });
 }
 
+/**
+ * An error that ends the execution whatever its Retry and Catch say: `States.ALL` matches neither
+ * States.DataLimitExceeded nor States.Runtime
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html). The local
+ * engine reads `isRetryable` and `isCatchable` off the error.
+ */
+function uncatchable(name: 'States.DataLimitExceeded' | 'States.Runtime', message: string): Error {
+  return Object.assign(new Error(message), { name, isRetryable: false, isCatchable: false });
+}
+
+/**
+ * Step Functions refuses a state input (after Parameters), a task result or a state output over
+ * 256 KiB as UTF-8 (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html,
+ * "Maximum input or output size for a task, state, or execution"), with States.DataLimitExceeded.
+ */
+export const PAYLOAD_QUOTA_BYTES = 262_144;
+
+function checkPayload(stateName: string, what: string, value: unknown): void {
+  const bytes = Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
+  if (bytes > PAYLOAD_QUOTA_BYTES) {
+    throw uncatchable(
+      'States.DataLimitExceeded',
+      `The ${what} of ${stateName} is ${bytes} bytes, over the ${PAYLOAD_QUOTA_BYTES}-byte payload quota.`,
+    );
+  }
+}
+
 function freezeFloor(
   plan: Plan,
   world: WorldOptions | undefined,
@@ -228,8 +276,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const { executions } = sandbox.world;
   // Execution names are unique per state machine, as Step Functions requires of a running one.
   const executionName = executions.size === 0 ? 'rehearsal' : `rehearsal-${executions.size + 1}`;
-  const executionArn = (machineName: string) =>
-    `arn:aws:states:${region}:${sandbox.world.accountId}:execution:cognito-cutover-${machineName}:${executionName}`;
+  const executionArn = (machineName: string, name = executionName) =>
+    `arn:aws:states:${region}:${sandbox.world.accountId}:execution:cognito-cutover-${machineName}:${name}`;
 
   const faults = new Map((options.faults ?? []).map((f) => [f.state, f.kind]));
   const attempts = new Map<string, number>();
@@ -269,19 +317,23 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     input: unknown,
     prefix: string,
     extra: Record<string, (input: unknown) => Promise<unknown>> = {},
+    instance = executionName,
   ): Promise<MachineRun> {
     const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = { ...extra };
+    /** Each state's input as it entered, for the size of its output. */
+    const stateInputs = new Map<string, unknown>();
     for (const [stateName, fn] of Object.entries(machine.functionOf)) {
       const handler = await handlerFor(machine, fn);
       const state = machine.definition.States[stateName] as AslState;
-      const fault = prefix ? undefined : faults.get(stateName);
+      const key = prefix + stateName;
+      const fault = faults.get(key);
       taskHandlers[stateName] = async (taskInput: unknown) => {
         // A zero-length Wait returns synchronously; let the event watcher advance the clock for it first.
         await new Promise((resolve) => setImmediate(resolve));
         // A stopped execution runs nothing more; Step Functions would not call the Lambda.
         if (stopped && !prefix)
           throw Object.assign(new Error('execution stopped'), { name: 'States.Runtime' });
-        const key = prefix + stateName;
+        checkPayload(key, 'input', taskInput);
         const attempt = (attempts.get(key) ?? 0) + 1;
         attempts.set(key, attempt);
         if (fault === 'throttle' && attempt === 1) sandbox.throttleNext(2);
@@ -297,12 +349,30 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
           if (options.failTrigger && !prefix && stateName === 'Preflight') {
             sandbox.world.deniedActions.add('cognito-idp:AdminInitiateAuth');
           }
-          if (fault === 'fail')
-            throw new AccessDenied(`${stateName} failed (injected by --fail ${stateName})`);
+          if (fault === 'fail') throw new AccessDenied(`${key} failed (injected by --fail ${key})`);
           if (fault === 'timeout') {
             sandbox.clock.advance(state.TimeoutSeconds ?? 60);
             throw statesTimeout();
           }
+          if (fault === 'uncatchable') {
+            throw uncatchable(
+              'States.Runtime',
+              `${key} ended the execution with an error no Retry or Catch handles (injected by --fail ${key}:uncatchable).`,
+            );
+          }
+          if (fault === 'function-timeout' && attempt === 1) {
+            const seconds = machine.handlers[fn]?.timeoutSeconds ?? 3;
+            sandbox.clock.advance(seconds);
+            throw Object.assign(
+              new Error(`RequestId: rehearsal Error: Task timed out after ${seconds.toFixed(2)} seconds`),
+              { name: 'Sandbox.Timedout' },
+            );
+          }
+          checkPayload(key, 'result', result);
+          // Without Parameters the task's input is the state's; otherwise the watcher kept it.
+          const entered = state.Parameters === undefined ? taskInput : stateInputs.get(stateName);
+          if (entered !== undefined)
+            checkPayload(key, 'output', withResult(entered, state.ResultPath, result));
           return result;
         } finally {
           if (fault === 'throttle') sandbox.throttleNext(0);
@@ -316,7 +386,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
           .filter(([, s]) => s.Type === type)
           .map(([stateName]) => [stateName, 0]),
       );
-    const executionId = executionArn(name);
+    const executionId = executionArn(name, instance);
     const startDate = sandbox.clock.now();
     executions.set(executionId, { status: 'RUNNING', startDate });
     // --timeout-at stands in for the execution timeout, which here would be a real-time timer.
@@ -332,7 +402,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       context: {
         Execution: {
           Id: executionId,
-          Name: executionName,
+          Name: instance,
           StartTime: new Date(sandbox.clock.now()).toISOString(),
           Input: input,
         },
@@ -346,6 +416,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
         const { type } = event.state;
         const name = prefix + event.state.name;
         if (event.type === 'StateEntered') {
+          stateInputs.set(event.state.name, event.state.input);
           if (!prefix && options.stopAt?.state === name) {
             stopped = true;
             endedIn = options.stopAt.kind === 'abort' ? 'ABORTED' : 'TIMED_OUT';
@@ -448,20 +519,24 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     const run = options.rollbackOf
       ? await runRollbackOnly(options.rollbackOf)
       : await runMachine(loaded, 'cutover', options.plan, '', { Rollback: startRollback });
-    if (stopped && options.autoRollback !== false) {
-      // The rule on TIMED_OUT / ABORTED hands the rollback machine the whole status-change event.
+    if (!options.rollbackOf && !run.succeeded && options.autoRollback !== false) {
+      // The rule on FAILED / TIMED_OUT / ABORTED hands the rollback machine the whole status-change
+      // event. After the cutover's own rollback it finds nothing left, and says nothing twice.
+      const status = run.endedIn === 'ABORTED' || run.endedIn === 'TIMED_OUT' ? run.endedIn : 'FAILED';
       const event = {
         cutoverEvent: {
-          detail: {
-            executionArn: executionArn('cutover'),
-            status: run.endedIn,
-            input: JSON.stringify(options.plan),
-          },
+          detail: { executionArn: executionArn('cutover'), status, input: JSON.stringify(options.plan) },
         },
       };
       breakRestores();
-      const child = await runMachine(rollbackLoaded, 'rollback', event, 'rollback/');
-      run.endedIn = child.succeeded ? 'RolledBack' : 'RollbackIncomplete';
+      const again = [...attempts.keys()].some((state) => state.startsWith('rollback/'));
+      const child = again
+        ? await runMachine(rollbackLoaded, 'rollback', event, 'rule-rollback/', {}, `${executionName}-rule`)
+        : await runMachine(rollbackLoaded, 'rollback', event, 'rollback/');
+      // A Fail state of the cutover's own says how it ended; otherwise the rule's rollback does.
+      if (!(run.endedIn && run.endedIn in ENDINGS)) {
+        run.endedIn = child.succeeded ? 'RolledBack' : 'RollbackIncomplete';
+      }
     }
     const status: RehearsalStatus =
       run.succeeded && !options.rollbackOf ? 'SUCCEEDED' : (ENDINGS[run.endedIn ?? ''] ?? 'FAILED');

@@ -49,7 +49,10 @@ export async function applyChange<Ref extends object, State>(
     (resource.action
       ? entry?.status === 'applied' && entry.executionId === ctx.executionId
       : sameState(current, after));
-  if (done) return { ...report, changed: false, planned: false, pending: [] };
+  // A retry of this execution's own step (its function timed out after the write) still waits for
+  // what the write left to finish.
+  const left = entry?.status === 'applied' && entry.executionId === ctx.executionId ? entry.pending : [];
+  if (done) return { ...report, changed: false, planned: false, pending: left as Pending[] };
   if (ctx.plan.dryRun) return { ...report, changed: false, planned: true, pending: [] };
   await recordIntent(
     ctx.ledger,
@@ -57,7 +60,7 @@ export async function applyChange<Ref extends object, State>(
     entry,
   );
   const pending = await resource.write(ctx.plan.region, ref, after, current);
-  await markApplied(ctx.ledger, key);
+  await markApplied(ctx.ledger, key, pending);
   logger.info('changed', { resource: key, step: ctx.step, migrationId: ctx.plan.migrationId });
   return { ...report, changed: true, planned: false, pending };
 }
@@ -88,12 +91,12 @@ export async function restoreChange(
   // As it was, and no restore of it began: the change never landed (its function died before it).
   // A restore that began may have died half way, so it is finished whatever the read says.
   if (change.status !== 'restoring' && !resource.action && sameState(current, change.before)) {
-    await markRestored(ctx.ledger, change.key);
+    await markRestored(ctx.ledger, change.key, ctx.executionId);
     return { ...report, changed: false, pending: [] };
   }
   await markRestoring(ctx.ledger, change.key);
   const pending = await resource.write(ctx.plan.region, change.ref, change.before, current);
-  await markRestored(ctx.ledger, change.key);
+  await markRestored(ctx.ledger, change.key, ctx.executionId, pending);
   logger.info('restored', { resource: change.key, step: ctx.step, migrationId: ctx.plan.migrationId });
   return { ...report, changed: true, pending };
 }

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { PlanInvalid } from '../errors.ts';
 import { readPlan } from '../ledger/ledger.ts';
-import { parsePlan, planIssues } from '../plan/schema.ts';
+import { parsePlan, planSchema } from '../plan/schema.ts';
 import { ledgerOf } from './context.ts';
+import { planInput } from './validate.ts';
 
 const failure = z.object({ Error: z.string().optional(), Cause: z.string().optional() });
 
@@ -15,7 +15,7 @@ export const rollbackStart = z.union([
     cutoverExecutionId: z.string().min(1).optional(),
     failure: failure.optional(),
   }),
-  // The rule on a cutover that TIMED_OUT or was ABORTED passes the whole event (no Catch ran).
+  // The rule on a cutover that FAILED, TIMED_OUT or was ABORTED passes the whole event.
   z.object({
     cutoverEvent: z.object({
       detail: z.object({ executionArn: z.string().min(1), status: z.string(), input: z.string() }),
@@ -24,28 +24,38 @@ export const rollbackStart = z.union([
 ]);
 export type RollbackStart = z.output<typeof rollbackStart>;
 
+const ENDED = {
+  TIMED_OUT: { Error: 'CutoverTimedOut', Cause: 'The cutover execution TIMED_OUT.' },
+  ABORTED: { Error: 'CutoverAborted', Cause: 'The cutover execution ABORTED.' },
+  FAILED: {
+    Error: 'CutoverFailed',
+    Cause:
+      'The cutover execution FAILED: with an error no Catch handles (such as States.DataLimitExceeded or States.Runtime), or after its own rollback.',
+  },
+} as const;
+
+/** What a rollback is asked to undo; null when the execution it names cannot have changed anything. */
 function normalise(start: RollbackStart) {
   if (!('cutoverEvent' in start)) return { ...start, dryRun: false };
   const { executionArn, status, input } = start.cutoverEvent.detail;
-  const given: unknown = JSON.parse(input);
-  // The weekly dry-run's input is { dryRunOf: plan }; stopping it matches the same rule.
-  const dryRunOf = (given as { dryRunOf?: unknown } | null)?.dryRunOf;
-  const plan = z
-    .looseObject({
-      migrationId: z.string().min(1),
-      region: z.string().min(1),
-      dryRun: z.boolean().optional(),
-    })
-    .safeParse(dryRunOf ?? given);
-  if (!plan.success) throw new PlanInvalid(planIssues(plan.error));
+  let given: unknown;
+  try {
+    given = JSON.parse(input);
+  } catch {
+    return null;
+  }
+  // An input that is not a valid plan stopped in ValidatePlan, before anything was touched.
+  const plan = planSchema.safeParse(planInput(given));
+  if (!plan.success) return null;
   return {
     migrationId: plan.data.migrationId,
     region: plan.data.region,
-    dryRun: dryRunOf !== undefined || plan.data.dryRun === true,
+    // The weekly dry-run's input is { dryRunOf: plan }; a dry-run that stops matches the same rule.
+    dryRun: plan.data.dryRun,
     cutoverExecutionId: executionArn,
-    failure: {
-      Error: `Cutover${status === 'TIMED_OUT' ? 'TimedOut' : 'Aborted'}`,
-      Cause: `The cutover execution ${status}.`,
+    failure: ENDED[status as keyof typeof ENDED] ?? {
+      Error: 'CutoverStopped',
+      Cause: `The cutover execution ended ${status}.`,
     },
   };
 }
@@ -55,7 +65,9 @@ function normalise(start: RollbackStart) {
  * it. A migration with no plan there never took the lock, so it changed nothing.
  */
 export async function loadMigration(start: RollbackStart, executionId: string) {
-  const { migrationId, region, cutoverExecutionId, failure: why, dryRun } = normalise(start);
+  const started = normalise(start);
+  if (started === null) return { found: false, executionId, scope: null, failure: null };
+  const { migrationId, region, cutoverExecutionId, failure: why, dryRun } = started;
   const common = { executionId, scope: cutoverExecutionId ?? null, failure: why ?? null };
   // A stopped dry-run changed nothing; its rollback must not read another execution's changes, nor alarm.
   if (dryRun) return { found: false, ...common };

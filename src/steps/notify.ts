@@ -17,6 +17,11 @@ export interface NoticeDetail {
    * operator started), only if users were told maintenance started and not yet that it ended.
    */
   startedBy?: string;
+  /**
+   * The rollback found nothing left to restore: the cutover's own rollback did it, or nothing was
+   * ever changed. Operators hear nothing more; users hear "called off" only if still owed it.
+   */
+  nothingLeft?: boolean;
 }
 
 /**
@@ -117,7 +122,12 @@ export async function notify(ctx: StepContext, event: NoticeEvent, detail: Notic
   if (ctx.plan.dryRun) return { sent: false, topics };
   let sent = false;
   for (const { audience, topicArn, message } of audiences) {
-    const notice = `${ctx.executionId}#${event}#${audience}`;
+    if (event === 'rolled-back' && audience === 'operators' && detail.nothingLeft) continue;
+    // Users are told a cutover was called off once, whichever rollback execution tells them.
+    const notice =
+      event === 'rolled-back' && audience === 'users' && detail.startedBy
+        ? `${detail.startedBy}#${event}#${audience}`
+        : `${ctx.executionId}#${event}#${audience}`;
     if (await noticeSent(ctx.ledger, notice)) continue;
     if (
       audience === 'users' &&

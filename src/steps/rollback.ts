@@ -34,9 +34,13 @@ export async function rollback(ctx: StepContext, scope: string | null) {
   if (scope !== null && lock?.status === 'held' && lock.owner !== scope) {
     return nothingToRestore(`The lock is held by ${lock.owner}; its changes were left alone.`, true);
   }
-  const newestFirst = (await listChanges(ctx.ledger))
+  const changes = await listChanges(ctx.ledger);
+  const newestFirst = changes
     .filter((c) => (scope === null || c.executionId === scope) && c.status !== 'restored')
     .reverse();
+  // Restored by this very execution, whose Restore is being retried (its function timed out after
+  // the writes): it still waits for what those writes left, and still counts them as restored.
+  const restoredEarlier = changes.filter((c) => c.status === 'restored' && c.restoredBy === ctx.executionId);
   // Redeploys go last, so new tasks start with the values restored rather than the ones being undone.
   // An unknown kind is not sorted here; restoring it fails below and is reported with the rest.
   const isAction = (c: Change) => Object.hasOwn(resources, c.kind) && resourceFor(c.kind).action === true;
@@ -60,11 +64,16 @@ export async function rollback(ctx: StepContext, scope: string | null) {
       });
     }
   }
-  const pending: Pending[] = restored.flatMap((r) => r.pending);
+  const pending = [
+    ...restoredEarlier.flatMap((c) => c.pending as Pending[]),
+    ...restored.flatMap((r) => r.pending),
+  ];
   const changeIds = pending.flatMap((p) => (p.kind === 'dns-change' ? [p.changeId] : []));
   const deployments = pending.filter((p) => p.kind === 'ecs-deployment');
   return {
     complete: remaining.length === 0,
+    // A rollback after the cutover's own (the rule on FAILED) finds nothing: it says so, once.
+    nothingLeft: ours.length === 0 && restoredEarlier.length === 0,
     hasPlan: true,
     restored,
     remaining,
@@ -73,7 +82,10 @@ export async function rollback(ctx: StepContext, scope: string | null) {
     deployments,
     servicesPending: deployments.length > 0,
     at: nowIso(),
-    note: ours.length === 0 ? 'Nothing was left to restore.' : `${restored.length} change(s) restored.`,
+    note:
+      ours.length + restoredEarlier.length === 0
+        ? 'Nothing was left to restore.'
+        : `${restored.length + restoredEarlier.length} change(s) restored.`,
   };
 }
 
@@ -81,6 +93,7 @@ export async function rollback(ctx: StepContext, scope: string | null) {
 export function nothingToRestore(note: string, hasPlan: boolean) {
   return {
     complete: true,
+    nothingLeft: true,
     hasPlan,
     restored: [] as RestoreReport[],
     remaining: [] as Remaining[],

@@ -219,7 +219,7 @@ describe('serverless package (offline, no credentials)', () => {
     expect(cutoverRole).toContain('states:DescribeExecution');
   });
 
-  it('starts the rollback when a cutover times out or is aborted, where no Catch runs', () => {
+  it('starts the rollback when a cutover fails, times out or is aborted, where no Catch may have run', () => {
     const rule = template.Resources.RollbackWhenCutoverStops as unknown as {
       Properties: {
         EventPattern: unknown;
@@ -230,7 +230,10 @@ describe('serverless package (offline, no credentials)', () => {
     expect(rule.Properties.EventPattern).toEqual({
       source: ['aws.states'],
       'detail-type': ['Step Functions Execution Status Change'],
-      detail: { status: ['TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: 'CutoverStateMachine' }] },
+      detail: {
+        status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+        stateMachineArn: [{ Ref: 'CutoverStateMachine' }],
+      },
     });
     expect(rule.Properties.Targets[0]?.Arn).toEqual({ Ref: 'RollbackStateMachine' });
     expect(rule.Properties.Targets[0]?.InputTransformer.InputTemplate).toBe(

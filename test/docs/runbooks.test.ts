@@ -35,6 +35,7 @@ const NOT_STATES = [
   'PreTokenGeneration',
   'CutoverTimedOut',
   'CutoverAborted',
+  'CutoverFailed',
   'OperatorsTopicArn',
   'UsersTopicArn',
   'ExecutionsAborted',

@@ -2,6 +2,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMachine } from '../../src/local/definition.ts';
+import { example } from '../fixtures/plans.ts';
 
 // The functions the state machines invoke; the Cognito triggers take Cognito's events instead.
 const names = [
@@ -52,16 +53,26 @@ describe('task handlers', () => {
     const dynamo = mockClient(DynamoDBClient);
     dynamo.on(GetItemCommand).resolves({});
     const { handler } = await import('../../handlers/loadMigration.ts');
-    const detail = {
-      executionArn: 'arn:exec:1',
-      status: 'TIMED_OUT',
-      input: JSON.stringify({ migrationId: 'm1', region: 'eu-west-2' }),
-    };
+    const detail = { executionArn: 'arn:exec:1', status: 'TIMED_OUT', input: JSON.stringify(example) };
 
     const result = await handler({ input: { cutoverEvent: { detail } }, executionId: 'rollback-1' });
 
-    expect(dynamo).toHaveReceivedCommandWith(GetItemCommand, { Key: { pk: { S: 'm1' }, sk: { S: 'PLAN' } } });
+    expect(dynamo).toHaveReceivedCommandWith(GetItemCommand, {
+      Key: { pk: { S: example.migrationId }, sk: { S: 'PLAN' } },
+    });
     expect(result).toMatchObject({ scope: 'arn:exec:1', failure: { Error: 'CutoverTimedOut' } });
+    dynamo.restore();
+  });
+
+  it('loadMigration finds nothing for a cutover that FAILED on an input that is not a plan, and reads no ledger', async () => {
+    const dynamo = mockClient(DynamoDBClient);
+    const { handler } = await import('../../handlers/loadMigration.ts');
+    const detail = { executionArn: 'arn:exec:2', status: 'FAILED', input: '{"migrationId":"m1"}' };
+
+    const result = await handler({ input: { cutoverEvent: { detail } }, executionId: 'rollback-2' });
+
+    expect(result).toMatchObject({ found: false });
+    expect(dynamo).not.toHaveReceivedAnyCommand();
     dynamo.restore();
   });
 });

@@ -95,7 +95,7 @@ describe('the real ledger against the sandbox DynamoDB', () => {
 
   it('records a restored change afresh, and refuses to overwrite one it did not read', async () => {
     await recordIntent(at, intent('secret:b', 'new-b'), undefined);
-    await markRestored(at, 'secret:b');
+    await markRestored(at, 'secret:b', 'rollback-1');
     const restored = await getChange(at, 'secret:b');
 
     await recordIntent(at, { ...intent('secret:b', 'again'), before: 'restored-value' }, restored);

@@ -130,6 +130,7 @@ describe('restoreChange', () => {
     step: 'SwitchServices',
     executionId: EXECUTION,
     recordedAt: '2025-01-01T00:00:00.000Z',
+    pending: [],
   };
 
   it('puts the snapshot back (deleting a parameter the cutover created), then marks it restored', async () => {

@@ -13,6 +13,7 @@ import {
   mocks,
   mutations,
   OTHER_EXECUTION,
+  planWith,
   sent,
 } from './aws-mocks.ts';
 
@@ -145,19 +146,32 @@ describe('rollback', () => {
     });
   });
 
-  it('sends nothing when run again', async () => {
+  it('sends nothing when another rollback execution runs after it, and finds nothing left', async () => {
     seedCutover();
     await rollback(context(), EXECUTION);
+    forgetCalls();
+
+    const result = await rollback(context(planWith(), 'rollback-2'), EXECUTION);
+
+    expect(mutations()).toEqual([]);
+    expect(result).toMatchObject({
+      complete: true,
+      nothingLeft: true,
+      restored: [],
+      note: 'Nothing was left to restore.',
+    });
+  });
+
+  it('sends nothing when retried, and still waits for the DNS change the first attempt made', async () => {
+    seedCutover();
+    const first = await rollback(context(), EXECUTION);
     forgetCalls();
 
     const result = await rollback(context(), EXECUTION);
 
     expect(mutations()).toEqual([]);
-    expect(result).toMatchObject({
-      complete: true,
-      restored: [],
-      note: 'Nothing was left to restore.',
-    });
+    expect(first.dnsPending).toBe(true);
+    expect(result).toMatchObject({ complete: true, nothingLeft: false, changeIds: first.changeIds });
   });
 
   it('reports a restore that fails with its current value and the value to restore, and still runs the others', async () => {

@@ -15,7 +15,7 @@ import { ServiceNotStable } from '../../src/errors.ts';
 import type { Plan } from '../../src/plan/schema.ts';
 import { checkServices } from '../../src/steps/service-sync.ts';
 import { switchServices } from '../../src/steps/services.ts';
-import { context, forgetCalls, mocks, mutations, planWith } from './aws-mocks.ts';
+import { context, forgetCalls, mocks, mutations, OTHER_EXECUTION, planWith } from './aws-mocks.ts';
 
 const OLD = 'eu-west-2_OldPool01';
 const NEW = 'eu-west-2_NewPool01';
@@ -146,9 +146,9 @@ describe('switchServices', () => {
     });
   });
 
-  it('sends nothing when run again', async () => {
+  it('sends nothing when run again, and still waits for the redeploy the first run started', async () => {
     servicesUse(OLD, OLD_ARN);
-    await switchServices(context(plan()));
+    const first = await switchServices(context(plan()));
     servicesUse(NEW, NEW_ARN);
     forgetCalls();
 
@@ -156,7 +156,27 @@ describe('switchServices', () => {
 
     expect(mutations()).toEqual([]);
     expect(result.changes.map((c) => c.changed)).toEqual([false, false, false, false, false]);
-    expect(result.settled).toBe(true);
+    // A retry after the function timed out: the redeploy it started must still settle.
+    expect(result.deployments).toEqual(first.deployments);
+    expect(result.settled).toBe(false);
+  });
+
+  it("sends nothing for another execution's switch, and waits for nothing", async () => {
+    servicesUse(OLD, OLD_ARN);
+    await switchServices(context(plan(), OTHER_EXECUTION));
+    servicesUse(NEW, NEW_ARN);
+    forgetCalls();
+
+    const result = await switchServices(context(plan()));
+
+    // The redeploy is an action: this execution makes its own, and waits for that one only.
+    expect(result.changes.filter((c) => c.kind !== 'ecs-service').map((c) => c.changed)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(result.deployments).toHaveLength(1);
   });
 
   it('fills a templated value, such as the new pool ARN', async () => {
