@@ -18,6 +18,8 @@ import {
  *
  * cognito-local turns every failed UserMigration invocation into NotAuthorizedException "User not
  * authorized", whatever the function threw; what the function threw is read from the invocation record.
+ * The trigger reaches the old pool through test/support/cognito-answers.ts, which answers a wrong
+ * password and an unknown user as Cognito does, so each takes the path users meet.
  */
 
 const PASSWORD = 'Old-Pool-Passw0rd!';
@@ -106,12 +108,14 @@ describe('UserMigration and PreTokenGeneration triggers on cognito-local', () =>
 
     // Assert
     expect(failure).toEqual({ name: 'NotAuthorizedException', message: 'User not authorized' });
-    const [migration] = migrationsSince(before);
-    expect(migration?.error).toBeDefined();
-    // cognito-local answers the trigger's old-pool sign-in with InvalidPasswordException (Cognito:
-    // NotAuthorizedException), so the trigger reports AwsCallFailed here rather than "Bad password".
-    // Either way a user's typo must not page the operator as a misconfigured old pool would.
-    expect(migration?.error?.errorType).not.toBe('MigrationMisconfigured');
+    // Cognito's own answer to the trigger (NotAuthorizedException) takes the trigger's wrong-password
+    // path: "Bad password", not an unexpected error, and nothing pages the operator.
+    expect(world.oldPoolAnswers.rewritten).toContain(
+      'AdminInitiateAuth: InvalidPasswordException → NotAuthorizedException',
+    );
+    expect(migrationsSince(before)).toEqual([
+      expect.objectContaining({ error: { errorType: 'Error', errorMessage: 'Bad password' } }),
+    ]);
     expect(await failureOf(getNewPoolUser(email))).toMatchObject({ name: 'UserNotFoundException' });
   });
 
@@ -125,10 +129,12 @@ describe('UserMigration and PreTokenGeneration triggers on cognito-local', () =>
 
     // Assert
     expect(failure).toEqual({ name: 'NotAuthorizedException', message: 'User not authorized' });
-    // cognito-local answers AdminInitiateAuth for an unknown user with NotAuthorizedException (Cognito:
-    // UserNotFoundException), so the trigger says "Bad password" where it would say "User does not exist".
+    // Cognito's own answer (UserNotFoundException) takes the trigger's unknown-user path.
+    expect(world.oldPoolAnswers.rewritten).toContain(
+      'AdminInitiateAuth: NotAuthorizedException → UserNotFoundException',
+    );
     expect(migrationsSince(before)).toEqual([
-      expect.objectContaining({ error: { errorType: 'Error', errorMessage: 'Bad password' } }),
+      expect.objectContaining({ error: { errorType: 'Error', errorMessage: 'User does not exist' } }),
     ]);
     expect(await failureOf(getNewPoolUser(email))).toMatchObject({ name: 'UserNotFoundException' });
   });

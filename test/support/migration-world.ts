@@ -12,6 +12,7 @@ import type { PreTokenGenerationTriggerEvent, UserMigrationTriggerEvent } from '
 import { useTransport } from '../../src/aws/clients.ts';
 import { addLegacyClaims, preTokenGenerationConfigFromEnv } from '../../src/triggers/pre-token-generation.ts';
 import { migrateUser, userMigrationConfigFromEnv } from '../../src/triggers/user-migration.ts';
+import { answerAsCognito, type CognitoAnswers } from './cognito-answers.ts';
 import { type CognitoLocal, startCognitoLocal } from './cognito-local.ts';
 import { type LambdaInvokeServer, startLambdaInvokeServer } from './lambda-invoke.ts';
 
@@ -36,6 +37,8 @@ export interface MigrationWorld {
   readonly oldCognito: CognitoIdentityProviderClient;
   readonly newCognito: CognitoIdentityProviderClient;
   readonly lambda: LambdaInvokeServer;
+  /** The old pool as the trigger reaches it: cognito-local, answering as Cognito does where they differ. */
+  readonly oldPoolAnswers: CognitoAnswers;
   /** Wall time until both emulators answered (they start in parallel). */
   readonly startupMs: number;
   /** A confirmed user of the old pool, signed up with `email` as username. */
@@ -85,7 +88,10 @@ export async function startMigrationWorld(options: MigrationWorldOptions = {}): 
       'ALLOW_REFRESH_TOKEN_AUTH',
     ]);
 
-    cleanups.push(pointTriggerClientsAt(oldEmulator.url));
+    // The trigger meets the old pool's errors as Cognito words them, not as cognito-local does.
+    const oldPoolAnswers = await answerAsCognito(oldEmulator.url);
+    cleanups.push(() => oldPoolAnswers.stop());
+    cleanups.push(pointTriggerClientsAt(oldPoolAnswers.url));
 
     const baseMigrationEnv: NodeJS.ProcessEnv = {
       OLD_USER_POOL_ID: oldPool.id,
@@ -117,6 +123,7 @@ export async function startMigrationWorld(options: MigrationWorldOptions = {}): 
       oldCognito,
       newCognito,
       lambda,
+      oldPoolAnswers,
       startupMs,
       async createOldUser(email, password, attributes = {}) {
         await oldCognito.send(
@@ -222,7 +229,7 @@ async function createPool(
 }
 
 /**
- * Points the clients src/aws/clients.ts builds at the old-pool emulator, with dummy credentials so the
+ * Points the clients src/aws/clients.ts builds at the old pool, with dummy credentials so the
  * SDK never looks further (profiles, instance metadata). Returns the undo.
  */
 function pointTriggerClientsAt(url: string): () => void {
