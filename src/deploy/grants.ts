@@ -161,6 +161,7 @@ export const GRANTS: Record<string, Grant> = {
   'Route53:ListResourceRecordSets': grant('route53:ListResourceRecordSets', zone),
   'SecretsManager:GetSecretValue': grant('secretsmanager:GetSecretValue', readableSecrets),
   'SecretsManager:PutSecretValue': grant('secretsmanager:PutSecretValue', boundSecrets),
+  'SecretsManager:UpdateSecretVersionStage': grant('secretsmanager:UpdateSecretVersionStage', boundSecrets),
   // Whether the execution that holds the lock still runs: only the stage's own cutovers hold it.
   'SFN:DescribeExecution': grant('states:DescribeExecution', ({ service, stage }) => [
     arn('states', `execution:${service}-${stage}-cutover:*`),
@@ -169,6 +170,7 @@ export const GRANTS: Record<string, Grant> = {
   'SNS:Publish': grant('sns:Publish', topics, publishesEncrypted),
   'SSM:DeleteParameter': grant('ssm:DeleteParameter', parameters),
   'SSM:GetParameter': grant('ssm:GetParameter', parameters),
+  'SSM:GetParameterHistory': grant('ssm:GetParameterHistory', parameters),
   'SSM:PutParameter': grant('ssm:PutParameter', parameters),
 };
 

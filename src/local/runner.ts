@@ -8,6 +8,7 @@ import { listChanges } from '../ledger/ledger.ts';
 import { type Plan, planIssues, planSchema } from '../plan/schema.ts';
 import { Sandbox, type Snapshot, type WorldOptions } from '../sandbox/index.ts';
 import { type Execution, emptyWorld } from '../sandbox/world.ts';
+import { difference } from '../steps/resources/resource.ts';
 import { planInput } from '../steps/validate.ts';
 import {
   type AslState,
@@ -65,6 +66,8 @@ export interface RehearsalOptions {
   autoRollback?: boolean;
   /** Called as each state ends, in order. */
   onState?: (entry: TimelineEntry) => void;
+  /** Called with each state's input as it enters and output as it leaves, as the history records them. */
+  onPayload?: (state: string, payload: string) => void;
   /** A world carried over from an earlier command (`--state-dir`); by default a new one from the plan. */
   session?: Session;
   /** Run only the rollback state machine for this migration, as an operator would start it. */
@@ -90,7 +93,7 @@ export const RESTORE_COMMANDS: Record<string, { service: string; command: string
   'apigateway-policy': { service: 'APIGateway', command: 'UpdateRestApi' },
   'apigateway-authorizer': { service: 'APIGateway', command: 'UpdateAuthorizer' },
   'ssm-parameter': { service: 'SSM', command: 'PutParameter' },
-  secret: { service: 'SecretsManager', command: 'PutSecretValue' },
+  secret: { service: 'SecretsManager', command: 'UpdateSecretVersionStage' },
   'lambda-environment': { service: 'Lambda', command: 'UpdateFunctionConfiguration' },
   'ecs-service': { service: 'ECS', command: 'UpdateService' },
 };
@@ -415,6 +418,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
         if (!('state' in event)) continue;
         const { type } = event.state;
         const name = prefix + event.state.name;
+        if (event.type === 'StateEntered' || event.type === 'StateExited') {
+          const payload = event.type === 'StateEntered' ? event.state.input : event.state.output;
+          if (payload !== undefined) options.onPayload?.(name, JSON.stringify(payload));
+        }
         if (event.type === 'StateEntered') {
           stateInputs.set(event.state.name, event.state.input);
           if (!prefix && options.stopAt?.state === name) {
@@ -560,8 +567,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       changes: ledger.map((c) => ({
         resource: c.key,
         step: c.step,
-        before: c.before,
-        after: c.after,
+        ...difference(c.before, c.after),
         status: c.status,
       })),
       restored: ledger

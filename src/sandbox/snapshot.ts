@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { World } from './world.ts';
+import { digest } from '../redact.ts';
+import { currentVersion, type World } from './world.ts';
 
 /** The restorable state of the world by resource label; an absent resource has no entry. */
 export type Snapshot = Record<string, unknown>;
@@ -33,9 +34,15 @@ export function takeSnapshot(world: World): Snapshot {
       snapshot[`apigateway-authorizer:${api.id}/${authorizer.id}`] = sorted(authorizer.providerARNs);
     }
   }
-  for (const p of world.parameters.values())
-    snapshot[`ssm-parameter:${p.name}`] = { value: p.value, type: p.type };
-  for (const s of world.secrets.values()) snapshot[`secret:${s.name}`] = s.value;
+  // A SecureString as a digest, with its key: restored under another key is not restored.
+  for (const p of world.parameters.values()) {
+    snapshot[`ssm-parameter:${p.name}`] =
+      p.type === 'SecureString'
+        ? { value: digest(p.value), type: p.type, keyId: p.keyId }
+        : { value: p.value, type: p.type };
+  }
+  // A digest of the whole text, byte for byte: the drift a report shows must not carry the value.
+  for (const s of world.secrets.values()) snapshot[`secret:${s.name}`] = digest(currentVersion(s).value);
   for (const fn of world.functions.values()) snapshot[`lambda-environment:${fn.name}`] = { ...fn.variables };
   // Users are part of the world a rollback must leave as it was: a canary left behind is drift.
   for (const pool of world.pools.values()) {

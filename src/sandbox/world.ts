@@ -22,6 +22,10 @@ export interface WorldOptions {
   dnsPropagationSeconds?: number;
   ecsStabilizeSeconds?: number;
   accountId?: string;
+  /** Bytes of other keys (a certificate, say) in each JSON secret a binding names. */
+  secretPaddingBytes?: number;
+  /** SSM parameters (bindings' names) that are SecureStrings, encrypted with a customer managed key. */
+  secureStrings?: string[];
   /** Resource labels (as `snapshot()` uses them) to leave out of the world, so preflight has something to find. */
   missing?: string[];
 }
@@ -97,22 +101,64 @@ export interface RestApi {
   deployments: Map<string, Deployment>;
 }
 
-export interface Parameter {
-  name: string;
+export interface ParameterVersion {
   value: string;
   type: 'String' | 'StringList' | 'SecureString';
   version: number;
+  /** The KMS key a SecureString is encrypted with. */
+  keyId?: string;
   lastModified: number;
 }
+/** The current version, and the ones before it (SSM keeps the last 100). */
+export interface Parameter extends ParameterVersion {
+  name: string;
+  history: ParameterVersion[];
+}
 
+export interface SecretVersion {
+  value: string;
+  /** Staging labels: AWSCURRENT on the version reads return, AWSPREVIOUS on the one before. */
+  stages: string[];
+  createdAt: number;
+}
 export interface Secret {
   name: string;
   arn: string;
-  value: string;
-  versionId: string;
-  previousVersionId?: string;
+  /** Every version, by id. */
+  versions: Record<string, SecretVersion>;
   createdAt: number;
   lastChangedAt: number;
+}
+
+/** The version labelled AWSCURRENT, which a read returns. */
+export function currentVersion(secret: Secret): { versionId: string; value: string } {
+  const [versionId, version] =
+    Object.entries(secret.versions).find(([, v]) => v.stages.includes('AWSCURRENT')) ?? [];
+  return { versionId: versionId ?? '', value: version?.value ?? '' };
+}
+
+/** What a read of the secret returns now, or undefined for no secret. */
+export const secretValue = (secret: Secret | undefined): string | undefined =>
+  secret && currentVersion(secret).value;
+
+/** A secret as it was created, its first version AWSCURRENT; `n` numbers it for stable ids. */
+function newSecret(world: World, name: string, value: string): Secret {
+  const n = world.secrets.size + 1;
+  const secret: Secret = {
+    name,
+    arn: `arn:aws:secretsmanager:${world.region}:${world.accountId}:secret:${name}-${n.toString(36).padStart(6, 'a')}`,
+    versions: {
+      [`00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`]: {
+        value,
+        stages: ['AWSCURRENT'],
+        createdAt: CREATED,
+      },
+    },
+    createdAt: CREATED,
+    lastChangedAt: CREATED,
+  };
+  world.secrets.set(name, secret);
+  return secret;
 }
 
 export interface LambdaFunction {
@@ -208,6 +254,11 @@ export interface World {
 }
 
 export const START = Date.parse('2026-01-15T09:00:00Z');
+/** The customer managed key a seeded SecureString is encrypted with. */
+export const SANDBOX_PARAMETER_KEY =
+  'arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+/** Every secret value the world seeds contains this, so a test can search every output for a leak. */
+export const SANDBOX_SECRET_MARK = 'Sandbox-Secret-Value';
 /** Resources existed long before the rehearsal starts. */
 const CREATED = Date.parse('2025-06-01T12:00:00Z');
 
@@ -325,7 +376,15 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
   const stage = (api: RestApi, stageName: string) =>
     api.stages.set(stageName, { stageName, deploymentId: '', createdAt: CREATED, lastUpdatedAt: CREATED });
   const parameter = (name: string, value: string) =>
-    world.parameters.set(name, { name, value, type: 'String', version: 1, lastModified: CREATED });
+    world.parameters.set(name, {
+      name,
+      ...(options.secureStrings?.includes(name)
+        ? { value: `${SANDBOX_SECRET_MARK}:${value}`, type: 'SecureString', keyId: SANDBOX_PARAMETER_KEY }
+        : { value, type: 'String' }),
+      version: 1,
+      lastModified: CREATED,
+      history: [],
+    });
   const lambda = (name: string, variables: Record<string, string>) => {
     const existing = world.functions.get(name);
     world.functions.set(name, {
@@ -356,15 +415,22 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
         break;
       case 'secret': {
         const value = oldValue(binding.value);
-        const n = world.secrets.size + 1;
-        world.secrets.set(binding.secretId, {
-          name: binding.secretId,
-          arn: `arn:aws:secretsmanager:${world.region}:${world.accountId}:secret:${binding.secretId}-${n.toString(36).padStart(6, 'a')}`,
-          value: binding.jsonKey ? JSON.stringify({ [binding.jsonKey]: value, region: plan.region }) : value,
-          versionId: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
-          createdAt: CREATED,
-          lastChangedAt: CREATED,
-        });
+        // The reference customer's secret keeps its database password beside the pool id: no
+        // report, ledger item or notice may carry it, and the cutover must keep it byte for byte.
+        newSecret(
+          world,
+          binding.secretId,
+          binding.jsonKey
+            ? JSON.stringify({
+                [binding.jsonKey]: value,
+                region: plan.region,
+                databasePassword: `${SANDBOX_SECRET_MARK}-${world.secrets.size + 1}`,
+                ...(options.secretPaddingBytes
+                  ? { certificate: 'c'.repeat(options.secretPaddingBytes) }
+                  : {}),
+              })
+            : value,
+        );
         break;
       }
       case 'lambda-environment':
@@ -532,15 +598,8 @@ function seedCanary(world: World, plan: Plan, secretId: string): void {
   if (!oldPool || world.secrets.has(secretId)) return;
   const n = world.secrets.size + 1;
   const username = `cutover-canary-${n}@${dnsName(plan.dns.recordName).replace(/\.$/, '')}`;
-  const password = `Canary-${n}-${plan.migrationId.length}-sandbox!`;
-  world.secrets.set(secretId, {
-    name: secretId,
-    arn: `arn:aws:secretsmanager:${world.region}:${world.accountId}:secret:${secretId}-${n.toString(36).padStart(6, 'a')}`,
-    value: JSON.stringify({ username, password }),
-    versionId: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
-    createdAt: CREATED,
-    lastChangedAt: CREATED,
-  });
+  const password = `${SANDBOX_SECRET_MARK}-canary-${n}-${plan.migrationId.length}!`;
+  newSecret(world, secretId, JSON.stringify({ username, password }));
   oldPool.users.set(username, {
     username,
     sub: `00000000-0000-4000-a000-${n.toString(16).padStart(12, '0')}`,

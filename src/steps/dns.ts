@@ -1,6 +1,7 @@
 import { nowIso } from '../clock.ts';
 import { getChange } from '../ledger/ledger.ts';
-import { applyChange } from './change.ts';
+import type { Plan } from '../plan/schema.ts';
+import { applyChangeFound } from './change.ts';
 import type { StepContext } from './context.ts';
 import { recordRef } from './resources/reads/route53-record.ts';
 import { desiredRecord, effectiveTtl, type RecordState, route53Record } from './resources/route53-record.ts';
@@ -20,11 +21,11 @@ export async function prepareDns(ctx: StepContext) {
   const original = (earlier?.executionId === ctx.executionId ? earlier.before : undefined) as
     | RecordState
     | undefined;
-  const change = await applyChange(ctx, route53Record, ref, (current) =>
+  const { report: change, found: now } = await applyChangeFound(ctx, route53Record, ref, (current) =>
     current && !current.alias && (current.ttl ?? 0) > cutoverTtl ? { ...current, ttl: cutoverTtl } : current,
   );
   // On a retry the TTL is already low, but resolvers may still hold the original answer.
-  const found = (original ?? change.before) as RecordState | null;
+  const found = original ?? now;
   const lowered =
     change.changed || change.planned || (found !== null && !found.alias && (found.ttl ?? 0) > cutoverTtl);
   const drainSeconds = lowered && found ? effectiveTtl(found) : 0;
@@ -41,15 +42,32 @@ export async function prepareDns(ctx: StepContext) {
 export async function switchDns(ctx: StepContext) {
   const ref = recordRef(ctx.plan);
   const target = desiredRecord(ref, ctx.plan.dns.target, ctx.plan.dns.cutoverTtlSeconds);
-  const change = await applyChange(ctx, route53Record, ref, () => target);
-  const before = change.before as RecordState | null;
+  const { report: change, found: before } = await applyChangeFound(ctx, route53Record, ref, () => target);
   return {
     changed: change.changed,
     change,
     changeIds: changeIds(change.pending),
     waitSeconds: before ? effectiveTtl(before) : ctx.plan.dns.cutoverTtlSeconds,
+    // The dry-run reports a record that no longer holds what the plan expects.
+    drift: ctx.plan.dryRun ? dnsDrift(ctx.plan, before) : [],
     at: nowIso(),
   };
+}
+
+/** The record differs from `dns.expected`, the state the plan says it is in before cutover. */
+export function dnsDrift(plan: Plan, current: RecordState | null): string[] {
+  const expected = plan.dns.expected;
+  if (!expected) return [];
+  const actual = current?.alias?.dnsName ?? current?.values?.join(', ') ?? '(absent)';
+  const wanted =
+    'aliasDnsName' in expected
+      ? `${expected.aliasDnsName.toLowerCase().replace(/\.?$/, '.')}`
+      : expected.values.join(', ');
+  return actual === wanted
+    ? []
+    : [
+        `DNS record ${plan.dns.recordName} ${plan.dns.recordType} points at ${actual}, but the plan expects ${wanted} (dns.expected): find out who changed it before cutover day.`,
+      ];
 }
 
 /**
@@ -61,7 +79,7 @@ export async function restoreTtl(ctx: StepContext) {
   const entry = await getChange(ctx.ledger, route53Record.key(ref));
   const originalTtl = (entry?.before as RecordState | null | undefined)?.ttl;
   if (!originalTtl) return { raised: false, ttlSeconds: null };
-  const change = await applyChange(ctx, route53Record, ref, (current) =>
+  const { report: change } = await applyChangeFound(ctx, route53Record, ref, (current) =>
     current && !current.alias && (current.ttl ?? 0) < originalTtl
       ? { ...current, ttl: originalTtl }
       : current,

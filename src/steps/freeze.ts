@@ -4,7 +4,7 @@ import type { Freeze } from '../plan/schema.ts';
 import { applyChange, type ChangeReport, restoreChange } from './change.ts';
 import type { StepContext } from './context.ts';
 import { apigatewayPolicy, frozenPolicy } from './resources/apigateway-policy.ts';
-import { ssmParameter } from './resources/ssm-parameter.ts';
+import { setTo, ssmParameter } from './resources/ssm-parameter.ts';
 
 function freezeOne(ctx: StepContext, item: Freeze): Promise<ChangeReport> {
   switch (item.kind) {
@@ -18,10 +18,7 @@ function freezeOne(ctx: StepContext, item: Freeze): Promise<ChangeReport> {
         }),
       );
     case 'ssm-parameter':
-      return applyChange(ctx, ssmParameter, { name: item.name }, (current) => ({
-        value: item.value,
-        type: current?.type ?? 'String',
-      }));
+      return applyChange(ctx, ssmParameter, { name: item.name }, (current) => setTo(current, item.value));
   }
 }
 

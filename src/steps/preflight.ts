@@ -20,8 +20,8 @@ import { apigatewayPolicyReader } from './resources/reads/apigateway-policy.ts';
 import { ecsServiceReader } from './resources/reads/ecs-service.ts';
 import { lambdaEnvironmentReader } from './resources/reads/lambda-environment.ts';
 import { effectiveTtl, recordRef, route53RecordReader } from './resources/reads/route53-record.ts';
-import { secretReader, withJsonKey } from './resources/reads/secret.ts';
-import { ssmParameterReader } from './resources/reads/ssm-parameter.ts';
+import { secretReader, secretRef } from './resources/reads/secret.ts';
+import { described, ssmParameterReader } from './resources/reads/ssm-parameter.ts';
 
 export interface PreflightCheck {
   field: string;
@@ -45,7 +45,7 @@ function bindingProbe(plan: Plan, binding: Binding, field: string): Probe {
         check: `SSM parameter ${binding.name}`,
         run: async () => {
           const state = await ssmParameterReader.read(region, { name: binding.name });
-          return state ? `holds ${state.value}` : 'absent; it will be created';
+          return state ? `holds ${described(state)}` : 'absent; it will be created';
         },
       };
     case 'secret':
@@ -53,9 +53,9 @@ function bindingProbe(plan: Plan, binding: Binding, field: string): Probe {
         field,
         check: `secret ${binding.secretId}`,
         run: async () => {
-          const state = await secretReader.read(region, { secretId: binding.secretId });
-          withJsonKey(state.value, binding.jsonKey, plan.newPool.userPoolId, binding.secretId);
-          return binding.jsonKey ? `JSON with key ${binding.jsonKey}` : 'readable';
+          // Refuses a secret that is not JSON when the binding names a key of it.
+          const state = await secretReader.read(region, secretRef(binding));
+          return binding.jsonKey ? `JSON; ${binding.jsonKey} holds ${state.value}` : `holds ${state.value}`;
         },
       };
     case 'lambda-environment':
@@ -103,7 +103,7 @@ function freezeProbe(plan: Plan, item: Freeze, field: string): Probe {
         check: `SSM parameter ${item.name}`,
         run: async () => {
           const state = await ssmParameterReader.read(plan.region, { name: item.name });
-          return state ? `holds ${state.value}` : 'absent; it will be created';
+          return state ? `holds ${described(state)}` : 'absent; it will be created';
         },
       };
 }

@@ -1,10 +1,8 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
-import type { Plan } from '../plan/schema.ts';
 import type { ChangeReport } from './change.ts';
 import type { StepContext } from './context.ts';
-import type { RecordState } from './resources/route53-record.ts';
 
 /** What the dry-run branch collected, step by step; only preflight when it found problems. */
 export interface DryRunState {
@@ -16,28 +14,12 @@ export interface DryRunState {
   };
   dnsPrep?: { lowered: boolean; drainSeconds: number } | undefined;
   freeze?: { changes: ChangeReport[] } | undefined;
-  dnsSwitch?: { change: ChangeReport; waitSeconds: number } | undefined;
+  dnsSwitch?: { change: ChangeReport; waitSeconds: number; drift?: string[] | undefined } | undefined;
   services?: { changes: ChangeReport[] } | undefined;
 }
 
 /** Route 53 reports INSYNC within about 60 s; the estimate assumes the worst of that. */
 const INSYNC_SECONDS = 60;
-
-/** The record differs from `dns.expected`, the state the plan says it is in before cutover. */
-export function dnsDrift(plan: Plan, current: RecordState | null): string[] {
-  const expected = plan.dns.expected;
-  if (!expected) return [];
-  const actual = current?.alias?.dnsName ?? current?.values?.join(', ') ?? '(absent)';
-  const wanted =
-    'aliasDnsName' in expected
-      ? `${expected.aliasDnsName.toLowerCase().replace(/\.?$/, '.')}`
-      : expected.values.join(', ');
-  return actual === wanted
-    ? []
-    : [
-        `DNS record ${plan.dns.recordName} ${plan.dns.recordType} points at ${actual}, but the plan expects ${wanted} (dns.expected): find out who changed it before cutover day.`,
-      ];
-}
 
 /**
  * The dry-run's last state: what the cutover would change, what is wrong, and how long writes
@@ -48,9 +30,7 @@ export async function planReport(ctx: StepContext, state: DryRunState) {
   const changes = [...(state.freeze?.changes ?? []), ...dnsChange, ...(state.services?.changes ?? [])]
     .filter((c) => c.planned)
     .map((c) => ({ resource: c.key, before: c.before, after: c.after }));
-  const drift = state.dnsSwitch
-    ? dnsDrift(ctx.plan, state.dnsSwitch.change.before as RecordState | null)
-    : [];
+  const drift = state.dnsSwitch?.drift ?? [];
   const { health } = ctx.plan;
   const resolverWait = state.dnsSwitch?.waitSeconds ?? ctx.plan.dns.cutoverTtlSeconds;
   const freezeWindowSeconds =

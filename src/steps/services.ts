@@ -6,21 +6,20 @@ import { fillTemplate, type PoolFacts, poolFacts } from './pools.ts';
 import { apigatewayAuthorizer } from './resources/apigateway-authorizer.ts';
 import { ecsService } from './resources/ecs-service.ts';
 import { lambdaEnvironment } from './resources/lambda-environment.ts';
-import { secret, withJsonKey } from './resources/secret.ts';
-import { ssmParameter } from './resources/ssm-parameter.ts';
+import { secret, secretRef, switchedTo } from './resources/secret.ts';
+import { setTo, ssmParameter } from './resources/ssm-parameter.ts';
 
 function switchBinding(ctx: StepContext, binding: Binding, pools: PoolFacts): Promise<ChangeReport> {
   const fill = (template: string) => fillTemplate(template, ctx.plan, pools);
   switch (binding.kind) {
     case 'ssm-parameter':
-      return applyChange(ctx, ssmParameter, { name: binding.name }, (current) => ({
-        value: fill(binding.value),
-        type: current?.type ?? 'String',
-      }));
+      return applyChange(ctx, ssmParameter, { name: binding.name }, (current) =>
+        setTo(current, fill(binding.value)),
+      );
     case 'secret':
-      return applyChange(ctx, secret, { secretId: binding.secretId }, (current) => ({
-        value: withJsonKey(current.value, binding.jsonKey, fill(binding.value), binding.secretId),
-      }));
+      return applyChange(ctx, secret, secretRef(binding), (current) =>
+        switchedTo(current, fill(binding.value)),
+      );
     case 'lambda-environment':
       return applyChange(ctx, lambdaEnvironment, { functionName: binding.functionName }, (current) => ({
         variables: {

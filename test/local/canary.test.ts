@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newSession, rehearse } from '../../src/local/runner.ts';
+import { secretValue } from '../../src/sandbox/index.ts';
 import { example } from '../fixtures/plans.ts';
 
 const OLD_POOL = 'eu-west-2_OldPool01';
@@ -47,7 +48,7 @@ describe('the canary sign-in in a rehearsal', () => {
   it('never puts the canary password in the report or the notifications', async () => {
     // Arrange
     const session = newSession(example);
-    const secret = session.sandbox.world.secrets.get('tis-cutover-canary')?.value ?? '';
+    const secret = secretValue(session.sandbox.world.secrets.get('tis-cutover-canary')) ?? '';
     const { password } = JSON.parse(secret) as { password: string };
 
     // Act

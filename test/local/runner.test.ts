@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type RehearsalReport, rehearse } from '../../src/local/runner.ts';
+import { newSession, type RehearsalReport, rehearse } from '../../src/local/runner.ts';
+import { digest } from '../../src/redact.ts';
 import { edited, example, MALFORMED } from '../fixtures/plans.ts';
 
 const valuesTarget = (p: { dns: { target: unknown } }) => {
@@ -88,11 +89,15 @@ describe('rehearse: DNS and TTL', () => {
     expect(report.freezeWindowSeconds).toBeLessThanOrEqual((report.freezeFloorSeconds ?? 0) + 15);
   });
 
-  it('after success, the switched record gets the original TTL back', async () => {
-    const report = await rehearse({ plan: edited(valuesTarget), world: { recordTtl: 300 } });
+  it('after success, the switched record gets the original TTL back: only its values differ', async () => {
+    const session = newSession(edited(valuesTarget), { recordTtl: 300 });
+
+    const report = await rehearse({ plan: edited(valuesTarget), session });
 
     const record = report.changes.find((c) => c.resource.startsWith('route53-record:'));
-    expect(record?.after).toMatchObject({ ttl: 300, values: ['203.0.113.20'] });
+    expect(record?.after).toEqual({ values: ['203.0.113.20'] });
+    const zone = [...session.sandbox.world.zones.values()][0];
+    expect(zone?.records.find((r) => r.Name === 'admin.tis.example.org.')?.TTL).toBe(300);
   });
 
   it.each([
@@ -160,15 +165,16 @@ describe('rehearse: every binding kind', () => {
 
     const lambda = report.changes.find((c) => c.resource === 'lambda-environment:reports-prod-api');
     expect(report.status).toBe('SUCCEEDED');
+    // A change shows what differs: LOG_LEVEL, which the binding leaves alone, is not in it.
     expect(lambda?.after).toEqual({
       variables: {
-        LOG_LEVEL: 'INFO',
         USER_POOL_ID: 'eu-west-2_NewPool01',
         USER_POOL_ARN: 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_NewPool01',
       },
     });
     expect(report.changes.find((c) => c.resource === 'secret:reports-pool-id')?.after).toEqual({
       value: 'eu-west-2_NewPool01',
+      digest: digest('eu-west-2_NewPool01'),
     });
   });
 

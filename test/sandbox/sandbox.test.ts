@@ -13,6 +13,7 @@ import * as aws from '../../src/aws/aws.ts';
 import { named } from '../../src/aws/clients.ts';
 import { nowIso } from '../../src/clock.ts';
 import { AwsThrottled } from '../../src/errors.ts';
+import { digest } from '../../src/redact.ts';
 import { Sandbox, type WorldOptions } from '../../src/sandbox/index.ts';
 import { HEALTH_URL, NEW_POOL, NEW_POOL_ARN, OLD_POOL, OLD_POOL_ARN, REGION, samplePlan } from './plan.ts';
 
@@ -58,7 +59,7 @@ describe('the sandbox', () => {
 
     expect(changed).toEqual([
       { resource: 'apigateway-authorizer:rv0api/a1', expected: [OLD_POOL_ARN], actual: [NEW_POOL_ARN] },
-      { resource: `secret:${SECRET}`, expected: OLD_POOL, actual: NEW_POOL },
+      { resource: `secret:${SECRET}`, expected: digest(OLD_POOL), actual: digest(NEW_POOL) },
       {
         resource: `ssm-parameter:${PARAMETER}`,
         expected: { value: OLD_POOL, type: 'String' },

@@ -11,7 +11,12 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
 import {
   GetTopicAttributesCommand,
   InvalidParameterException,
@@ -27,7 +32,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as aws from '../../src/aws/aws.ts';
-import { Sandbox } from '../../src/sandbox/index.ts';
+import { SANDBOX_SECRET_MARK, Sandbox } from '../../src/sandbox/index.ts';
 import { ACCOUNT, NEW_POOL, OLD_POOL, REGION, samplePlan } from './plan.ts';
 
 let sandbox: Sandbox;
@@ -88,7 +93,11 @@ describe('Secrets Manager in the sandbox', () => {
     const json = await secrets.send(new GetSecretValueCommand({ SecretId: 'usermanagement-cognito-prod' }));
 
     expect(plain.SecretString).toBe(OLD_POOL);
-    expect(JSON.parse(json.SecretString ?? '')).toEqual({ userPoolId: OLD_POOL, region: REGION });
+    expect(JSON.parse(json.SecretString ?? '')).toEqual({
+      userPoolId: OLD_POOL,
+      region: REGION,
+      databasePassword: expect.stringContaining(SANDBOX_SECRET_MARK),
+    });
   });
 
   it('creates a new version on PutSecretValue', async () => {
@@ -106,6 +115,29 @@ describe('Secrets Manager in the sandbox', () => {
 
     expect(put.VersionId).not.toBe(before.VersionId);
     expect(after).toMatchObject({ SecretString: NEW_POOL, VersionId: put.VersionId, ARN: before.ARN });
+  });
+
+  it('moves AWSCURRENT back to an earlier version only when told which version holds it now', async () => {
+    // Arrange
+    const secrets = aws.secrets(REGION);
+    const SecretId = 'usermanagement-cognito-pool-id-prod';
+    const before = await secrets.send(new GetSecretValueCommand({ SecretId }));
+    const put = await secrets.send(new PutSecretValueCommand({ SecretId, SecretString: NEW_POOL }));
+    const move = { SecretId, VersionStage: 'AWSCURRENT', MoveToVersionId: before.VersionId };
+
+    // Act
+    const refused = secrets.send(new UpdateSecretVersionStageCommand(move));
+    await expect(refused).rejects.toThrow(/RemoveFromVersionId/);
+    await secrets.send(new UpdateSecretVersionStageCommand({ ...move, RemoveFromVersionId: put.VersionId }));
+
+    // Assert: the old text is current again, and the switched one is AWSPREVIOUS.
+    const now = await secrets.send(new GetSecretValueCommand({ SecretId }));
+    const described = await secrets.send(new DescribeSecretCommand({ SecretId }));
+    expect(now).toMatchObject({ SecretString: OLD_POOL, VersionId: before.VersionId });
+    expect(described.VersionIdsToStages).toEqual({
+      [before.VersionId ?? '']: ['AWSCURRENT'],
+      [put.VersionId ?? '']: ['AWSPREVIOUS'],
+    });
   });
 });
 

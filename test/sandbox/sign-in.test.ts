@@ -10,7 +10,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import * as aws from '../../src/aws/aws.ts';
 import { parsePlan } from '../../src/plan/schema.ts';
-import { Sandbox, type WorldOptions } from '../../src/sandbox/index.ts';
+import { Sandbox, secretValue, type WorldOptions } from '../../src/sandbox/index.ts';
 import { example } from '../fixtures/plans.ts';
 
 const plan = parsePlan(example);
@@ -25,7 +25,7 @@ function world(options: WorldOptions = {}, { hideErrors = true } = {}) {
   sandbox = Sandbox.fromPlan(plan, options).install();
   const client = sandbox.world.pools.get(NEW_POOL)?.clients.get(plan.newPool.appClientId);
   if (client) client.preventUserExistenceErrors = hideErrors;
-  const secret = sandbox.world.secrets.get('tis-cutover-canary')?.value ?? '{}';
+  const secret = secretValue(sandbox.world.secrets.get('tis-cutover-canary')) ?? '{}';
   return JSON.parse(secret) as { username: string; password: string };
 }
 

@@ -8,7 +8,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { applyChange, restoreChange } from '../../src/steps/change.ts';
 import { ecsService } from '../../src/steps/resources/ecs-service.ts';
-import { ssmParameter } from '../../src/steps/resources/ssm-parameter.ts';
+import { setTo, ssmParameter } from '../../src/steps/resources/ssm-parameter.ts';
 import {
   context,
   dryRunPlan,
@@ -23,7 +23,7 @@ import {
 
 const ref = { name: '/reval/prod/cognito-user-pool-id' };
 const key = 'ssm-parameter:/reval/prod/cognito-user-pool-id';
-const toNewPool = () => ({ value: 'eu-west-2_NewPool01', type: 'String' as const });
+const toNewPool = () => setTo(null, 'eu-west-2_NewPool01');
 
 function parameterHolds(value: string | undefined): void {
   if (value === undefined) {
@@ -49,7 +49,7 @@ describe('applyChange', () => {
     expect(ledger.change(key)).toMatchObject({
       status: 'applied',
       seq: 1,
-      before: { value: 'eu-west-2_OldPool01', type: 'String' },
+      before: setTo(null, 'eu-west-2_OldPool01'),
       after: { value: 'eu-west-2_NewPool01', type: 'String' },
       executionId: EXECUTION,
     });
@@ -74,7 +74,7 @@ describe('applyChange', () => {
       key,
       kind: 'ssm-parameter',
       ref,
-      before: { value: 'eu-west-2_OldPool01', type: 'String' },
+      before: setTo(null, 'eu-west-2_OldPool01'),
       after: toNewPool(),
       seq: 1,
       status: 'pending',
@@ -93,7 +93,7 @@ describe('applyChange', () => {
     const report = await applyChange(context(dryRunPlan()), ssmParameter, ref, toNewPool);
 
     expect(mutations()).toEqual([]);
-    expect(report).toMatchObject({ changed: false, planned: true, after: toNewPool() });
+    expect(report).toMatchObject({ changed: false, planned: true, after: { value: 'eu-west-2_NewPool01' } });
   });
 
   it('redeploys an ECS service once per execution, and again for a later execution', async () => {
@@ -150,7 +150,7 @@ describe('restoreChange', () => {
     parameterHolds('eu-west-2_OldPool01');
     const begun = {
       ...change,
-      before: { value: 'eu-west-2_OldPool01', type: 'String' },
+      before: setTo(null, 'eu-west-2_OldPool01'),
       status: 'restoring' as const,
     };
     ledger.seedChange(begun);
@@ -166,7 +166,7 @@ describe('restoreChange', () => {
     parameterHolds('eu-west-2_OldPool01');
     const neverLanded = {
       ...change,
-      before: { value: 'eu-west-2_OldPool01', type: 'String' },
+      before: setTo(null, 'eu-west-2_OldPool01'),
       status: 'pending' as const,
     };
     ledger.seedChange(neverLanded);

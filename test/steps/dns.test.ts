@@ -151,7 +151,9 @@ describe('switchDns', () => {
     const result = await switchDns(context(dryRunPlan()));
 
     expect(mutations()).toEqual([]);
-    expect(result.change).toMatchObject({ planned: true, changed: false, before: plainState(60) });
+    // What differs: the values and the TTL go, the alias comes; name and type stay, so they are not shown.
+    const { name: _name, type: _type, ...differs } = plainState(60);
+    expect(result.change).toMatchObject({ planned: true, changed: false, before: differs });
   });
 });
 

@@ -30,6 +30,7 @@ import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useTransport } from '../../src/aws/clients.ts';
 import { useClock } from '../../src/clock.ts';
+import { digest } from '../../src/redact.ts';
 import type { StepContext } from '../../src/steps/context.ts';
 import { prepareDns, restoreTtl, switchDns } from '../../src/steps/dns.ts';
 import { checkDnsSync } from '../../src/steps/dns-sync.ts';
@@ -39,6 +40,7 @@ import { takeLock } from '../../src/steps/lock.ts';
 import { notify } from '../../src/steps/notify.ts';
 import { preflight } from '../../src/steps/preflight.ts';
 import { frozenPolicy } from '../../src/steps/resources/apigateway-policy.ts';
+import { difference } from '../../src/steps/resources/resource.ts';
 import { checkServices } from '../../src/steps/service-sync.ts';
 import { switchServices } from '../../src/steps/services.ts';
 import { giveBackLock } from '../../src/steps/unlock.ts';
@@ -81,7 +83,15 @@ const plan = planWith((p) => {
 });
 
 const record = (ttl: number) => ({ name: NAME, type: 'A', ttl, values: ['192.0.2.10'] });
-const secretFor = (pool: string) => ({ value: JSON.stringify({ userPoolId: pool, region: 'eu-west-2' }) });
+const secretText = (pool: string) => JSON.stringify({ userPoolId: pool, region: 'eu-west-2' });
+/** The secret as the cutover knows it: its version and digests, never its text. */
+const secretFor = (pool: string) => ({
+  versionId: '',
+  value: pool,
+  digest: digest(pool),
+  rest: digest(JSON.stringify({ region: 'eu-west-2' })),
+});
+const parameter = (value: string) => ({ type: 'String', version: 0, value, digest: digest(value) });
 
 /** Anything other than a read, so a write outside `mutations()`'s list (Admin*, Set*...) counts too. */
 const READ = /^(Admin)?(Get|Describe|List|Query|Scan|BatchGet|Simulate)/;
@@ -106,7 +116,7 @@ function beforeCutover(): void {
   mocks.ssm
     .on(GetParameterCommand, { Name: POOL_PARAMETER })
     .resolves({ Parameter: { Value: OLD, Type: 'String' } });
-  mocks.secrets.on(GetSecretValueCommand).resolves({ SecretString: secretFor(OLD).value });
+  mocks.secrets.on(GetSecretValueCommand).resolves({ SecretString: secretText(OLD) });
   mocks.lambda
     .on(GetFunctionConfigurationCommand)
     .resolves({ Environment: { Variables: { USER_POOL_ID: OLD, LOG_LEVEL: 'info' } } });
@@ -181,10 +191,10 @@ interface Case {
   reports: object;
 }
 
+/** A change it would make, reported as what differs between the states before and after. */
 const planned = (kind: string, before: unknown, after: unknown) => ({
   kind,
-  before,
-  after,
+  ...difference(before, after),
   changed: false,
   planned: true,
   pending: [],
@@ -225,7 +235,7 @@ const cases: Case[] = [
           { policy: null },
           { policy: frozenPolicy(null, ['POST', 'PUT', 'PATCH', 'DELETE']) },
         ),
-        planned('ssm-parameter', { value: 'false', type: 'String' }, { value: 'true', type: 'String' }),
+        planned('ssm-parameter', parameter('false'), parameter('true')),
       ],
     },
   },
@@ -263,7 +273,7 @@ const cases: Case[] = [
         },
         {
           service: 'reval',
-          ...planned('ssm-parameter', { value: OLD, type: 'String' }, { value: NEW, type: 'String' }),
+          ...planned('ssm-parameter', parameter(OLD), parameter(NEW)),
         },
         { service: 'usermanagement', ...planned('secret', secretFor(OLD), secretFor(NEW)) },
         {

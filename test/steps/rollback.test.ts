@@ -1,9 +1,14 @@
 import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
-import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
 import { DeleteParameterCommand, GetParameterCommand } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AwsThrottled } from '../../src/errors.ts';
+import { digest } from '../../src/redact.ts';
 import { rollback } from '../../src/steps/rollback.ts';
 import {
   context,
@@ -60,8 +65,9 @@ function seedCutover(executionId?: string): void {
     key: keys.secret,
     kind: 'secret',
     ref: { secretId: 'usermanagement-cognito-prod' },
-    before: { value: OLD_SECRET },
-    after: { value: NEW_SECRET },
+    // What the ledger knows of a secret: the version it found, never the text.
+    before: { versionId: 'v1', value: 'eu-west-2_OldPool01', digest: digest(OLD_SECRET) },
+    after: { versionId: 'v1', value: 'eu-west-2_NewPool01', digest: digest(NEW_SECRET) },
     seq: 3,
     executionId,
   });
@@ -83,7 +89,7 @@ function resourcesAreSwitched(): void {
       },
     ],
   });
-  mocks.secrets.on(GetSecretValueCommand).resolves({ SecretString: NEW_SECRET });
+  mocks.secrets.on(GetSecretValueCommand).resolves({ SecretString: NEW_SECRET, VersionId: 'v2' });
 }
 
 const dnsAccepted = { ChangeInfo: { Id: '/change/C9', Status: 'PENDING' as const, SubmittedAt: new Date() } };
@@ -93,7 +99,7 @@ const restores = () => mutations().filter((name) => name !== 'UpdateItem');
 beforeEach(() => {
   resourcesAreSwitched();
   mocks.ssm.on(DeleteParameterCommand).resolves({});
-  mocks.secrets.on(PutSecretValueCommand).resolves({});
+  mocks.secrets.on(UpdateSecretVersionStageCommand).resolves({});
   mocks.route53.on(ChangeResourceRecordSetsCommand).resolves(dnsAccepted);
 });
 
@@ -105,14 +111,17 @@ describe('rollback', () => {
 
     // Each restore is marked begun, then made, then marked ended.
     expect(mutations()).toEqual([
-      ...['UpdateItem', 'PutSecretValue', 'UpdateItem'],
+      ...['UpdateItem', 'UpdateSecretVersionStage', 'UpdateItem'],
       ...['UpdateItem', 'ChangeResourceRecordSets', 'UpdateItem'],
       ...['UpdateItem', 'DeleteParameter', 'UpdateItem'],
     ]);
-    expect(mocks.secrets).toHaveReceivedCommandWith(PutSecretValueCommand, {
+    expect(mocks.secrets).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, {
       SecretId: 'usermanagement-cognito-prod',
-      SecretString: OLD_SECRET,
+      VersionStage: 'AWSCURRENT',
+      MoveToVersionId: 'v1',
+      RemoveFromVersionId: 'v2',
     });
+    expect(mocks.secrets).not.toHaveReceivedCommand(PutSecretValueCommand);
     expect(mocks.route53).toHaveReceivedCommandWith(ChangeResourceRecordSetsCommand, {
       HostedZoneId: 'Z0EXAMPLEADMIN',
       ChangeBatch: {
@@ -180,7 +189,7 @@ describe('rollback', () => {
 
     const result = await rollback(context(), EXECUTION);
 
-    expect(restores()).toEqual(['PutSecretValue', 'ChangeResourceRecordSets', 'DeleteParameter']);
+    expect(restores()).toEqual(['UpdateSecretVersionStage', 'ChangeResourceRecordSets', 'DeleteParameter']);
     expect(result.complete).toBe(false);
     expect(result.remaining).toEqual([
       {
@@ -259,7 +268,7 @@ describe('rollback', () => {
     await rollback(context(), EXECUTION);
 
     expect(restores()).toEqual([
-      'PutSecretValue',
+      'UpdateSecretVersionStage',
       'ChangeResourceRecordSets',
       'DeleteParameter',
       'UpdateService',
@@ -279,7 +288,7 @@ describe('rollback', () => {
 
     const result = await rollback(context(), EXECUTION);
 
-    expect(restores()).toEqual(['PutSecretValue', 'ChangeResourceRecordSets', 'DeleteParameter']);
+    expect(restores()).toEqual(['UpdateSecretVersionStage', 'ChangeResourceRecordSets', 'DeleteParameter']);
     expect(result.remaining).toEqual([
       {
         resource: 'waf-rule:r1',

@@ -1,7 +1,7 @@
 import { readLock } from '../../src/ledger/ledger.ts';
 import type { Session } from '../../src/local/runner.ts';
 import type { Binding, Plan } from '../../src/plan/schema.ts';
-import type { World } from '../../src/sandbox/index.ts';
+import { secretValue, type World } from '../../src/sandbox/index.ts';
 import { FREEZE_SID } from '../../src/steps/resources/apigateway-policy.ts';
 import { fqdn, hostedZoneId } from '../../src/steps/resources/route53-record.ts';
 
@@ -115,7 +115,7 @@ export function notSwitched(
         break;
       }
       case 'secret': {
-        const text = world.secrets.get(binding.secretId)?.value ?? '';
+        const text = secretValue(world.secrets.get(binding.secretId)) ?? '';
         const value = binding.jsonKey ? (JSON.parse(text) as Record<string, unknown>)[binding.jsonKey] : text;
         if (value !== fill(binding.value)) problems.push(`secret ${binding.secretId} holds ${text}`);
         break;

@@ -3,24 +3,47 @@ import {
   type DeleteParameterCommandOutput,
   type GetParameterCommandInput,
   type GetParameterCommandOutput,
+  type GetParameterHistoryCommandInput,
+  type GetParameterHistoryCommandOutput,
   type GetParametersCommandInput,
   type GetParametersCommandOutput,
   type Parameter as OutParameter,
   ParameterAlreadyExists,
   ParameterNotFound,
+  ParameterVersionNotFound,
   type PutParameterCommandInput,
   type PutParameterCommandOutput,
   SSMServiceException,
   ValidationException,
 } from '@aws-sdk/client-ssm';
 import { type Env, fail, type Out, type ServiceModel } from '../core.ts';
-import type { Parameter, World } from '../world.ts';
+import type { Parameter, ParameterVersion, World } from '../world.ts';
+
+/**
+ * Parameter Store keeps each parameter's versions (the last 100) and returns any of them by
+ * `name:version` or GetParameterHistory. PutParameter over a SecureString without KeyId encrypts
+ * the new version with the account's default key, alias/aws/ssm, whatever key the parameter had
+ * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html,
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-versions.html).
+ */
+const DEFAULT_KEY = 'alias/aws/ssm';
+const KEPT_VERSIONS = 100;
 
 /** Parameters may be named by name or by ARN. */
 const nameOf = (name: string | undefined) =>
   (name ?? '').replace(/^arn:aws[\w-]*:ssm:[^:]*:\d*:parameter(?=\/)/, '');
 
-function parameterOut(world: World, p: Parameter, decrypt: boolean): OutParameter {
+/** `name` or `name:version`, the selector GetParameter takes. */
+function selector(name: string | undefined): { name: string; version?: number } {
+  const match = /^(.*):(\d+)$/.exec(nameOf(name));
+  return match ? { name: match[1] ?? '', version: Number(match[2]) } : { name: nameOf(name) };
+}
+
+function parameterOut(
+  world: World,
+  p: Pick<Parameter, 'name'> & ParameterVersion,
+  decrypt: boolean,
+): OutParameter {
   // Without decryption a SecureString comes back as ciphertext, not as its value.
   const value =
     p.type === 'SecureString' && !decrypt ? Buffer.from(`kms:${p.value}`).toString('base64') : p.value;
@@ -36,8 +59,32 @@ function parameterOut(world: World, p: Parameter, decrypt: boolean): OutParamete
 }
 
 function GetParameter(input: GetParameterCommandInput, { world }: Env): Out<GetParameterCommandOutput> {
-  const p = world.parameters.get(nameOf(input.Name)) ?? fail(ParameterNotFound, '');
-  return { Parameter: parameterOut(world, p, input.WithDecryption ?? false) };
+  const { name, version } = selector(input.Name);
+  const p = world.parameters.get(name) ?? fail(ParameterNotFound, '');
+  const found =
+    version === undefined || version === p.version ? p : p.history.find((v) => v.version === version);
+  if (!found) fail(ParameterVersionNotFound, `Version ${version} of parameter ${name} doesn't exist.`);
+  return { Parameter: parameterOut(world, { ...found, name }, input.WithDecryption ?? false) };
+}
+
+function GetParameterHistory(
+  input: GetParameterHistoryCommandInput,
+  { world }: Env,
+): Out<GetParameterHistoryCommandOutput> {
+  const name = nameOf(input.Name);
+  const p = world.parameters.get(name) ?? fail(ParameterNotFound, '');
+  const all = [...p.history, p];
+  const start = Number(input.NextToken ?? 0);
+  const size = Math.min(input.MaxResults ?? 50, 50);
+  const page = all.slice(start, start + size);
+  const decrypt = input.WithDecryption ?? false;
+  return {
+    Parameters: page.map((v) => ({
+      ...parameterOut(world, { ...v, name }, decrypt),
+      ...(v.keyId ? { KeyId: v.keyId } : {}),
+    })),
+    ...(start + size < all.length ? { NextToken: String(start + size) } : {}),
+  };
 }
 
 function GetParameters(input: GetParametersCommandInput, { world }: Env): Out<GetParametersCommandOutput> {
@@ -67,12 +114,16 @@ function PutParameter(input: PutParameterCommandInput, { world, now }: Env): Out
     );
   }
   const version = (existing?.version ?? 0) + 1;
+  const type = input.Type ?? existing?.type ?? 'String';
+  const { name: _name, history = [], ...previous } = existing ?? { name };
   world.parameters.set(name, {
     name,
     value: input.Value,
-    type: input.Type ?? existing?.type ?? 'String',
+    type,
     version,
+    ...(type === 'SecureString' ? { keyId: input.KeyId ?? DEFAULT_KEY } : {}),
     lastModified: now,
+    history: existing ? [...history, previous as ParameterVersion].slice(-(KEPT_VERSIONS - 1)) : [],
   });
   return { Version: version, Tier: 'Standard' };
 }
@@ -87,5 +138,5 @@ function DeleteParameter(
 
 export const ssm: ServiceModel = {
   exception: SSMServiceException,
-  commands: { GetParameter, GetParameters, PutParameter, DeleteParameter },
+  commands: { GetParameter, GetParameters, GetParameterHistory, PutParameter, DeleteParameter },
 };

@@ -2,7 +2,9 @@
  * A resource the cutover changes and rollback restores. Each kind knows how to read its state
  * and how to make it so; `src/steps/change.ts` does the rest (ledger, dry-run, idempotency).
  *
- * `State` is plain JSON: it is stored in the ledger as the snapshot and compared with `sameState`.
+ * `State` is plain JSON: it is stored in the ledger as the snapshot, rides in the execution's state
+ * and reports, and is compared with `same` (by default `sameState`). It never holds the value of a
+ * secret or a SecureString: a digest of it and the version to restore stand in for it.
  */
 export interface Resource<Ref extends object, State> {
   readonly kind: string;
@@ -19,6 +21,8 @@ export interface Resource<Ref extends object, State> {
    * migration, and acted on again when rolled back, after the values it reads are restored.
    */
   readonly action?: true;
+  /** Whether two states are the same to whoever reads the resource; by default `sameState`. */
+  same?(a: State, b: State): boolean;
 }
 
 /**
@@ -31,6 +35,27 @@ export type ResourceReader<Ref extends object, State> = Omit<Resource<Ref, State
 export type Pending =
   | { kind: 'dns-change'; changeId: string }
   | { kind: 'ecs-deployment'; region: string; cluster: string; service: string };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * What differs between two JSON states: of two objects only the keys whose values differ (and of
+ * those, deeply, only what differs), anything else whole. Reports carry this, not whole states, so
+ * an execution's state grows with what changed, not with what the resources hold.
+ */
+export function difference(before: unknown, after: unknown): { before: unknown; after: unknown } {
+  if (!isRecord(before) || !isRecord(after)) return { before, after };
+  const was: Record<string, unknown> = {};
+  const is: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (sameState(before[key], after[key])) continue;
+    const part = difference(before[key], after[key]);
+    if (key in before) was[key] = part.before;
+    if (key in after) is[key] = part.after;
+  }
+  return { before: was, after: is };
+}
 
 /** Equality of two JSON states, independent of key order. */
 export function sameState(a: unknown, b: unknown): boolean {
