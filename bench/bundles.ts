@@ -225,6 +225,7 @@ const STAND_INS: Record<string, string> = {
   OLD_POOL_CLIENT_ID: 'bench-client',
   CLAIMS_PREFERRED_USERNAME_FROM: 'email',
   GROUP_CLAIM: '',
+  STAGE_PLAN: 'plans/dev.json',
 };
 
 /**

@@ -115,11 +115,14 @@ export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * The migration an execution works on, from its input: a plan, a scheduled `{ dryRunOf }`, an
+ * The migration an execution works on, from its input: a plan, a `{ dryRunOf }`, the schedule's
+ * `{ dryRunOfStagePlan }`, an
  * operator's `{ migrationId, region }`, or the EventBridge rule's `{ cutoverEvent }`.
  */
 export function migrationOf(input: unknown): { migrationId: string | null; dryRun: boolean } {
   if (!isObject(input)) return { migrationId: null, dryRun: false };
+  // The schedule names the stage's plan; its migration is in ValidatePlan's output, not the input.
+  if ('dryRunOfStagePlan' in input) return { migrationId: null, dryRun: true };
   if ('dryRunOf' in input) {
     const plan = input.dryRunOf;
     return { migrationId: isObject(plan) ? String(plan.migrationId ?? '') || null : null, dryRun: true };

@@ -249,17 +249,26 @@ describe('serverless package (offline, no credentials)', () => {
     expect(definition).toMatch(/\\"taskToken\.\$\\": \\"\$\$\.Task\.Token\\"/);
   });
 
-  it("runs the stage's own plan as a dry-run every week", async () => {
+  it("runs the stage's own plan as a dry-run every week, naming the plan ValidatePlan carries", async () => {
+    // Arrange
     const rule = Object.values(template.Resources).find(
       (r) => r.Type === 'AWS::Events::Rule' && 'ScheduleExpression' in (r.Properties as object),
     ) as unknown as {
       Properties: { ScheduleExpression: string; Targets: { Arn: unknown; Input: string }[] };
     };
-    const stagePlan = JSON.parse(await readFile(join(repoRoot, 'plans', `${STAGE}.json`), 'utf8'));
+    const packaged = await readFile(join(packageDir, 'validatePlan.zip'));
+    const input = rule.Properties.Targets[0]?.Input ?? '';
 
+    // Assert: an EventBridge target's Input is limited to 8,192 characters; a plan of many services
+    // passes that, so the input names the plan and the plan travels in ValidatePlan's package.
     expect(rule.Properties.ScheduleExpression).toBe('cron(0 6 ? * MON *)');
     expect(rule.Properties.Targets[0]?.Arn).toEqual({ Ref: 'CutoverStateMachine' });
-    expect(JSON.parse(rule.Properties.Targets[0]?.Input ?? '{}')).toEqual({ dryRunOf: stagePlan });
+    expect(JSON.parse(input)).toEqual({ dryRunOfStagePlan: `plans/${STAGE}.json` });
+    expect(input.length).toBeLessThan(100);
+    expect(zipEntries(packaged)).toContain(`plans/${STAGE}.json`);
+    expect(template.Resources[lambdaLogicalId('validatePlan')]?.Properties).toMatchObject({
+      Environment: { Variables: { STAGE_PLAN: `plans/${STAGE}.json` } },
+    });
   });
 
   it('gives the cutover an execution timeout, so a stuck cutover ends and rolls back', () => {

@@ -1,6 +1,9 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadMachine } from '../../src/local/definition.ts';
 import { example } from '../fixtures/plans.ts';
 
@@ -47,6 +50,61 @@ describe('task handlers', () => {
     // Assert
     expect(result).toEqual({ found: false, executionId: 'rollback-1', scope: 'exec-1', failure: null });
     dynamo.restore();
+  });
+
+  describe('validatePlan on the weekly schedule', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stage-plan-'));
+    // A stage of 50 services, each with three bindings: far more than a schedule's 8,192 characters.
+    const large = structuredClone(example);
+    large.services = Array.from({ length: 50 }, (_, i) => ({
+      name: `service-${i}`,
+      bindings: [
+        { kind: 'ssm-parameter', name: `/service-${i}/prod/cognito-user-pool-id` },
+        { kind: 'secret', secretId: `service-${i}-cognito-prod`, jsonKey: 'userPoolId' },
+        {
+          kind: 'lambda-environment',
+          functionName: `service-${i}-api`,
+          variables: { USER_POOL_ID: '{{newPool.userPoolId}}' },
+        },
+      ],
+    }));
+    mkdirSync(join(dir, 'plans'));
+    writeFileSync(join(dir, 'plans', 'prod.json'), JSON.stringify(large));
+
+    beforeEach(() => {
+      process.env.STAGE_PLAN = 'plans/prod.json';
+      process.env.LAMBDA_TASK_ROOT = dir;
+    });
+    afterEach(() => {
+      delete process.env.STAGE_PLAN;
+      delete process.env.LAMBDA_TASK_ROOT;
+    });
+
+    it("reads the stage's plan from its package and runs it as a dry-run", async () => {
+      // Arrange
+      const { handler } = await import('../../handlers/validatePlan.ts');
+      const scheduled = { dryRunOfStagePlan: 'plans/prod.json' };
+
+      // Act
+      const result = await handler({ input: scheduled, executionId: 'weekly' });
+
+      // Assert
+      expect(JSON.stringify(large).length).toBeGreaterThan(8192);
+      expect(JSON.stringify(scheduled).length).toBeLessThan(100);
+      expect(result.plan).toMatchObject({ migrationId: example.migrationId, dryRun: true });
+      expect(result.plan.services).toHaveLength(50);
+    });
+
+    it('refuses any other file, naming the field and the fix', async () => {
+      const { handler } = await import('../../handlers/validatePlan.ts');
+
+      const failure = handler({ input: { dryRunOfStagePlan: '../../etc/passwd' }, executionId: 'weekly' });
+
+      await expect(failure).rejects.toMatchObject({
+        name: 'PlanInvalid',
+        issues: [{ path: 'dryRunOfStagePlan', message: expect.stringContaining('name the stage') }],
+      });
+    });
   });
 
   it('loadMigration reads the migration from the event of a cutover that timed out', async () => {
