@@ -408,6 +408,12 @@ export const planSchema = z
           .describe(
             'The TTL, in seconds, the record is lowered to before the switch when its own TTL is higher (while users are unaffected; the cutover then waits out the OLD TTL), so that resolvers pick up the switch within it, e.g. 60. The new record is written with it, and after success the original TTL is given back. Alias records have no TTL (60 s is counted). Default 60; 0 to 86400.',
           ),
+        setIdentifier: printable(nonEmpty)
+          .max(128, 'must be at most 128 characters')
+          .optional()
+          .describe(
+            'Only for a record with a routing policy (weighted, latency, failover, geolocation, multivalue, IP-based): the SetIdentifier of the one record of the set to switch, e.g. "blue". Its weight, region, health check and other routing settings are kept. Leave it out for a simple record; a set without it is refused by Preflight, naming its members.',
+          ),
         /** What the record holds before cutover; the dry-run reports drift from it. */
         expected: z
           .union(

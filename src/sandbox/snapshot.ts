@@ -19,7 +19,11 @@ export function takeSnapshot(world: World): Snapshot {
   const snapshot: Snapshot = {};
   for (const zone of world.zones.values()) {
     for (const r of zone.records) {
-      snapshot[`route53-record:${zone.id}/${r.Name}/${r.Type}`] = {
+      const member = r.SetIdentifier ? `/${r.SetIdentifier}` : '';
+      // Routing fields too: a restore that drops a weight or a health check is not a restore.
+      const { Name: _n, Type: _t, TTL: _ttl, ResourceRecords: _rr, AliasTarget: _a, ...routing } = r;
+      snapshot[`route53-record:${zone.id}/${r.Name}/${r.Type}${member}`] = {
+        ...routing,
         ...(r.TTL !== undefined ? { TTL: r.TTL } : {}),
         ...(r.ResourceRecords
           ? { ResourceRecords: sorted(r.ResourceRecords.map((v) => v.Value ?? '')) }

@@ -9,8 +9,13 @@ export interface WorldOptions {
   ledgerTable?: string;
   /** TTL of the record when it holds values (alias records have none). */
   recordTtl?: number;
-  /** The record's shape before the cutover; by default the shape of `plan.dns.target`. */
-  recordShape?: 'alias' | 'values';
+  /**
+   * The record's shape before the cutover; by default the shape of `plan.dns.target`.
+   * `alias-in-zone`: an alias to another record of the zone, whose TTL (`recordTtl`) it answers with.
+   */
+  recordShape?: 'alias' | 'values' | 'alias-in-zone';
+  /** The record is the `blue` member (weight 90, a health check) of a weighted set with `green` (weight 10). */
+  recordRouting?: 'weighted';
   /** The record holds something other than the plan's dns.expected: someone changed it. */
   driftDns?: boolean;
   /** The reference incident: the migration function has no permission for Cognito to invoke it. */
@@ -553,7 +558,22 @@ function seedDns(world: World, plan: Plan, options: WorldOptions): void {
     },
   ];
   const expected = plan.dns.expected;
-  if (shape === 'alias') {
+  if (shape === 'alias-in-zone') {
+    const origin = `origin.${apex}`;
+    records.push(
+      {
+        Name: origin,
+        Type: plan.dns.recordType,
+        TTL: options.recordTtl ?? 300,
+        ResourceRecords: [{ Value: plan.dns.recordType === 'CNAME' ? `old.${apex}` : '192.0.2.50' }],
+      },
+      {
+        Name: name,
+        Type: plan.dns.recordType,
+        AliasTarget: { DNSName: origin, HostedZoneId: id, EvaluateTargetHealth: false },
+      },
+    );
+  } else if (shape === 'alias') {
     const planned = 'aliasDnsName' in target ? dnsName(target.aliasDnsName) : '';
     const old =
       expected && 'aliasDnsName' in expected
@@ -588,6 +608,21 @@ function seedDns(world: World, plan: Plan, options: WorldOptions): void {
       TTL: options.recordTtl ?? 300,
       ResourceRecords: (options.driftDns ? ['198.51.100.99'] : values).map((Value) => ({ Value })),
     });
+  }
+  if (options.recordRouting === 'weighted') {
+    const simple = records.findIndex((r) => r.Name === name && r.Type === plan.dns.recordType);
+    const record = records[simple];
+    if (record) {
+      const other = record.AliasTarget
+        ? { AliasTarget: { ...record.AliasTarget, DNSName: 'dgreen.cloudfront.net.' } }
+        : { ResourceRecords: [{ Value: plan.dns.recordType === 'CNAME' ? `green.${apex}` : '192.0.2.77' }] };
+      records.splice(
+        simple,
+        1,
+        { ...record, SetIdentifier: 'blue', Weight: 90, HealthCheckId: 'hc-blue' },
+        { ...record, ...other, SetIdentifier: 'green', Weight: 10 },
+      );
+    }
   }
   world.zones.set(id, { id, name: apex, records: sortRecords(records) });
 }

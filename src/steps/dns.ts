@@ -4,7 +4,13 @@ import type { Plan } from '../plan/schema.ts';
 import { applyChangeFound } from './change.ts';
 import type { StepContext } from './context.ts';
 import { recordRef } from './resources/reads/route53-record.ts';
-import { desiredRecord, effectiveTtl, type RecordState, route53Record } from './resources/route53-record.ts';
+import {
+  answerTtl,
+  desiredRecord,
+  effectiveTtl,
+  type RecordState,
+  route53Record,
+} from './resources/route53-record.ts';
 
 const changeIds = (pending: { kind: string; changeId?: string }[]) =>
   pending.flatMap((p) => (p.kind === 'dns-change' && p.changeId ? [p.changeId] : []));
@@ -41,13 +47,15 @@ export async function prepareDns(ctx: StepContext) {
 /** Points the record at the new front end. Resolvers may keep the old answer for `waitSeconds`. */
 export async function switchDns(ctx: StepContext) {
   const ref = recordRef(ctx.plan);
-  const target = desiredRecord(ref, ctx.plan.dns.target, ctx.plan.dns.cutoverTtlSeconds);
-  const { report: change, found: before } = await applyChangeFound(ctx, route53Record, ref, () => target);
+  const { report: change, found: before } = await applyChangeFound(ctx, route53Record, ref, (current) =>
+    desiredRecord(ref, ctx.plan.dns.target, ctx.plan.dns.cutoverTtlSeconds, current),
+  );
   return {
     changed: change.changed,
     change,
     changeIds: changeIds(change.pending),
-    waitSeconds: before ? effectiveTtl(before) : ctx.plan.dns.cutoverTtlSeconds,
+    // Resolvers may hold the old answer for its TTL: an alias's is its target's.
+    waitSeconds: before ? await answerTtl(ctx.plan.region, ref, before) : ctx.plan.dns.cutoverTtlSeconds,
     // The dry-run reports a record that no longer holds what the plan expects.
     drift: ctx.plan.dryRun ? dnsDrift(ctx.plan, before) : [],
     at: nowIso(),

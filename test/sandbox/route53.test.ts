@@ -39,6 +39,32 @@ const upsertAlias = (dnsName: string) =>
   });
 
 describe('Route 53 in the sandbox', () => {
+  it('keeps a weighted set apart by SetIdentifier, and refuses a simple record beside it', async () => {
+    // Arrange
+    start({ recordRouting: 'weighted' });
+
+    // Act: a plain UPSERT, as the cutover made before it knew of sets, meets the set.
+    const refused = route53().send(upsertAlias('dnew.cloudfront.net'));
+
+    // Assert
+    await expect(refused).rejects.toBeInstanceOf(InvalidChangeBatch);
+    await expect(refused).rejects.toThrow(/weighted sets exist with the same name and type/);
+    const out = await route53().send(
+      new ListResourceRecordSetsCommand({
+        HostedZoneId: 'Z0EXAMPLE',
+        StartRecordName: 'admin.example.org',
+        StartRecordType: 'A',
+        MaxItems: 1,
+      }),
+    );
+    expect(out.ResourceRecordSets?.[0]).toMatchObject({
+      SetIdentifier: 'blue',
+      Weight: 90,
+      HealthCheckId: 'hc-blue',
+    });
+    expect(out).toMatchObject({ IsTruncated: true, NextRecordIdentifier: 'green' });
+  });
+
   it('starts with the record in its old state, as an alias to another distribution', async () => {
     start();
 

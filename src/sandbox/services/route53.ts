@@ -52,10 +52,34 @@ function zoneOf(world: World, id: string | undefined): HostedZone {
 const sortKey = (name: string, type: string) =>
   `${name.replace(/\.$/, '').split('.').reverse().join('\u0001')}\u0000${type}`;
 const byRoute53Order = (a: ResourceRecordSet, b: ResourceRecordSet) => {
-  const x = sortKey(a.Name ?? '', a.Type ?? '');
-  const y = sortKey(b.Name ?? '', b.Type ?? '');
+  const x = `${sortKey(a.Name ?? '', a.Type ?? '')}\u0000${a.SetIdentifier ?? ''}`;
+  const y = `${sortKey(b.Name ?? '', b.Type ?? '')}\u0000${b.SetIdentifier ?? ''}`;
   return x < y ? -1 : x > y ? 1 : 0;
 };
+
+/**
+ * The fields of a record with a routing policy (weighted, latency, failover, geolocation,
+ * geoproximity, multivalue answer, IP-based): records of one name and type are told apart by
+ * SetIdentifier, and each keeps its own routing fields
+ * (https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html).
+ */
+const ROUTING = [
+  'SetIdentifier',
+  'Weight',
+  'Region',
+  'GeoLocation',
+  'GeoProximityLocation',
+  'Failover',
+  'MultiValueAnswer',
+  'HealthCheckId',
+  'CidrRoutingConfig',
+] as const;
+
+function routingOf(set: ResourceRecordSet): Partial<ResourceRecordSet> {
+  return Object.fromEntries(
+    ROUTING.flatMap((field) => (set[field] === undefined ? [] : [[field, structuredClone(set[field])]])),
+  );
+}
 
 function outgoing(record: ResourceRecordSet): ResourceRecordSet {
   return {
@@ -70,8 +94,20 @@ function incoming(change: Change) {
   const set = change.ResourceRecordSet;
   if (!set?.Name || !set.Type)
     return fail(InvalidInput, 'Invalid request: a ResourceRecordSet needs Name and Type');
-  if (set.SetIdentifier || set.TrafficPolicyInstanceId) throw notModeled('Route 53 routing policies');
-  const where = `in Change with [Action=${change.Action}, Name=${set.Name}, Type=${set.Type}, SetIdentifier=null]`;
+  if (set.TrafficPolicyInstanceId) throw notModeled('Route 53 traffic policies');
+  const where = `in Change with [Action=${change.Action}, Name=${set.Name}, Type=${set.Type}, SetIdentifier=${set.SetIdentifier ?? 'null'}]`;
+  const policies = ROUTING.filter(
+    (f) => f !== 'SetIdentifier' && f !== 'HealthCheckId' && set[f] !== undefined,
+  );
+  if (policies.length > 0 && !set.SetIdentifier) {
+    fail(InvalidInput, `Invalid request: Missing field 'SetIdentifier' ${where}`);
+  }
+  if (set.SetIdentifier && policies.length === 0) {
+    fail(
+      InvalidInput,
+      `Invalid request: A SetIdentifier needs a routing policy (Weight, Region, Failover...) ${where}`,
+    );
+  }
   const hasValues = set.TTL !== undefined || set.ResourceRecords !== undefined;
   if (set.AliasTarget && hasValues) {
     fail(
@@ -101,6 +137,7 @@ function incoming(change: Change) {
     ? {
         Name: dnsName(set.Name),
         Type: set.Type,
+        ...routingOf(set),
         AliasTarget: {
           HostedZoneId: bareId(alias.HostedZoneId),
           DNSName: dnsName(alias.DNSName ?? ''),
@@ -110,6 +147,7 @@ function incoming(change: Change) {
     : {
         Name: dnsName(set.Name),
         Type: set.Type,
+        ...routingOf(set),
         TTL: set.TTL ?? 0,
         ResourceRecords: (set.ResourceRecords ?? []).map((r) => ({ Value: r.Value ?? '' })),
       };
@@ -122,7 +160,8 @@ function sameRecord(a: ResourceRecordSet, b: ResourceRecordSet): boolean {
   return (
     a.TTL === b.TTL &&
     values(a) === values(b) &&
-    JSON.stringify(a.AliasTarget ?? null) === JSON.stringify(b.AliasTarget ?? null)
+    JSON.stringify(a.AliasTarget ?? null) === JSON.stringify(b.AliasTarget ?? null) &&
+    JSON.stringify(routingOf(a)) === JSON.stringify(routingOf(b))
   );
 }
 
@@ -153,16 +192,24 @@ function ListResourceRecordSets(
   }
   const max = Math.min(Number(input.MaxItems ?? 300) || 300, 300);
   const from = input.StartRecordName
-    ? sortKey(dnsName(input.StartRecordName), input.StartRecordType ?? '')
+    ? `${sortKey(dnsName(input.StartRecordName), input.StartRecordType ?? '')}${input.StartRecordIdentifier ? `\u0000${input.StartRecordIdentifier}` : ''}`
     : '';
-  const rest = zone.records.filter((r) => sortKey(r.Name ?? '', r.Type ?? '') >= from);
+  const rest = zone.records.filter(
+    (r) => `${sortKey(r.Name ?? '', r.Type ?? '')}\u0000${r.SetIdentifier ?? ''}` >= from,
+  );
   const page = rest.slice(0, max);
   const next = rest[max];
   return {
     ResourceRecordSets: page.map(outgoing),
     IsTruncated: next !== undefined,
     MaxItems: max,
-    ...(next ? { NextRecordName: escaped(next.Name ?? ''), NextRecordType: next.Type } : {}),
+    ...(next
+      ? {
+          NextRecordName: escaped(next.Name ?? ''),
+          NextRecordType: next.Type,
+          ...(next.SetIdentifier ? { NextRecordIdentifier: next.SetIdentifier } : {}),
+        }
+      : {}),
   };
 }
 
@@ -184,8 +231,23 @@ function ChangeResourceRecordSets(
       problems.push(`RRSet with DNS name ${escaped(name)} is not permitted in zone ${escaped(zone.name)}`);
       continue;
     }
-    const at = records.findIndex((r) => r.Name === name && r.Type === record.Type);
+    const at = records.findIndex(
+      (r) => r.Name === name && r.Type === record.Type && r.SetIdentifier === record.SetIdentifier,
+    );
     const current = records[at];
+    // Records of one name and type either all route by a policy, each with a SetIdentifier, or are one record.
+    const mixed = records.some(
+      (r) =>
+        r.Name === name &&
+        r.Type === record.Type &&
+        Boolean(r.SetIdentifier) !== Boolean(record.SetIdentifier),
+    );
+    if (change.Action !== 'DELETE' && mixed) {
+      problems.push(
+        `RRSet with DNS name ${escaped(name)}, type ${record.Type}${record.SetIdentifier ? `, SetIdentifier ${record.SetIdentifier}` : ''} cannot be created as ${record.SetIdentifier ? 'a non-weighted set exists' : 'weighted sets exist'} with the same name and type.`,
+      );
+      continue;
+    }
     if (change.Action === 'DELETE') {
       if (!current) problems.push(`Tried to delete ${what} but it was not found`);
       else if (!sameRecord(current, record)) {

@@ -19,6 +19,7 @@ import type { Pending, Resource } from './resource.ts';
 export {
   ALIAS_TTL_SECONDS,
   type AliasState,
+  answerTtl,
   effectiveTtl,
   fqdn,
   hostedZoneId,
@@ -29,8 +30,18 @@ export {
 
 export type DnsTarget = Plan['dns']['target'];
 
-export function desiredRecord(ref: RecordRef, target: DnsTarget, ttl: number): RecordState {
-  const base = { name: fqdn(ref.recordName), type: ref.recordType };
+/** The record pointed at `target`, keeping the routing policy of the record it replaces. */
+export function desiredRecord(
+  ref: RecordRef,
+  target: DnsTarget,
+  ttl: number,
+  current?: RecordState | null,
+): RecordState {
+  const base = {
+    name: fqdn(ref.recordName),
+    type: ref.recordType,
+    ...(current?.routing ? { routing: current.routing } : {}),
+  };
   if ('values' in target) return { ...base, ttl, values: [...target.values] };
   return {
     ...base,
@@ -47,6 +58,7 @@ function toRecordSet(state: RecordState): ResourceRecordSet {
     return {
       Name: state.name,
       Type: state.type,
+      ...state.routing,
       AliasTarget: {
         DNSName: state.alias.dnsName,
         HostedZoneId: state.alias.hostedZoneId,
@@ -57,6 +69,7 @@ function toRecordSet(state: RecordState): ResourceRecordSet {
   return {
     Name: state.name,
     Type: state.type,
+    ...state.routing,
     TTL: state.ttl,
     ResourceRecords: (state.values ?? []).map((Value) => ({ Value })),
   };

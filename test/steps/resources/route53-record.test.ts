@@ -34,7 +34,7 @@ beforeEach(() => {
 });
 
 describe('route53Record.read', () => {
-  it('lists one record from the name and type, with the zone id stripped of /hostedzone/', async () => {
+  it('lists the records of the name and type, with the zone id stripped of /hostedzone/', async () => {
     route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [] });
 
     await route53Record.read(region, ref);
@@ -43,8 +43,73 @@ describe('route53Record.read', () => {
       HostedZoneId: 'Z0EXAMPLE',
       StartRecordName: 'admin.example.org.',
       StartRecordType: 'A',
-      MaxItems: 1,
+      MaxItems: 100,
     });
+  });
+
+  it('reads every member of a weighted set, page by page, and takes the one the ref names, routing and all', async () => {
+    // Arrange: the set spans two pages.
+    const member = (id: string, weight: number) => ({
+      Name: 'admin.example.org.',
+      Type: 'A' as const,
+      SetIdentifier: id,
+      Weight: weight,
+      HealthCheckId: `hc-${id}`,
+      TTL: 60,
+      ResourceRecords: [{ Value: `192.0.2.${weight}` }],
+    });
+    route53
+      .on(ListResourceRecordSetsCommand)
+      .resolvesOnce({
+        ResourceRecordSets: [member('blue', 90)],
+        IsTruncated: true,
+        NextRecordName: 'admin.example.org.',
+        NextRecordType: 'A',
+        NextRecordIdentifier: 'green',
+      })
+      .resolvesOnce({ ResourceRecordSets: [member('green', 10)] });
+
+    // Act
+    const state = await route53Record.read(region, { ...ref, setIdentifier: 'green' });
+
+    // Assert
+    expect(state).toEqual({
+      name: 'admin.example.org.',
+      type: 'A',
+      ttl: 60,
+      values: ['192.0.2.10'],
+      routing: { SetIdentifier: 'green', Weight: 10, HealthCheckId: 'hc-green' },
+    });
+    expect(route53).toHaveReceivedCommandWith(ListResourceRecordSetsCommand, {
+      StartRecordIdentifier: 'green',
+    });
+  });
+
+  it('refuses a set when the ref names no member, listing the members', async () => {
+    route53.on(ListResourceRecordSetsCommand).resolves({
+      ResourceRecordSets: [
+        {
+          Name: 'admin.example.org.',
+          Type: 'A',
+          SetIdentifier: 'blue',
+          Weight: 1,
+          TTL: 60,
+          ResourceRecords: [],
+        },
+        {
+          Name: 'admin.example.org.',
+          Type: 'A',
+          SetIdentifier: 'green',
+          Weight: 1,
+          TTL: 60,
+          ResourceRecords: [],
+        },
+      ],
+    });
+
+    await expect(route53Record.read(region, ref)).rejects.toThrow(
+      /set identifiers blue, green\): name the one to switch in dns.setIdentifier/,
+    );
   });
 
   it('maps a plain record to its TTL and values', async () => {

@@ -22,7 +22,11 @@ describe('a DNS record with a routing policy', () => {
     // Assert
     expect(report.status).toBe('SUCCEEDED');
     const switched = members(session).find((r) => r.SetIdentifier === 'blue');
-    expect(switched).toMatchObject({ Weight: 90, HealthCheckId: 'hc-blue', AliasTarget: { DNSName: 'd111abcdef8.cloudfront.net.' } });
+    expect(switched).toMatchObject({
+      Weight: 90,
+      HealthCheckId: 'hc-blue',
+      AliasTarget: { DNSName: 'd111abcdef8.cloudfront.net.' },
+    });
     expect(members(session).find((r) => r.SetIdentifier === 'green')).toEqual(green);
   });
 
