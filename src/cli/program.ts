@@ -84,6 +84,7 @@ interface WorldFlags {
   denyInvoke?: boolean;
   srpOnlyClient?: boolean;
   denyOldPoolAuth?: boolean;
+  confidentialClients?: boolean;
   driftDns?: boolean;
 }
 
@@ -92,6 +93,7 @@ function worldOptions(flags: WorldFlags): WorldOptions {
     ...(flags.denyInvoke ? { denyInvoke: true } : {}),
     ...(flags.srpOnlyClient ? { srpOnlyClient: true } : {}),
     ...(flags.denyOldPoolAuth ? { denyOldPoolAuth: true } : {}),
+    ...(flags.confidentialClients ? { confidentialClients: true } : {}),
     ...(flags.driftDns ? { driftDns: true } : {}),
   };
 }
@@ -219,6 +221,7 @@ async function planCommand(options: PlanOptions, io: Io): Promise<number> {
       denyInvoke: '--deny-invoke',
       srpOnlyClient: '--srp-only-client',
       denyOldPoolAuth: '--deny-old-pool-auth',
+      confidentialClients: '--confidential-clients',
       driftDns: '--drift-dns',
     });
     return remotePlanCommand({ ...options, stage: options.stage }, io);
@@ -369,6 +372,10 @@ Examples:
       "the migration function's role may not call AdminInitiateAuth on the old pool",
     )
     .option(
+      '--confidential-clients',
+      'both app clients have a secret: the trigger and the canary must send SECRET_HASH',
+    )
+    .option(
       '--fail-trigger',
       "after Preflight, the migration function's role loses AdminInitiateAuth on the old pool: only the canary sign-in can notice",
     )
@@ -419,6 +426,7 @@ Examples:
       '--deny-old-pool-auth',
       "sandbox only: the migration function's role may not call AdminInitiateAuth on the old pool",
     )
+    .option('--confidential-clients', 'sandbox only: both app clients have a secret')
     .option('--drift-dns', "sandbox only: the world's DNS record no longer holds the plan's dns.expected")
     .option('--json', 'print one JSON report')
     .addHelpText(

@@ -72,8 +72,10 @@ export const FUNCTION_COMMANDS = {
   checkServices: commands(['ECS:DescribeServices']),
   checkHealth: commands(CANARY_READ, [
     'CloudWatch:DescribeAlarms',
-    // src/steps/canary.ts: signs the canary in through the new pool, then deletes it there.
+    // src/steps/canary.ts: signs the canary in through the new pool (with the app client's secret,
+    // src/aws/secret-hash.ts, when it has one), then deletes it there.
     'CognitoIdentityProvider:AdminDeleteUser',
+    'CognitoIdentityProvider:DescribeUserPoolClient',
     'CognitoIdentityProvider:InitiateAuth',
   ]),
   releaseWrites: commands(LEDGER, API_POLICY, PARAMETER),
@@ -85,6 +87,8 @@ export const FUNCTION_COMMANDS = {
   userMigration: commands([
     'CognitoIdentityProvider:AdminGetUser',
     'CognitoIdentityProvider:AdminInitiateAuth',
+    // The old migration client's secret, when it has one (src/aws/secret-hash.ts).
+    'CognitoIdentityProvider:DescribeUserPoolClient',
   ]),
   preTokenGeneration: NONE,
   loadMigration: commands(LEDGER),

@@ -22,6 +22,8 @@ export interface WorldOptions {
   denyInvoke?: boolean;
   /** The new pool's app client allows only SRP, which sends the trigger no password. */
   srpOnlyClient?: boolean;
+  /** Both app clients are confidential: they have a secret, and refuse a sign-in without SECRET_HASH. */
+  confidentialClients?: boolean;
   /** The reference incident: the migration function's role may not call AdminInitiateAuth on the old pool. */
   denyOldPoolAuth?: boolean;
   dnsPropagationSeconds?: number;
@@ -41,6 +43,8 @@ export interface UserPoolClient {
   explicitAuthFlows: ExplicitAuthFlowsType[];
   /** Sign-in failures all read "Incorrect username or password", as in the reference incident. */
   preventUserExistenceErrors: boolean;
+  /** A confidential client's secret: every sign-in through it must send SECRET_HASH. */
+  clientSecret?: string;
 }
 export interface PoolUser {
   username: string;
@@ -340,6 +344,7 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
       clientName: 'user-migration',
       explicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       preventUserExistenceErrors: false,
+      ...(options.confidentialClients ? { clientSecret: `${SANDBOX_SECRET_MARK}-old-client-secret` } : {}),
     },
   );
   pool(
@@ -359,6 +364,7 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
         : ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       // What the reference customer had on: it is why nobody saw the real error.
       preventUserExistenceErrors: true,
+      ...(options.confidentialClients ? { clientSecret: `${SANDBOX_SECRET_MARK}-new-client-secret` } : {}),
     },
   );
 

@@ -1,6 +1,7 @@
 import { AdminDeleteUserCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import * as aws from '../aws/aws.ts';
 import { isNotFound, named } from '../aws/clients.ts';
+import { clientSecretOf, withSecretHash } from '../aws/secret-hash.ts';
 import type { Plan } from '../plan/schema.ts';
 import { type Canary, canaryOf, detailOf, type SignInCheck } from './canary-ready.ts';
 
@@ -87,13 +88,23 @@ async function signIn(
   canary: Canary,
 ): Promise<{ ok: boolean; detail: string }> {
   try {
+    // A confidential client (one with a secret) refuses a sign-in without SECRET_HASH.
+    const clientId = plan.newPool.appClientId;
+    const clientSecret = await named(
+      `describing app client ${clientId} of ${plan.newPool.userPoolId}`,
+      clientSecretOf(plan.region, plan.newPool.userPoolId, clientId),
+    );
     const out = await named(
-      `InitiateAuth on app client ${plan.newPool.appClientId}`,
+      `InitiateAuth on app client ${clientId}`,
       aws.cognito(plan.region).send(
         new InitiateAuthCommand({
-          ClientId: plan.newPool.appClientId,
+          ClientId: clientId,
           AuthFlow: 'USER_PASSWORD_AUTH',
-          AuthParameters: { USERNAME: canary.username, PASSWORD: canary.password },
+          AuthParameters: withSecretHash(
+            { USERNAME: canary.username, PASSWORD: canary.password },
+            clientId,
+            clientSecret,
+          ),
         }),
       ),
     );

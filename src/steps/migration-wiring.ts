@@ -73,7 +73,7 @@ export async function clientAllows(
   region: string,
   pool: string,
   clientId: string,
-  flows: { needed: string[]; why: string },
+  flows: { needed: string[]; why: string; signsIn: string },
 ): Promise<string> {
   const out = await named(
     `describing app client ${clientId} of ${pool}`,
@@ -86,10 +86,19 @@ export async function clientAllows(
     ]);
   }
   const hides = out.UserPoolClient?.PreventUserExistenceErrors === 'ENABLED';
-  return `flows ${enabled.join(', ')}${hides ? '; PreventUserExistenceErrors is on, so users see only "incorrect username or password" when migration fails' : ''}`;
+  // Never the secret itself: only that there is one, and who proves it.
+  const secret = out.UserPoolClient?.ClientSecret
+    ? `; has a client secret, so ${flows.signsIn} sends SECRET_HASH computed with it`
+    : '; no client secret';
+  return `flows ${enabled.join(', ')}${secret}${hides ? '; PreventUserExistenceErrors is on, so users see only "incorrect username or password" when migration fails' : ''}`;
 }
 
-const OLD_POOL_ACTIONS = ['cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminGetUser'];
+// DescribeUserPoolClient: the trigger reads the migration client's secret, if it has one.
+const OLD_POOL_ACTIONS = [
+  'cognito-idp:AdminInitiateAuth',
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:DescribeUserPoolClient',
+];
 
 /** The migration function's role may sign users in on, and read them from, the old pool. */
 export async function oldPoolAuthAllowed(plan: Plan, oldPoolArn: string): Promise<string> {

@@ -167,6 +167,7 @@ function probes(plan: Plan): Probe[] {
         clientAllows(plan.region, plan.newPool.userPoolId, plan.newPool.appClientId, {
           needed: ['ALLOW_USER_PASSWORD_AUTH', 'USER_PASSWORD_AUTH'],
           why: 'SRP sends no password to the migration trigger, so nobody would migrate',
+          signsIn: 'the canary',
         }),
     },
     {
@@ -176,6 +177,7 @@ function probes(plan: Plan): Probe[] {
         clientAllows(plan.region, plan.oldPool.userPoolId, plan.oldPool.migrationClientId, {
           needed: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH'],
           why: 'the migration trigger signs users in on the old pool with AdminInitiateAuth',
+          signsIn: 'the migration trigger',
         }),
     },
     topic(plan.notify.usersTopicArn, 'notify.usersTopicArn'),

@@ -7,6 +7,7 @@ import {
 import * as z from 'zod';
 import * as aws from '../aws/aws.ts';
 import { toNamedError } from '../aws/clients.ts';
+import { clientSecretOf, withSecretHash } from '../aws/secret-hash.ts';
 import { requireEnv } from '../config.ts';
 import { ConfigInvalid, MigrationMisconfigured } from '../errors.ts';
 import { logger } from '../logger.ts';
@@ -94,6 +95,28 @@ const BAD_PASSWORD = 'Bad password';
 const NO_SUCH_USER = 'User does not exist';
 
 const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'LimitExceededException']);
+
+/**
+ * The old pool's migration client's secret (undefined for a public client), read once per process
+ * and kept in it: a confidential client refuses AdminInitiateAuth without SECRET_HASH.
+ */
+const clientSecrets = new Map<string, Promise<string | undefined>>();
+
+/** The next sign-in reads the client's secret again: after a rotation, and between tests. */
+export function forgetClientSecrets(): void {
+  clientSecrets.clear();
+}
+function oldClientSecret(config: UserMigrationConfig, abortSignal: AbortSignal): Promise<string | undefined> {
+  const key = `${config.oldUserPoolId}/${config.oldPoolClientId}`;
+  let secret = clientSecrets.get(key);
+  if (!secret) {
+    secret = clientSecretOf(config.region, config.oldUserPoolId, config.oldPoolClientId, { abortSignal });
+    // A failed read is not kept: the next sign-in reads again.
+    secret.catch(() => clientSecrets.delete(key));
+    clientSecrets.set(key, secret);
+  }
+  return secret;
+}
 const TIMED_OUT = new Set(['TimeoutError', 'AbortError']);
 
 /**
@@ -112,13 +135,18 @@ export async function migrateUser(
   const deadline = AbortSignal.timeout(OLD_POOL_CALL_TIMEOUT_MS);
   try {
     if (event.triggerSource === 'UserMigration_Authentication') {
+      const clientSecret = await oldClientSecret(config, deadline);
       // Checks the password against the old pool; the tokens it returns are never read.
       await client.send(
         new AdminInitiateAuthCommand({
           UserPoolId: config.oldUserPoolId,
           ClientId: config.oldPoolClientId,
           AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
-          AuthParameters: { USERNAME: username, PASSWORD: event.request.password },
+          AuthParameters: withSecretHash(
+            { USERNAME: username, PASSWORD: event.request.password },
+            config.oldPoolClientId,
+            clientSecret,
+          ),
         }),
         { abortSignal: deadline },
       );
@@ -193,8 +221,10 @@ function fixFor(name: string, message: string, config: UserMigrationConfig): str
   if (name === 'InvalidParameterException' && /auth flow|USER_PASSWORD_AUTH/i.test(message)) {
     return `enable ALLOW_ADMIN_USER_PASSWORD_AUTH on old pool client ${clientId} (ExplicitAuthFlows).`;
   }
-  if (name === 'NotAuthorizedException' && /secret hash/i.test(message)) {
-    return `old pool client ${clientId} has a client secret; set OLD_POOL_CLIENT_ID to a client without one.`;
+  if (name === 'NotAuthorizedException' && /secret hash|configured for secret/i.test(message)) {
+    // The secret changed since this process read it (a rotation): read it again on the next sign-in.
+    forgetClientSecrets();
+    return `old pool client ${clientId} refused the SECRET_HASH computed with its secret: if the secret was just rotated, the next sign-in reads it again; otherwise check that the function may call cognito-idp:DescribeUserPoolClient on the old pool.`;
   }
   if (name === 'ResourceNotFoundException') {
     return `check that OLD_USER_POOL_ID (${pool}) and OLD_POOL_CLIENT_ID (${clientId}) name an existing pool and one of its app clients, in ${region}.`;

@@ -36,6 +36,57 @@ describe('cutover rehearse', () => {
     expect(report.steps).toContainEqual({ name: 'SwitchServices', status: 'SKIPPED', attempts: 0 });
   });
 
+  it.each([
+    ['uncatchable', 3],
+    ['function-timeout', 0],
+  ])('rehearses --fail SwitchServices:%s, exit %i', async (kind, exit) => {
+    const { code, stdout } = await cutover(
+      'rehearse',
+      '--plan',
+      'examples/plan.json',
+      '--fail',
+      `SwitchServices:${kind}`,
+      '--json',
+    );
+
+    expect(code).toBe(exit);
+    expect(JSON.parse(stdout)).toMatchObject({ worldRestored: exit === 3 });
+  });
+
+  it("rehearses the rollback's Restore running past its function's timeout, exit 3", async () => {
+    const { code, stdout } = await cutover(
+      'rehearse',
+      '--plan',
+      'examples/plan.json',
+      '--fail',
+      'CheckHealth',
+      '--fail',
+      'rollback/Restore:function-timeout',
+      '--json',
+    );
+
+    expect(code).toBe(3);
+    expect(JSON.parse(stdout).steps).toContainEqual({
+      name: 'rollback/Restore',
+      status: 'SUCCEEDED',
+      attempts: 2,
+    });
+  });
+
+  it('succeeds with both app clients confidential, exit 0', async () => {
+    const { code, stdout } = await cutover(
+      'rehearse',
+      '--plan',
+      'examples/plan.json',
+      '--confidential-clients',
+      '--json',
+    );
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(stdout).not.toContain('client-secret');
+  });
+
   it('names every bad field of an invalid plan and exits 2', async () => {
     const file = planFile(edited((p) => delete p.dns.hostedZoneId));
 

@@ -365,6 +365,16 @@ describe('serverless package (offline, no credentials)', () => {
           Action: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminInitiateAuth'],
           Resource: [arn('cognito-idp', `userpool/${POOLS.old}`)],
         },
+        // Reading its app client's secret: DescribeUserPoolClient is granted per command, on both
+        // pools, since Preflight reads both pools' clients with it.
+        {
+          Effect: 'Allow',
+          Action: ['cognito-idp:DescribeUserPoolClient'],
+          Resource: [
+            arn('cognito-idp', `userpool/${POOLS.old}`),
+            arn('cognito-idp', `userpool/${POOLS.new}`),
+          ],
+        },
       ]);
     });
 

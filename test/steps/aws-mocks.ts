@@ -8,6 +8,7 @@ import {
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
@@ -202,6 +203,8 @@ beforeEach(() => {
   for (const mock of Object.values(mocks)) mock.reset();
   table.clear();
   answerLedger();
+  // App clients without a secret, unless a test says otherwise.
+  mocks.cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: {} });
 });
 
 export const CANARY = { username: 'canary@tis.example.org', password: 'Canary-Password-1!' };

@@ -1,5 +1,7 @@
+import { createHmac } from 'node:crypto';
 import {
   AdminDeleteUserCommand,
+  DescribeUserPoolClientCommand,
   InitiateAuthCommand,
   NotAuthorizedException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -53,6 +55,7 @@ describe('the cognito-sign-in check', () => {
 
     expect(sent().filter((c) => c !== 'GetSecretValue')).toEqual([
       'AdminDeleteUser',
+      'DescribeUserPoolClient',
       'InitiateAuth',
       'AdminDeleteUser',
     ]);
@@ -60,6 +63,25 @@ describe('the cognito-sign-in check', () => {
       UserPoolId: 'eu-west-2_NewPool01',
       Username: CANARY.username,
     });
+  });
+
+  it("sends SECRET_HASH, HMAC-SHA256 of username and client id under the client's secret, when the client has one", async () => {
+    // Arrange: a known value, computed apart from the product's code.
+    const secret = 'client-secret-value';
+    mocks.cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: { ClientSecret: secret } });
+    const expected = createHmac('sha256', secret)
+      .update(`${CANARY.username}${plan.newPool.appClientId}`)
+      .digest('base64');
+
+    // Act
+    const result = await signInCanary(plan, check);
+
+    // Assert
+    expect(result.ok).toBe(true);
+    expect(mocks.cognito).toHaveReceivedCommandWith(InitiateAuthCommand, {
+      AuthParameters: { USERNAME: CANARY.username, PASSWORD: CANARY.password, SECRET_HASH: expected },
+    });
+    expect(JSON.stringify(result)).not.toContain(secret);
   });
 
   it('fails when the ID token lacks a claim the plan expects, naming it', async () => {

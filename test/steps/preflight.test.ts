@@ -292,10 +292,16 @@ describe('preflight', () => {
 
       expect(mocks.iam).toHaveReceivedCommandWith(SimulatePrincipalPolicyCommand, {
         PolicySourceArn: MIGRATION_ROLE,
-        ActionNames: ['cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminGetUser'],
+        ActionNames: [
+          'cognito-idp:AdminInitiateAuth',
+          'cognito-idp:AdminGetUser',
+          'cognito-idp:DescribeUserPoolClient',
+        ],
       });
       expect(problem).toContain(`role ${MIGRATION_ROLE} may not call cognito-idp:AdminInitiateAuth`);
-      expect(problem).toContain('"Action":["cognito-idp:AdminInitiateAuth","cognito-idp:AdminGetUser"]');
+      expect(problem).toContain(
+        '"Action":["cognito-idp:AdminInitiateAuth","cognito-idp:AdminGetUser","cognito-idp:DescribeUserPoolClient"]',
+      );
     });
 
     it('refuses a permission granted to another pool', async () => {

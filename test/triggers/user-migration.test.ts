@@ -1,7 +1,9 @@
+import { createHmac } from 'node:crypto';
 import {
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
   CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { UserMigrationTriggerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -17,6 +19,7 @@ vi.hoisted(() => {
 });
 
 const { handler } = await import('../../handlers/userMigration.ts');
+const { forgetClientSecrets } = await import('../../src/triggers/user-migration.ts');
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const PASSWORD = 'correct-horse-battery-staple';
@@ -65,6 +68,9 @@ beforeEach(() => {
     .on(AdminInitiateAuthCommand)
     .resolves({ AuthenticationResult: { AccessToken: TOKEN, IdToken: TOKEN } });
   cognito.on(AdminGetUserCommand).resolves(oldUser);
+  // The old pool's migration client has no secret, unless a test gives it one.
+  cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: {} });
+  forgetClientSecrets();
 });
 
 afterEach(() => {
@@ -96,6 +102,26 @@ describe('UserMigration_Authentication', () => {
       'email_verified',
       'given_name',
     ]);
+  });
+
+  it('signs in through a confidential client with SECRET_HASH under its secret, read once and never logged', async () => {
+    // Arrange
+    const secret = 'old-client-secret-value';
+    cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: { ClientSecret: secret } });
+    const expected = createHmac('sha256', secret)
+      .update('ada@example.comoldmigrationclient')
+      .digest('base64');
+
+    // Act
+    await handler(event('UserMigration_Authentication'));
+    await handler(event('UserMigration_Authentication'));
+
+    // Assert
+    expect(cognito).toHaveReceivedCommandWith(AdminInitiateAuthCommand, {
+      AuthParameters: { USERNAME: 'ada@example.com', PASSWORD, SECRET_HASH: expected },
+    });
+    expect(cognito).toHaveReceivedCommandTimes(DescribeUserPoolClientCommand, 1);
+    expect(logs.text()).not.toContain(secret);
   });
 
   it('passes an abort signal so a slow old pool cannot outlast the trigger', async () => {
