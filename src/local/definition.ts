@@ -129,17 +129,13 @@ export function atPath(input: unknown, path: string): unknown {
  */
 export function withResult(input: unknown, resultPath: string | null | undefined, result: unknown): unknown {
   if (resultPath === null) return input;
-  const keys = pathKeys(resultPath ?? '$');
-  if (keys.length === 0) return result;
-  const output = structuredClone(input) as Record<string, unknown>;
-  let node = output;
-  for (const key of keys.slice(0, -1)) {
-    const next = node[key];
-    node[key] = typeof next === 'object' && next !== null ? next : {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[keys.at(-1) as string] = result;
-  return output;
+  const put = (node: unknown, [key, ...rest]: string[]): unknown => {
+    if (key === undefined) return result;
+    // A shallow copy along the path only: the rest of the input is shared, not cloned.
+    const object = typeof node === 'object' && node !== null ? (node as Record<string, unknown>) : {};
+    return { ...object, [key]: put(object[key], rest) };
+  };
+  return put(input, pathKeys(resultPath ?? '$'));
 }
 
 /** The seconds a Wait state waits, from its `Seconds` or its `SecondsPath` into the state's input; null when not known. */
