@@ -476,7 +476,12 @@ export function progressOf({ execution, events, now, stopRollback }: ProgressInp
   const asl = definitionOf(ref.kind);
   const run = walk(events, asl);
   const input = run.input ?? parseJson(execution.input);
-  const { migrationId, dryRun } = migrationOf(input);
+  const given = migrationOf(input);
+  // The weekly schedule names the stage's plan rather than carrying it: ValidatePlan's output has it.
+  const validated = run.visits.find((v) => v.name === 'ValidatePlan' && v.output !== undefined)?.output;
+  const plan = isObject(validated) && isObject(validated.plan) ? validated.plan : undefined;
+  const migrationId = given.migrationId ?? (typeof plan?.migrationId === 'string' ? plan.migrationId : null);
+  const { dryRun } = given;
   const status = execution.status ?? 'RUNNING';
   const running = status === 'RUNNING';
   const startedAt = execution.startDate ? new Date(execution.startDate) : run.start;

@@ -56,6 +56,23 @@ describe('cutover status', () => {
     });
   });
 
+  it("names the migration of the weekly dry-run, whose input names the stage's plan, from ValidatePlan's output", async () => {
+    // Arrange: the running fixture, started as the schedule starts it.
+    const fixture = history('running');
+    const started = fixture.events.find((e) => e.type === 'ExecutionStarted');
+    if (started?.executionStartedEventDetails) {
+      started.executionStartedEventDetails.input = JSON.stringify({ dryRunOfStagePlan: 'plans/prod.json' });
+    }
+    fixture.execution.input = JSON.stringify({ dryRunOfStagePlan: 'plans/prod.json' });
+    serve(fixture);
+
+    // Act
+    const { stdout } = await cutover(['status', EXECUTION], { now: fixture.now });
+
+    // Assert
+    expect(stdout).toMatch(/^Status: RUNNING {2}\(tis-prod-pool-v1-to-v2\)/m);
+  });
+
   it('shows the go/no-go it waits for with the exact lines to answer it, and never the task token', async () => {
     // Arrange
     const fixture = history('waiting-approval');
