@@ -69,10 +69,13 @@ export async function applyChangeFound<Ref extends object, State>(
   // A retry of this execution's own step (its function timed out after the write) still waits for
   // what the write left to finish.
   const left = entry?.status === 'applied' && entry.executionId === ctx.executionId ? entry.pending : [];
-  const found = current;
   if (done)
-    return { found, report: { ...report, changed: false, planned: false, pending: left as Pending[] } };
-  if (ctx.plan.dryRun) return { found, report: { ...report, changed: false, planned: true, pending: [] } };
+    return {
+      found: current,
+      report: { ...report, changed: false, planned: false, pending: left as Pending[] },
+    };
+  if (ctx.plan.dryRun)
+    return { found: current, report: { ...report, changed: false, planned: true, pending: [] } };
   await recordIntent(
     ctx.ledger,
     { key, kind: resource.kind, ref, before: current, after, step: ctx.step, executionId: ctx.executionId },
@@ -81,7 +84,7 @@ export async function applyChangeFound<Ref extends object, State>(
   const pending = await resource.write(ctx.plan.region, ref, after, current);
   await markApplied(ctx.ledger, key, pending);
   logger.info('changed', { resource: key, step: ctx.step, migrationId: ctx.plan.migrationId });
-  return { found, report: { ...report, changed: true, planned: false, pending } };
+  return { found: current, report: { ...report, changed: true, planned: false, pending } };
 }
 
 /** What restoring one ledger entry did. */
