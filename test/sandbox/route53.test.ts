@@ -38,6 +38,17 @@ const upsertAlias = (dnsName: string) =>
     },
   });
 
+/** The first record from admin.example.org A on, as the cutover lists it. */
+const firstAdminRecord = () =>
+  route53().send(
+    new ListResourceRecordSetsCommand({
+      HostedZoneId: 'Z0EXAMPLE',
+      StartRecordName: 'admin.example.org',
+      StartRecordType: 'A',
+      MaxItems: 1,
+    }),
+  );
+
 describe('Route 53 in the sandbox', () => {
   it('keeps a weighted set apart by SetIdentifier, and refuses a simple record beside it', async () => {
     // Arrange
@@ -49,14 +60,7 @@ describe('Route 53 in the sandbox', () => {
     // Assert
     await expect(refused).rejects.toBeInstanceOf(InvalidChangeBatch);
     await expect(refused).rejects.toThrow(/weighted sets exist with the same name and type/);
-    const out = await route53().send(
-      new ListResourceRecordSetsCommand({
-        HostedZoneId: 'Z0EXAMPLE',
-        StartRecordName: 'admin.example.org',
-        StartRecordType: 'A',
-        MaxItems: 1,
-      }),
-    );
+    const out = await firstAdminRecord();
     expect(out.ResourceRecordSets?.[0]).toMatchObject({
       SetIdentifier: 'blue',
       Weight: 90,
@@ -68,14 +72,7 @@ describe('Route 53 in the sandbox', () => {
   it('starts with the record in its old state, as an alias to another distribution', async () => {
     start();
 
-    const out = await route53().send(
-      new ListResourceRecordSetsCommand({
-        HostedZoneId: 'Z0EXAMPLE',
-        StartRecordName: 'admin.example.org',
-        StartRecordType: 'A',
-        MaxItems: 1,
-      }),
-    );
+    const out = await firstAdminRecord();
 
     expect(out.ResourceRecordSets).toEqual([
       {
