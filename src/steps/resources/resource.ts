@@ -42,10 +42,11 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 /**
  * What differs between two JSON states: of two objects only the keys whose values differ (and of
  * those, deeply, only what differs), anything else whole. Reports carry this, not whole states, so
- * an execution's state grows with what changed, not with what the resources hold.
+ * an execution's state grows with what changed, not with what the resources hold. Equal states
+ * (an action such as a redeploy, which changes no field) are shown whole: they say what was acted on.
  */
 export function difference(before: unknown, after: unknown): { before: unknown; after: unknown } {
-  if (!isRecord(before) || !isRecord(after)) return { before, after };
+  if (!isRecord(before) || !isRecord(after) || sameState(before, after)) return { before, after };
   const was: Record<string, unknown> = {};
   const is: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {

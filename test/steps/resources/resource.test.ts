@@ -32,8 +32,9 @@ describe('difference', () => {
     expect(difference(null, { value: 'v' })).toEqual({ before: null, after: { value: 'v' } });
   });
 
-  it('is empty on both sides for equal states', () => {
-    expect(difference({ a: 1, b: { c: 2 } }, { b: { c: 2 }, a: 1 })).toEqual({ before: {}, after: {} });
+  it('shows equal states whole, as a redeploy that changes no field is shown', () => {
+    const service = { taskDefinition: 'usermanagement:7', desiredCount: 2 };
+    expect(difference(service, { ...service })).toEqual({ before: service, after: service });
     expect(sameState({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(true);
   });
 });
