@@ -1,7 +1,7 @@
 import { nowIso } from '../clock.ts';
 import { getChange } from '../ledger/ledger.ts';
 import type { Plan } from '../plan/schema.ts';
-import { applyChangeFound } from './change.ts';
+import { applyChange, applyChangeFound } from './change.ts';
 import type { StepContext } from './context.ts';
 import { recordRef } from './resources/reads/route53-record.ts';
 import {
@@ -87,7 +87,7 @@ export async function restoreTtl(ctx: StepContext) {
   const entry = await getChange(ctx.ledger, route53Record.key(ref));
   const originalTtl = (entry?.before as RecordState | null | undefined)?.ttl;
   if (!originalTtl) return { raised: false, ttlSeconds: null };
-  const { report: change } = await applyChangeFound(ctx, route53Record, ref, (current) =>
+  const change = await applyChange(ctx, route53Record, ref, (current) =>
     current && !current.alias && (current.ttl ?? 0) < originalTtl
       ? { ...current, ttl: originalTtl }
       : current,

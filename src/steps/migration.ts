@@ -50,7 +50,8 @@ function normalise(start: RollbackStart) {
   return {
     migrationId: plan.data.migrationId,
     region: plan.data.region,
-    // The weekly dry-run's input is { dryRunOf: plan }; a dry-run that stops matches the same rule.
+    // A dry-run ({ dryRunOf: plan } or the plan's own dryRun) that stops matches the same rule; the
+    // schedule's { dryRunOfStagePlan } is no plan, so it finds nothing above.
     dryRun: plan.data.dryRun,
     cutoverExecutionId: executionArn,
     failure: ENDED[status as keyof typeof ENDED] ?? {

@@ -33,6 +33,11 @@ const KEPT_VERSIONS = 100;
 const nameOf = (name: string | undefined) =>
   (name ?? '').replace(/^arn:aws[\w-]*:ssm:[^:]*:\d*:parameter(?=\/)/, '');
 
+/** A parameter's current version, without its name and history. */
+function versionOf({ name: _name, history: _history, ...version }: Parameter): ParameterVersion {
+  return version;
+}
+
 /** `name` or `name:version`, the selector GetParameter takes. */
 function selector(name: string | undefined): { name: string; version?: number } {
   const match = /^(.*):(\d+)$/.exec(nameOf(name));
@@ -115,7 +120,8 @@ function PutParameter(input: PutParameterCommandInput, { world, now }: Env): Out
   }
   const version = (existing?.version ?? 0) + 1;
   const type = input.Type ?? existing?.type ?? 'String';
-  const { name: _name, history = [], ...previous } = existing ?? { name };
+  // The version it replaces joins the history; the current one and the history keep KEPT_VERSIONS.
+  const history = existing ? [...existing.history, versionOf(existing)].slice(-(KEPT_VERSIONS - 1)) : [];
   world.parameters.set(name, {
     name,
     value: input.Value,
@@ -123,7 +129,7 @@ function PutParameter(input: PutParameterCommandInput, { world, now }: Env): Out
     version,
     ...(type === 'SecureString' ? { keyId: input.KeyId ?? DEFAULT_KEY } : {}),
     lastModified: now,
-    history: existing ? [...history, previous as ParameterVersion].slice(-(KEPT_VERSIONS - 1)) : [],
+    history,
   });
   return { Version: version, Tier: 'Standard' };
 }

@@ -27,18 +27,6 @@ export interface RecordRef {
  * HealthCheckId it has. An UPSERT without them would rebuild the record as another one
  * (https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html).
  */
-export type Routing = Pick<
-  ResourceRecordSet,
-  | 'SetIdentifier'
-  | 'Weight'
-  | 'Region'
-  | 'GeoLocation'
-  | 'GeoProximityLocation'
-  | 'Failover'
-  | 'MultiValueAnswer'
-  | 'CidrRoutingConfig'
-  | 'HealthCheckId'
->;
 const ROUTING = [
   'SetIdentifier',
   'Weight',
@@ -49,7 +37,8 @@ const ROUTING = [
   'MultiValueAnswer',
   'CidrRoutingConfig',
   'HealthCheckId',
-] as const satisfies readonly (keyof Routing)[];
+] as const satisfies readonly (keyof ResourceRecordSet)[];
+export type Routing = Pick<ResourceRecordSet, (typeof ROUTING)[number]>;
 
 export interface AliasState {
   /** Lower case, with a trailing dot, as Route 53 returns it. */
@@ -116,12 +105,12 @@ export async function answerTtl(
   if (!alias || alias.hostedZoneId !== hostedZoneId(ref.hostedZoneId) || depth > 2)
     return effectiveTtl(state);
   const members = await listed(region, { ...ref, recordName: alias.dnsName });
-  const target = members[0] && toState(members[0], ref.recordType);
-  // A target that is a set answers with the longest TTL among its members, as far as resolvers are concerned.
+  if (members.length === 0) return ALIAS_TTL_SECONDS;
+  // A target that is a set answers with any of its members: resolvers may hold the longest TTL.
   const ttls = await Promise.all(
     members.map((m) => answerTtl(region, ref, toState(m, ref.recordType), depth + 1)),
   );
-  return target ? Math.max(...ttls) : ALIAS_TTL_SECONDS;
+  return Math.max(...ttls);
 }
 
 function toState(record: ResourceRecordSet, type: RecordType): RecordState {
