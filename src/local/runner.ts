@@ -15,6 +15,7 @@ import {
   forwardPath,
   type LoadedMachine,
   loadMachine,
+  retryDelaySeconds,
   waitSeconds,
   withResult,
 } from './definition.ts';
@@ -460,6 +461,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
           event.type === 'StateCaught'
         ) {
           if (event.type === 'StateCaught') caught.add(name);
+          // Retries take no real time either; the clock moves by what Step Functions would wait.
+          if (event.type === 'StateRetried') {
+            sandbox.clock.advance(retryDelaySeconds(event.retry.retrier, event.retry.attempt));
+          }
           if (event.type === 'StateFailed') {
             if (type === 'Fail') endedIn = event.state.name;
             outcome.set(name, 'FAILED');

@@ -47,7 +47,12 @@ export function takeSnapshot(world: World): Snapshot {
   }
   // A digest of the whole text, byte for byte: the drift a report shows must not carry the value.
   for (const s of world.secrets.values()) snapshot[`secret:${s.name}`] = digest(currentVersion(s).value);
-  for (const fn of world.functions.values()) snapshot[`lambda-environment:${fn.name}`] = { ...fn.variables };
+  for (const fn of world.functions.values()) {
+    snapshot[`lambda-environment:${fn.name}`] = { ...fn.variables };
+    // Which version each alias serves. A version the cutover published stays (versions are immutable).
+    for (const alias of fn.aliases.values())
+      snapshot[`lambda-alias:${fn.name}/${alias.name}`] = alias.version;
+  }
   // Users are part of the world a rollback must leave as it was: a canary left behind is drift.
   for (const pool of world.pools.values()) {
     for (const user of pool.users.values()) {

@@ -28,6 +28,13 @@ export interface WorldOptions {
   denyOldPoolAuth?: boolean;
   dnsPropagationSeconds?: number;
   ecsStabilizeSeconds?: number;
+  /** Seconds a Lambda configuration update stays InProgress (LastUpdateStatus). */
+  functionUpdateSeconds?: number;
+  /**
+   * Each function a binding names is invoked through this alias: version 1 is published from its
+   * configuration and the alias points at it, so changing $LATEST alone changes nothing it serves.
+   */
+  functionAlias?: string;
   accountId?: string;
   /** Bytes of other keys (a certificate, say) in each JSON secret a binding names. */
   secretPaddingBytes?: number;
@@ -170,12 +177,36 @@ function newSecret(world: World, name: string, value: string): Secret {
   return secret;
 }
 
+/** A published version: its configuration is frozen when it is published. */
+export interface LambdaVersion {
+  version: string;
+  variables: Record<string, string>;
+  codeSha256: string;
+  lastModified: number;
+}
+
+export interface LambdaAlias {
+  name: string;
+  /** A version number, or `$LATEST`. */
+  version: string;
+  revision: number;
+  /** Weighted routing: another version and the share of invocations it gets. */
+  routing?: Record<string, number>;
+}
+
 export interface LambdaFunction {
   name: string;
   arn: string;
   variables: Record<string, string>;
+  /** Stands for the deployment package of $LATEST: a published version keeps the one it was published with. */
+  codeSha256: string;
   lastModified: number;
   revision: number;
+  /** Until when the last update is InProgress; no other update or publish is accepted meanwhile. */
+  updatingUntil?: number;
+  /** Published versions, oldest first (version `1` first). */
+  versions: LambdaVersion[];
+  aliases: Map<string, LambdaAlias>;
   /** The resource policy, when something (Cognito) may invoke it. */
   policy?: string;
   /** The project's trigger this function runs when Cognito invokes it in the sandbox. */
@@ -240,6 +271,7 @@ export interface World {
   accountId: string;
   dnsPropagationSeconds: number;
   ecsStabilizeSeconds: number;
+  functionUpdateSeconds: number;
   /** Feeds every generated id, so a rehearsal prints the same ids each run. */
   counter: number;
   pools: Map<string, UserPool>;
@@ -277,6 +309,7 @@ export function emptyWorld(region: string, accountId: string): World {
     accountId,
     dnsPropagationSeconds: 20,
     ecsStabilizeSeconds: 5,
+    functionUpdateSeconds: 2,
     counter: 0,
     pools: new Map(),
     zones: new Map(),
@@ -314,6 +347,7 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
   );
   world.dnsPropagationSeconds = options.dnsPropagationSeconds ?? 20;
   world.ecsStabilizeSeconds = options.ecsStabilizeSeconds ?? 5;
+  world.functionUpdateSeconds = options.functionUpdateSeconds ?? 2;
   const oldArn = poolArn(world, plan.oldPool.userPoolId);
   const migrationArn = functionArn(world, plan.newPool.migrationFunctionName);
   const oldValue = (template: string) =>
@@ -396,15 +430,28 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
       lastModified: CREATED,
       history: [],
     });
-  const lambda = (name: string, variables: Record<string, string>) => {
+  const lambda = (name: string, variables: Record<string, string>, alias?: string) => {
     const existing = world.functions.get(name);
-    world.functions.set(name, {
+    const fn: LambdaFunction = {
       name,
       arn: functionArn(world, name),
       variables: { ...existing?.variables, ...variables },
+      codeSha256: `${name}-package-1`,
       lastModified: CREATED,
       revision: 1,
-    });
+      versions: [],
+      aliases: new Map(),
+    };
+    if (alias) {
+      fn.versions.push({
+        version: '1',
+        variables: { ...fn.variables },
+        codeSha256: fn.codeSha256,
+        lastModified: CREATED,
+      });
+      fn.aliases.set(alias, { name: alias, version: '1', revision: 1 });
+    }
+    world.functions.set(name, fn);
   };
 
   for (const item of plan.writeFreeze) {
@@ -445,10 +492,14 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
         break;
       }
       case 'lambda-environment':
-        lambda(binding.functionName, {
-          ...Object.fromEntries(Object.entries(binding.variables).map(([k, v]) => [k, oldValue(v)])),
-          LOG_LEVEL: 'INFO',
-        });
+        lambda(
+          binding.functionName,
+          {
+            ...Object.fromEntries(Object.entries(binding.variables).map(([k, v]) => [k, oldValue(v)])),
+            LOG_LEVEL: 'INFO',
+          },
+          options.functionAlias,
+        );
         break;
       case 'apigateway-authorizer': {
         const api = restApi(binding.restApiId);

@@ -10,7 +10,14 @@ import {
   ServiceNotFoundException,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionConfigurationCommand,
+  ListAliasesCommand,
+  PublishVersionCommand,
+  ResourceConflictException,
+  UpdateAliasCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
@@ -167,6 +174,84 @@ describe('Lambda in the sandbox', () => {
     const out = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'reval-api' }));
 
     expect(out.Environment?.Variables).toEqual({ COGNITO_USER_POOL_ID: NEW_POOL });
+  });
+
+  it('keeps an update InProgress for a while, refusing a second update and a publish meanwhile', async () => {
+    const lambda = aws.lambda(REGION);
+    const update = (pool: string) =>
+      lambda.send(
+        new UpdateFunctionConfigurationCommand({
+          FunctionName: 'reval-api',
+          Environment: { Variables: { COGNITO_USER_POOL_ID: pool } },
+        }),
+      );
+    const status = async () =>
+      (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'reval-api' })))
+        .LastUpdateStatus;
+
+    const started = await update(NEW_POOL);
+    const during = await status();
+    const second = update(OLD_POOL);
+    const publish = lambda.send(new PublishVersionCommand({ FunctionName: 'reval-api' }));
+    await expect(second).rejects.toBeInstanceOf(ResourceConflictException);
+    await expect(publish).rejects.toThrow(/An update is in progress for resource/);
+    sandbox.clock.advance(sandbox.world.functionUpdateSeconds);
+
+    expect(started.LastUpdateStatus).toBe('InProgress');
+    expect(during).toBe('InProgress');
+    expect(await status()).toBe('Successful');
+    await expect(update(OLD_POOL)).resolves.toMatchObject({ LastUpdateStatus: 'InProgress' });
+  });
+});
+
+describe('Lambda versions and aliases in the sandbox', () => {
+  beforeEach(() => {
+    sandbox.uninstall();
+    sandbox = Sandbox.fromPlan(samplePlan(), { functionAlias: 'live' }).install();
+  });
+  const served = async (qualifier: string) =>
+    (
+      await aws
+        .lambda(REGION)
+        .send(new GetFunctionConfigurationCommand({ FunctionName: 'reval-api', Qualifier: qualifier }))
+    ).Environment?.Variables?.COGNITO_USER_POOL_ID;
+
+  it('serves the published version through the alias while only $LATEST changes', async () => {
+    await aws.lambda(REGION).send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: 'reval-api',
+        Environment: { Variables: { COGNITO_USER_POOL_ID: NEW_POOL } },
+      }),
+    );
+
+    expect(await served('$LATEST')).toBe(NEW_POOL);
+    expect(await served('live')).toBe(OLD_POOL);
+    expect(await served('1')).toBe(OLD_POOL);
+  });
+
+  it('publishes $LATEST as a new version once, and moves the alias to it', async () => {
+    const lambda = aws.lambda(REGION);
+    await lambda.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: 'reval-api',
+        Environment: { Variables: { COGNITO_USER_POOL_ID: NEW_POOL } },
+      }),
+    );
+    sandbox.clock.advance(sandbox.world.functionUpdateSeconds);
+
+    const published = await lambda.send(new PublishVersionCommand({ FunctionName: 'reval-api' }));
+    const again = await lambda.send(new PublishVersionCommand({ FunctionName: 'reval-api' }));
+    await lambda.send(
+      new UpdateAliasCommand({ FunctionName: 'reval-api', Name: 'live', FunctionVersion: '2' }),
+    );
+    const aliases = await lambda.send(new ListAliasesCommand({ FunctionName: 'reval-api' }));
+
+    expect([published.Version, again.Version]).toEqual(['2', '2']);
+    expect(aliases.Aliases?.map((a) => [a.Name, a.FunctionVersion])).toEqual([['live', '2']]);
+    expect(await served('live')).toBe(NEW_POOL);
+    await expect(
+      lambda.send(new UpdateAliasCommand({ FunctionName: 'reval-api', Name: 'live', FunctionVersion: '9' })),
+    ).rejects.toThrow(/Function not found/);
   });
 });
 
