@@ -4,12 +4,20 @@ import { checkServices } from '../src/steps/service-sync.ts';
 
 const input = z.object({
   deployments: z.array(
-    z.object({
-      kind: z.literal('ecs-deployment'),
-      region: z.string(),
-      cluster: z.string(),
-      service: z.string(),
-    }),
+    z.discriminatedUnion('kind', [
+      z.object({
+        kind: z.literal('ecs-deployment'),
+        region: z.string(),
+        cluster: z.string(),
+        service: z.string(),
+      }),
+      z.object({
+        kind: z.literal('lambda-update'),
+        region: z.string(),
+        functionName: z.string(),
+        alias: z.string().exactOptional(),
+      }),
+    ]),
   ),
   since: z.iso.datetime(),
 });

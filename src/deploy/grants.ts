@@ -78,7 +78,14 @@ const boundFunctions = ({ plan }: Stage) =>
   unique(bindings(plan).flatMap((b) => (b.kind === 'lambda-environment' ? [b.functionName] : []))).map(
     functionArn,
   );
+// A binding that names an alias: the function is published, the alias (a qualified ARN) moved.
+const aliased = ({ plan }: Stage) =>
+  bindings(plan).flatMap((b) => (b.kind === 'lambda-environment' && b.alias ? [b] : []));
+const publishedFunctions = (stage: Stage) => unique(aliased(stage).map((b) => b.functionName)).map(functionArn);
+const aliases = (stage: Stage) =>
+  unique(aliased(stage).map((b) => `${b.functionName}:${b.alias}`)).map(functionArn);
 const readableFunctions = (stage: Stage) => [
+  ...aliases(stage),
   ...boundFunctions(stage),
   ...unique(
     [stage.plan.newPool.migrationFunctionName, stage.plan.newPool.preTokenGenerationFunctionName].flatMap(
@@ -155,6 +162,9 @@ export const GRANTS: Record<string, Grant> = {
   'IAM:SimulatePrincipalPolicy': grant('iam:SimulatePrincipalPolicy', migrationRole),
   'Lambda:GetFunctionConfiguration': grant('lambda:GetFunctionConfiguration', readableFunctions),
   'Lambda:GetPolicy': grant('lambda:GetPolicy', readableFunctions),
+  'Lambda:ListAliases': grant('lambda:ListAliases', boundFunctions),
+  'Lambda:PublishVersion': grant('lambda:PublishVersion', publishedFunctions),
+  'Lambda:UpdateAlias': grant('lambda:UpdateAlias', aliases),
   'Lambda:UpdateFunctionConfiguration': grant('lambda:UpdateFunctionConfiguration', boundFunctions),
   'Route53:ChangeResourceRecordSets': grant('route53:ChangeResourceRecordSets', zone),
   'Route53:GetChange': grant('route53:GetChange', () => [arn('route53', 'change/*', GLOBAL)]),

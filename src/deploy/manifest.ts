@@ -28,7 +28,7 @@ const PARAMETER = [...PARAMETER_READ, 'SSM:DeleteParameter', 'SSM:GetParameterHi
 const SECRET_READ = ['SecretsManager:GetSecretValue'];
 const SECRET = [...SECRET_READ, 'SecretsManager:PutSecretValue', 'SecretsManager:UpdateSecretVersionStage'];
 const FUNCTION_ENV_READ = ['Lambda:GetFunctionConfiguration'];
-const FUNCTION_ENV = [...FUNCTION_ENV_READ, 'Lambda:UpdateFunctionConfiguration'];
+const FUNCTION_ENV = [...FUNCTION_ENV_READ, 'Lambda:UpdateAlias', 'Lambda:UpdateFunctionConfiguration'];
 const ECS_READ = ['ECS:DescribeServices'];
 const ECS = [...ECS_READ, 'ECS:UpdateService'];
 const BINDINGS_READ = [
@@ -62,6 +62,8 @@ export const FUNCTION_COMMANDS = {
     'CognitoIdentityProvider:DescribeUserPoolClient',
     'IAM:SimulatePrincipalPolicy',
     'Lambda:GetPolicy',
+    // src/steps/function-ready.ts: the aliases a bound function is invoked through.
+    'Lambda:ListAliases',
   ]),
   notify: commands(LEDGER, ['SNS:Publish']),
   prepareDns: commands(LEDGER, DNS),
@@ -69,7 +71,9 @@ export const FUNCTION_COMMANDS = {
   restrictWrites: commands(LEDGER, API_POLICY, PARAMETER),
   switchDns: commands(LEDGER, DNS),
   switchServices: commands(LEDGER, BINDINGS, POOLS),
-  checkServices: commands(['ECS:DescribeServices']),
+  // src/steps/service-sync.ts: redeploys and function updates; an alias is published and moved once
+  // its function's update has finished (src/steps/resources/lambda-update.ts).
+  checkServices: commands(ECS_READ, FUNCTION_ENV_READ, ['Lambda:PublishVersion', 'Lambda:UpdateAlias']),
   checkHealth: commands(CANARY_READ, [
     'CloudWatch:DescribeAlarms',
     // src/steps/canary.ts: signs the canary in through the new pool (with the app client's secret,

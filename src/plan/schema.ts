@@ -97,6 +97,13 @@ const lambdaEnvironmentBinding = z
       .describe(
         `Environment variables to set, by name, e.g. { "USER_POOL_ID": "{{newPool.userPoolId}}", "USER_POOL_CLIENT_ID": "{{newPool.appClientId}}" }. Merged into the function's environment (UpdateFunctionConfiguration); variables not named here are kept. At least one. Values may use the placeholders ${PLACEHOLDER_LIST}.`,
       ),
+    alias: z
+      .string()
+      .regex(/^(?!\d+$)[\w-]{1,128}$/, 'expected an alias name such as live (letters, digits, - and _)')
+      .optional()
+      .describe(
+        'The alias callers invoke the function through, e.g. "live". A version keeps the environment it was published with, so changing $LATEST alone changes nothing for them: once the update has finished the cutover publishes a version and moves this alias to it; rollback moves it back. Preflight names the aliases a function has.',
+      ),
   })
   .describe(
     "Switches variables of a Lambda function's environment; rollback restores the previous variables.",
@@ -598,6 +605,21 @@ export const planSchema = z
           message: `redeploys an API whose writes are frozen on stage ${frozen.stageName}: the freeze would be deployed to ${b.stageName} too; use stage ${frozen.stageName}, or keep this API out of writeFreeze`,
         });
       }
+    }
+    // One function, one binding: a second update would meet the first still InProgress, and the
+    // ledger keeps one snapshot per function to restore.
+    const functions = new Map<string, string>();
+    for (const { b, at } of bound) {
+      if (b.kind !== 'lambda-environment') continue;
+      const earlier = functions.get(b.functionName);
+      if (earlier) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'functionName'],
+          message: `is bound by ${earlier} already: name all its variables in that one binding`,
+        });
+      }
+      functions.set(b.functionName, formatPath(at));
     }
     const seen = new Set<string>();
     plan.services.forEach((service, i) => {

@@ -6,6 +6,7 @@ import { AccessDenied, AwsThrottled, PreflightFailed, ResourceNotFound } from '.
 import type { Binding, Freeze, Plan } from '../plan/schema.ts';
 import { canaryReady } from './canary-ready.ts';
 import type { StepContext } from './context.ts';
+import { functionReady } from './function-ready.ts';
 import {
   clientAllows,
   invokeAllowed,
@@ -18,7 +19,6 @@ import { type PoolFacts, poolFacts } from './pools.ts';
 import { apigatewayAuthorizerReader } from './resources/reads/apigateway-authorizer.ts';
 import { apigatewayPolicyReader } from './resources/reads/apigateway-policy.ts';
 import { ecsServiceReader } from './resources/reads/ecs-service.ts';
-import { lambdaEnvironmentReader } from './resources/reads/lambda-environment.ts';
 import { effectiveTtl, recordRef, route53RecordReader } from './resources/reads/route53-record.ts';
 import { secretReader, secretRef } from './resources/reads/secret.ts';
 import { described, ssmParameterReader } from './resources/reads/ssm-parameter.ts';
@@ -62,10 +62,7 @@ function bindingProbe(plan: Plan, binding: Binding, field: string): Probe {
       return {
         field,
         check: `Lambda function ${binding.functionName}`,
-        run: async () => {
-          await lambdaEnvironmentReader.read(region, { functionName: binding.functionName });
-          return 'readable';
-        },
+        run: () => functionReady(region, binding),
       };
     case 'apigateway-authorizer':
       return {

@@ -69,7 +69,7 @@ export async function rollback(ctx: StepContext, scope: string | null) {
     ...restored.flatMap((r) => r.pending),
   ];
   const changeIds = pending.flatMap((p) => (p.kind === 'dns-change' ? [p.changeId] : []));
-  const deployments = pending.filter((p) => p.kind === 'ecs-deployment');
+  const deployments = pending.filter((p) => p.kind !== 'dns-change');
   return {
     complete: remaining.length === 0,
     // A rollback after the cutover's own (the rule on FAILED) finds nothing: it says so, once.

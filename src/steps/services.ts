@@ -21,14 +21,21 @@ function switchBinding(ctx: StepContext, binding: Binding, pools: PoolFacts): Pr
         switchedTo(current, fill(binding.value)),
       );
     case 'lambda-environment':
-      return applyChange(ctx, lambdaEnvironment, { functionName: binding.functionName }, (current) => ({
-        variables: {
-          ...current.variables,
-          ...Object.fromEntries(
-            Object.entries(binding.variables).map(([name, value]) => [name, fill(value)]),
-          ),
+      return applyChange(
+        ctx,
+        lambdaEnvironment,
+        { functionName: binding.functionName, ...(binding.alias ? { alias: binding.alias } : {}) },
+        (current) => {
+          const variables = {
+            ...current.variables,
+            ...Object.fromEntries(
+              Object.entries(binding.variables).map(([name, value]) => [name, fill(value)]),
+            ),
+          };
+          // The alias is to serve what $LATEST will hold: on a version published once the update is done.
+          return current.alias ? { variables, alias: { ...current.alias, variables } } : { variables };
         },
-      }));
+      );
     case 'apigateway-authorizer':
       return applyChange(
         ctx,
@@ -59,6 +66,7 @@ export async function switchServices(ctx: StepContext) {
       changes.push({ service: service.name, ...(await switchBinding(ctx, binding, pools)) });
     }
   }
-  const deployments = changes.flatMap((c) => c.pending.filter((p) => p.kind === 'ecs-deployment'));
+  // Redeploys and function updates run on after the calls: the services are switched once they settle.
+  const deployments = changes.flatMap((c) => c.pending.filter((p) => p.kind !== 'dns-change'));
   return { changes, deployments, settled: deployments.length === 0, at: nowIso() };
 }

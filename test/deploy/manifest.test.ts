@@ -60,6 +60,11 @@ describe('the function manifest', () => {
     expect([...listed], `${fn}: keep its manifest list sorted and without repeats`).toEqual(commands);
   });
 
+  // What a poller may write besides reading: checkServices finishes a function update for an alias
+  // by publishing it and moving the alias, which Lambda refuses until the update is done.
+  const finishes: Record<string, string[]> = {
+    checkServices: ['Lambda:PublishVersion', 'Lambda:UpdateAlias'],
+  };
   it.each([
     'preflight',
     'checkDnsSync',
@@ -69,7 +74,9 @@ describe('the function manifest', () => {
     const { commands } = reach(handlerFile(fn));
 
     // Act
-    const writes = commands.filter((c) => !/^[A-Za-z0-9]+:(Admin)?(Get|Describe|List|Simulate)/.test(c));
+    const writes = commands.filter(
+      (c) => !/^[A-Za-z0-9]+:(Admin)?(Get|Describe|List|Simulate)/.test(c) && !finishes[fn]?.includes(c),
+    );
 
     // Assert
     expect(writes, `${fn} reaches a write: load the adapter's reads/ side only`).toEqual([]);

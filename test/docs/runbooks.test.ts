@@ -39,6 +39,8 @@ const NOT_STATES = [
   'OperatorsTopicArn',
   'UsersTopicArn',
   'ExecutionsAborted',
+  'LastUpdateStatus',
+  'ResourceConflictException',
 ];
 
 const text = (file: string) => readFileSync(file, 'utf8');

@@ -6,7 +6,12 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { type Deployment, DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionConfigurationCommand,
+  PublishVersionCommand,
+  UpdateAliasCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -124,7 +129,7 @@ describe('switchServices', () => {
     });
   });
 
-  it('merges the variables into the Lambda environment and redeploys the ECS service', async () => {
+  it('merges the variables into the Lambda environment, redeploys the ECS service, and waits for both', async () => {
     servicesUse(OLD, OLD_ARN);
 
     const result = await switchServices(context(plan()));
@@ -141,6 +146,7 @@ describe('switchServices', () => {
     expect(result).toMatchObject({
       deployments: [
         { kind: 'ecs-deployment', region: 'eu-west-2', cluster: 'tis-prod', service: 'usermanagement' },
+        { kind: 'lambda-update', region: 'eu-west-2', functionName: 'admin-api' },
       ],
       settled: false,
     });
@@ -258,5 +264,66 @@ describe('checkServices', () => {
     at(1201);
 
     await expect(checkServices(redeploy, since)).rejects.toThrow(/not complete after 1200 s/);
+  });
+  describe('a Lambda function update', () => {
+    const update = { kind: 'lambda-update' as const, region: 'eu-west-2', functionName: 'reval-prod-api' };
+    const status = (LastUpdateStatus: 'InProgress' | 'Successful' | 'Failed', extra: object = {}) =>
+      mocks.lambda
+        .on(GetFunctionConfigurationCommand)
+        .resolves({ LastUpdateStatus, RevisionId: 'rev-7', ...extra });
+
+    it('keeps waiting while the update is InProgress, and publishes nothing yet', async () => {
+      status('InProgress');
+      at(10);
+
+      const result = await checkServices([{ ...update, alias: 'live' }], since);
+
+      expect(result.settled).toBe(false);
+      expect(mocks.lambda).not.toHaveReceivedCommand(PublishVersionCommand);
+    });
+
+    it('is settled once Successful', async () => {
+      status('Successful');
+      at(10);
+
+      const result = await checkServices([update], since);
+
+      expect(result).toEqual({
+        settled: true,
+        statuses: [{ service: 'Lambda function reval-prod-api', status: 'COMPLETED' }],
+      });
+      expect(mocks.lambda).not.toHaveReceivedCommand(PublishVersionCommand);
+    });
+
+    it('then publishes the revision it read and moves the alias to that version', async () => {
+      status('Successful');
+      mocks.lambda.on(PublishVersionCommand).resolves({ Version: '8' });
+      at(10);
+
+      const result = await checkServices([{ ...update, alias: 'live' }], since);
+
+      expect(result.settled).toBe(true);
+      expect(mocks.lambda).toHaveReceivedCommandWith(PublishVersionCommand, {
+        FunctionName: 'reval-prod-api',
+        RevisionId: 'rev-7',
+      });
+      expect(mocks.lambda).toHaveReceivedCommandWith(UpdateAliasCommand, {
+        FunctionName: 'reval-prod-api',
+        Name: 'live',
+        FunctionVersion: '8',
+      });
+    });
+
+    it('fails with ServiceNotStable naming the reason Lambda gives when the update Failed', async () => {
+      status('Failed', {
+        LastUpdateStatusReasonCode: 'SubnetOutOfIPAddresses',
+        LastUpdateStatusReason: 'No free IP addresses in subnet-1',
+      });
+      at(10);
+
+      await expect(checkServices([update], since)).rejects.toThrow(
+        /reval-prod-api \(SubnetOutOfIPAddresses: No free IP addresses in subnet-1\)/,
+      );
+    });
   });
 });

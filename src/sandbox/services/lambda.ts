@@ -114,8 +114,10 @@ function GetFunctionConfiguration(
 ): Out<GetFunctionConfigurationCommandOutput> {
   const { fn, qualifier } = addressed(world, input.FunctionName, input.Qualifier);
   if (!qualifier || qualifier === '$LATEST') return latest(fn, now);
+  // Through an alias: the configuration of the version it points at, under the alias's ARN.
   const alias = fn.aliases.get(qualifier);
-  return versionConfiguration(fn, alias ? alias.version : qualifier, now);
+  if (!alias) return versionConfiguration(fn, qualifier, now);
+  return { ...versionConfiguration(fn, alias.version, now), FunctionArn: `${fn.arn}:${alias.name}` };
 }
 
 const MAX_ENVIRONMENT_BYTES = 4096;

@@ -34,7 +34,9 @@ export type ResourceReader<Ref extends object, State> = Omit<Resource<Ref, State
 /** Work that finishes after the call returns; the state machine polls it in a Wait loop. */
 export type Pending =
   | { kind: 'dns-change'; changeId: string }
-  | { kind: 'ecs-deployment'; region: string; cluster: string; service: string };
+  | { kind: 'ecs-deployment'; region: string; cluster: string; service: string }
+  /** A function's configuration update; with `alias`, then published and the alias moved to it. */
+  | { kind: 'lambda-update'; region: string; functionName: string; alias?: string };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
