@@ -81,7 +81,8 @@ const boundFunctions = ({ plan }: Stage) =>
 // A binding that names an alias: the function is published, the alias (a qualified ARN) moved.
 const aliased = ({ plan }: Stage) =>
   bindings(plan).flatMap((b) => (b.kind === 'lambda-environment' && b.alias ? [b] : []));
-const publishedFunctions = (stage: Stage) => unique(aliased(stage).map((b) => b.functionName)).map(functionArn);
+const publishedFunctions = (stage: Stage) =>
+  unique(aliased(stage).map((b) => b.functionName)).map(functionArn);
 const aliases = (stage: Stage) =>
   unique(aliased(stage).map((b) => `${b.functionName}:${b.alias}`)).map(functionArn);
 const readableFunctions = (stage: Stage) => [

@@ -11,7 +11,14 @@
 
 const NONE: readonly string[] = [];
 
-/** src/ledger/ledger.ts: every step that reads or writes the ledger loads all of it. */
+// src/ledger/: one module per kind of item, so a function is granted the verbs of the items it touches.
+/** The lock (lock.ts): read, taken and released in place. */
+const LEDGER_LOCK = ['DynamoDB:GetItem', 'DynamoDB:UpdateItem'];
+/** The plan kept with the migration (plan.ts). */
+const LEDGER_PLAN = ['DynamoDB:GetItem', 'DynamoDB:PutItem'];
+/** Notices sent (notices.ts): looked up, listed and recorded. */
+const LEDGER_NOTICES = ['DynamoDB:GetItem', 'DynamoDB:PutItem', 'DynamoDB:Query'];
+/** Changes (changes.ts), and with them every step that changes or restores a resource. */
 const LEDGER = ['DynamoDB:GetItem', 'DynamoDB:PutItem', 'DynamoDB:Query', 'DynamoDB:UpdateItem'];
 
 // Each resource adapter's reads (src/steps/resources/reads/) and writes (src/steps/resources/): a step
@@ -65,7 +72,7 @@ export const FUNCTION_COMMANDS = {
     // src/steps/function-ready.ts: the aliases a bound function is invoked through.
     'Lambda:ListAliases',
   ]),
-  notify: commands(LEDGER, ['SNS:Publish']),
+  notify: commands(LEDGER_NOTICES, ['SNS:Publish']),
   prepareDns: commands(LEDGER, DNS),
   checkDnsSync: commands(['Route53:GetChange']),
   restrictWrites: commands(LEDGER, API_POLICY, PARAMETER),
@@ -84,7 +91,7 @@ export const FUNCTION_COMMANDS = {
   ]),
   releaseWrites: commands(LEDGER, API_POLICY, PARAMETER),
   restoreTtl: commands(LEDGER, DNS),
-  releaseLock: commands(LEDGER),
+  releaseLock: commands(LEDGER_LOCK),
   rollback: commands(LEDGER, DNS, API_POLICY, BINDINGS),
   planReport: commands(['SNS:Publish']),
   requestApproval: commands(['SNS:Publish']),
@@ -95,6 +102,6 @@ export const FUNCTION_COMMANDS = {
     'CognitoIdentityProvider:DescribeUserPoolClient',
   ]),
   preTokenGeneration: NONE,
-  loadMigration: commands(LEDGER),
-  releaseAfterRollback: commands(LEDGER),
+  loadMigration: commands(LEDGER_PLAN),
+  releaseAfterRollback: commands(LEDGER_LOCK),
 } satisfies Record<string, readonly string[]>;

@@ -4,7 +4,7 @@ import './polyfill.ts';
 import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import type { PlanIssue } from '../errors.ts';
 import { AccessDenied, ApprovalRejected } from '../errors.ts';
-import { listChanges } from '../ledger/ledger.ts';
+import { listChanges } from '../ledger/changes.ts';
 import { type Plan, planIssues, planSchema } from '../plan/schema.ts';
 import { Sandbox, type Snapshot, type WorldOptions } from '../sandbox/index.ts';
 import { type Execution, emptyWorld } from '../sandbox/world.ts';

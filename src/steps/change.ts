@@ -5,7 +5,7 @@ import {
   markRestored,
   markRestoring,
   recordIntent,
-} from '../ledger/ledger.ts';
+} from '../ledger/changes.ts';
 import { logger } from '../logger.ts';
 import type { StepContext } from './context.ts';
 import { difference, type Pending, type Resource, sameState } from './resources/resource.ts';

@@ -1,5 +1,5 @@
 import { requireEnv } from '../config.ts';
-import type { LedgerLocation } from '../ledger/ledger.ts';
+import type { LedgerLocation } from '../ledger/table.ts';
 import type { Plan } from '../plan/schema.ts';
 
 /** Read at load: a function deployed without its table fails before it touches anything. */

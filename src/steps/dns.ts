@@ -1,5 +1,5 @@
 import { nowIso } from '../clock.ts';
-import { getChange } from '../ledger/ledger.ts';
+import { getChange } from '../ledger/changes.ts';
 import type { Plan } from '../plan/schema.ts';
 import { applyChange, applyChangeFound } from './change.ts';
 import type { StepContext } from './context.ts';

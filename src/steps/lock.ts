@@ -2,15 +2,9 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import * as aws from '../aws/aws.ts';
 import { isNotFound, named } from '../aws/clients.ts';
 import { AwsThrottled, CutoverInProgress } from '../errors.ts';
-import {
-  acquireLock,
-  type Lock,
-  listChanges,
-  readLock,
-  readPlan,
-  recordPlan,
-  takeOverLock,
-} from '../ledger/ledger.ts';
+import { listChanges } from '../ledger/changes.ts';
+import { acquireLock, type Lock, readLock, takeOverLock } from '../ledger/lock.ts';
+import { readPlan, recordPlan } from '../ledger/plan.ts';
 import type { StepContext } from './context.ts';
 
 export interface LockResult {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { readPlan } from '../ledger/ledger.ts';
+import { readPlan } from '../ledger/plan.ts';
 import { parsePlan, planSchema } from '../plan/schema.ts';
 import { ledgerOf } from './context.ts';
 import { planInput } from './validate.ts';

@@ -1,6 +1,7 @@
 import { nowIso } from '../clock.ts';
 import { AwsThrottled } from '../errors.ts';
-import { type Change, listChanges, readLock } from '../ledger/ledger.ts';
+import { type Change, listChanges } from '../ledger/changes.ts';
+import { readLock } from '../ledger/lock.ts';
 import { logger } from '../logger.ts';
 import { type RestoreReport, restoreChange } from './change.ts';
 import type { StepContext } from './context.ts';

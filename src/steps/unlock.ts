@@ -1,4 +1,4 @@
-import { readLock, releaseLock } from '../ledger/ledger.ts';
+import { readLock, releaseLock } from '../ledger/lock.ts';
 import type { StepContext } from './context.ts';
 
 // Apart from lock.ts, so releasing the lock needs no grant to look executions up.

@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CutoverInProgress, LedgerConflict } from '../../src/errors.ts';
-import {
-  acquireLock,
-  getChange,
-  type LedgerLocation,
-  readLock,
-  recordIntent,
-  releaseLock,
-  takeOverLock,
-} from '../../src/ledger/ledger.ts';
+import { getChange, recordIntent } from '../../src/ledger/changes.ts';
+import { acquireLock, readLock, releaseLock, takeOverLock } from '../../src/ledger/lock.ts';
+import type { LedgerLocation } from '../../src/ledger/table.ts';
 import { type Dynalite, startDynalite } from '../support/dynalite.ts';
 
 // The ledger's conditional writes against a real DynamoDB implementation over HTTP: what the

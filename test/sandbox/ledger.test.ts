@@ -9,17 +9,9 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as aws from '../../src/aws/aws.ts';
 import { CutoverInProgress, LedgerConflict } from '../../src/errors.ts';
-import {
-  acquireLock,
-  getChange,
-  type LedgerLocation,
-  listChanges,
-  markApplied,
-  markRestored,
-  readLock,
-  recordIntent,
-  releaseLock,
-} from '../../src/ledger/ledger.ts';
+import { getChange, listChanges, markApplied, markRestored, recordIntent } from '../../src/ledger/changes.ts';
+import { acquireLock, readLock, releaseLock } from '../../src/ledger/lock.ts';
+import type { LedgerLocation } from '../../src/ledger/table.ts';
 import { Sandbox } from '../../src/sandbox/index.ts';
 import { REGION, samplePlan } from './plan.ts';
 

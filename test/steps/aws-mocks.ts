@@ -32,7 +32,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { SinonSpyCall } from 'sinon';
 import { beforeEach } from 'vitest';
-import type { ChangeStatus } from '../../src/ledger/ledger.ts';
+import type { ChangeStatus } from '../../src/ledger/changes.ts';
 import { type Plan, parsePlan } from '../../src/plan/schema.ts';
 import type { StepContext } from '../../src/steps/context.ts';
 import { edited, example } from '../fixtures/plans.ts';

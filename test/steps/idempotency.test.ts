@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { getChange, listChanges, noticeSent } from '../../src/ledger/ledger.ts';
+import { getChange, listChanges } from '../../src/ledger/changes.ts';
+import { noticeSent } from '../../src/ledger/notices.ts';
 import { newSession, type RehearsalReport, rehearse, type Session } from '../../src/local/runner.ts';
 import type { Plan } from '../../src/plan/schema.ts';
 import type { Call } from '../../src/sandbox/index.ts';

@@ -1,4 +1,4 @@
-import { readLock } from '../../src/ledger/ledger.ts';
+import { readLock } from '../../src/ledger/lock.ts';
 import type { Session } from '../../src/local/runner.ts';
 import type { Binding, Plan } from '../../src/plan/schema.ts';
 import { secretValue, type World } from '../../src/sandbox/index.ts';
