@@ -1,3 +1,5 @@
+import type { Area } from './grants.ts';
+
 /**
  * What each function's code can send to AWS, as `<Service>:<Command>` (the SDK client and command
  * class names without their `Client`/`Command` suffix). Each function's IAM role is derived from
@@ -105,3 +107,36 @@ export const FUNCTION_COMMANDS = {
   loadMigration: commands(LEDGER_PLAN),
   releaseAfterRollback: commands(LEDGER_LOCK),
 } satisfies Record<string, readonly string[]>;
+
+/**
+ * Which of the plan's resources each function's step works on (src/deploy/grants.ts): of two
+ * functions that send one command, each is granted it on its own resources only.
+ */
+export const FUNCTION_AREAS: Record<keyof typeof FUNCTION_COMMANDS, readonly Area[]> = {
+  validatePlan: [],
+  acquireLock: [],
+  // Reads everything it checks: the freeze's targets, the bindings, the canary, both pools' clients
+  // and the triggers (src/steps/preflight.ts).
+  preflight: ['freeze', 'bindings', 'canary', 'triggers', 'oldPool', 'newPool'],
+  notify: [],
+  prepareDns: [],
+  checkDnsSync: [],
+  restrictWrites: ['freeze'],
+  switchDns: [],
+  switchServices: ['bindings'],
+  checkServices: ['bindings'],
+  // Signs the canary in through the new pool's client.
+  checkHealth: ['canary', 'newPool'],
+  releaseWrites: ['freeze'],
+  restoreTtl: [],
+  releaseLock: [],
+  // Restores whatever the ledger holds: the freeze and the bindings.
+  rollback: ['freeze', 'bindings'],
+  planReport: [],
+  requestApproval: [],
+  // Signs users in on the old pool through its migration client.
+  userMigration: ['oldPool'],
+  preTokenGeneration: [],
+  loadMigration: [],
+  releaseAfterRollback: [],
+};

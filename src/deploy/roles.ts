@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { loadMachine } from '../local/definition.ts';
 import { parsePlan } from '../plan/schema.ts';
 import { arn, type Stage, type Statement, statementsFor } from './grants.ts';
-import { FUNCTION_COMMANDS } from './manifest.ts';
+import { FUNCTION_AREAS, FUNCTION_COMMANDS } from './manifest.ts';
 
 export type FunctionKey = keyof typeof FUNCTION_COMMANDS;
 
@@ -35,7 +35,7 @@ export function statementsOf(fn: FunctionKey, stage: Stage): Statement[] {
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Resource: [{ 'Fn::GetAtt': [logGroupId(fn), 'Arn'] }],
     },
-    ...statementsFor(FUNCTION_COMMANDS[fn], stage),
+    ...statementsFor(FUNCTION_COMMANDS[fn], stage, new Set(FUNCTION_AREAS[fn])),
   ];
 }
 

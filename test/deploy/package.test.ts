@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arn, GRANTS } from '../../src/deploy/grants.ts';
-import { FUNCTION_COMMANDS } from '../../src/deploy/manifest.ts';
+import { FUNCTION_AREAS, FUNCTION_COMMANDS } from '../../src/deploy/manifest.ts';
 import { type FunctionKey, logicalId, roleId, stageOf, statementsOf } from '../../src/deploy/roles.ts';
+import { decide, requestsOf, resolve, stackNames } from './iam.ts';
 
 const run = promisify(execFile);
 
@@ -358,22 +359,16 @@ describe('serverless package (offline, no credentials)', () => {
         s.Action.some((a) => a.startsWith('cognito-idp:')),
       );
 
-      // Assert
+      // Assert: its app client's secret is read on the old pool too, not on the new one.
       expect(cognito).toEqual([
         {
           Effect: 'Allow',
-          Action: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminInitiateAuth'],
-          Resource: [arn('cognito-idp', `userpool/${POOLS.old}`)],
-        },
-        // Reading its app client's secret: DescribeUserPoolClient is granted per command, on both
-        // pools, since Preflight reads both pools' clients with it.
-        {
-          Effect: 'Allow',
-          Action: ['cognito-idp:DescribeUserPoolClient'],
-          Resource: [
-            arn('cognito-idp', `userpool/${POOLS.old}`),
-            arn('cognito-idp', `userpool/${POOLS.new}`),
+          Action: [
+            'cognito-idp:AdminGetUser',
+            'cognito-idp:AdminInitiateAuth',
+            'cognito-idp:DescribeUserPoolClient',
           ],
+          Resource: [arn('cognito-idp', `userpool/${POOLS.old}`)],
         },
       ]);
     });
@@ -411,7 +406,8 @@ describe('serverless package (offline, no credentials)', () => {
       const granted = new Set(
         FUNCTION_COMMANDS[fn as FunctionKey].flatMap((command) => {
           const known = GRANTS[command];
-          if (!known?.action || known.resources(stagePlan).length === 0) return [];
+          const areas = new Set(FUNCTION_AREAS[fn as FunctionKey]);
+          if (!known?.action || known.resources(stagePlan, areas).length === 0) return [];
           return [known.action, ...(known.also ?? []).flatMap((g) => (g.action ? [g.action] : []))];
         }),
       );
@@ -499,6 +495,54 @@ describe('serverless package (offline, no credentials)', () => {
           Resource: [arn('events', 'rule/StepFunctionsGetEventsForStepFunctionsExecutionRule')],
         },
       ]);
+    });
+  });
+
+  describe('each role as packaged, simulated by iam-simulate on the stage plan', () => {
+    // The stack's names for the dev stage, and its notifications key's policy as packaged.
+    const namesOf = () => {
+      const bare = stackNames(stagePlan.plan, STAGE);
+      return stackNames(
+        stagePlan.plan,
+        STAGE,
+        resolve(template.Resources.NotificationsKey?.Properties.KeyPolicy, bare) as object,
+      );
+    };
+    const roleOf = (fn: string) => resolve(statementsIn(roleId(fn)), namesOf()) as never[];
+
+    it.each(
+      FUNCTIONS_ALL,
+    )('allows %s every call its code makes, on the resources its step touches', async (fn) => {
+      // Arrange
+      const names = namesOf();
+      const requests = requestsOf(fn as FunctionKey, stagePlan.plan, names);
+
+      // Act
+      const refused: string[] = [];
+      for (const request of requests) {
+        const decision = await decide(roleOf(fn), request, names.account);
+        if (decision !== 'Allowed') refused.push(`${request.action} on ${request.resource}: ${decision}`);
+      }
+
+      // Assert
+      expect(refused).toEqual([]);
+    });
+
+    it.each([
+      ['restrictWrites', 'ssm:PutParameter', 'parameter/reval/prod/cognito-user-pool-id'],
+      ['switchServices', 'ssm:PutParameter', 'parameter/usermanagement/prod/under-maintenance'],
+      ['switchServices', 'secretsmanager:GetSecretValue', 'secret:tis-cutover-canary-AbCdEf'],
+      ['checkHealth', 'secretsmanager:GetSecretValue', 'secret:usermanagement-cognito-prod-AbCdEf'],
+    ])("denies %s %s on another step's %s", async (fn, action, resource) => {
+      // Arrange
+      const service = action.split(':')[0];
+      const request = { action, resource: `arn:aws:${service}:${REGION}:111122223333:${resource}` };
+
+      // Act
+      const decision = await decide(roleOf(fn), request, namesOf().account);
+
+      // Assert
+      expect(decision).toBe('ImplicitlyDenied');
     });
   });
 
