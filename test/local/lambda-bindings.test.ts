@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { newSession, rehearse } from '../../src/local/runner.ts';
 import type { LambdaFunction } from '../../src/sandbox/world.ts';
-import { edited } from '../fixtures/plans.ts';
+import { withLambda } from '../fixtures/plans.ts';
 
 const NEW_POOL = 'eu-west-2_NewPool01';
 const OLD_POOL = 'eu-west-2_OldPool01';
-
-/** The example, with reval also running as a Lambda function that reads the pool from its environment. */
-// biome-ignore lint/suspicious/noExplicitAny: the edit reaches into the binding as JSON.
-const withFunction = (edit: (binding: any) => void = () => {}) =>
-  edited((p) => {
-    const binding = {
-      kind: 'lambda-environment',
-      functionName: 'reval-prod-api',
-      variables: { USER_POOL_ID: '{{newPool.userPoolId}}' },
-    };
-    edit(binding);
-    p.services[0].bindings.push(binding);
-  });
 
 const at = (report: { timeline: { state: string; at: number }[] }, state: string) =>
   report.timeline.find((e) => e.state === state)?.at ?? Number.NaN;
@@ -28,7 +15,7 @@ describe('a Lambda environment binding: the update takes time, as in Lambda', ()
     const world = { functionUpdateSeconds: 40, ecsStabilizeSeconds: 5 };
 
     // Act
-    const report = await rehearse({ plan: withFunction(), world });
+    const report = await rehearse({ plan: withLambda(), world });
 
     // Assert
     expect(report.status).toBe('SUCCEEDED');
@@ -37,11 +24,11 @@ describe('a Lambda environment binding: the update takes time, as in Lambda', ()
 
   it('a rollback right after the switch waits out the update under way, then restores', async () => {
     // Arrange
-    const session = newSession(withFunction(), { functionUpdateSeconds: 20 });
+    const session = newSession(withLambda(), { functionUpdateSeconds: 20 });
 
     // Act
     const report = await rehearse({
-      plan: withFunction(),
+      plan: withLambda(),
       session,
       faults: [{ state: 'SwitchServices', kind: 'fail' }],
     });
@@ -69,7 +56,7 @@ describe('a Lambda function invoked through an alias', () => {
 
   it('Preflight says the alias keeps the old settings when the binding changes only $LATEST', async () => {
     // Act
-    const check = await preflightDetail(withFunction());
+    const check = await preflightDetail(withLambda());
 
     // Assert
     expect(check?.detail).toMatch(/alias live .*version 1.* keeps the old environment/);
@@ -78,7 +65,7 @@ describe('a Lambda function invoked through an alias', () => {
 
   it('a binding that names the alias publishes a version with the new environment and moves the alias to it', async () => {
     // Arrange
-    const plan = withFunction((b) => {
+    const plan = withLambda((b) => {
       b.alias = 'live';
     });
     const session = newSession(plan, world);
@@ -96,7 +83,7 @@ describe('a Lambda function invoked through an alias', () => {
 
   it('rollback moves the alias back to the version it served', async () => {
     // Arrange
-    const plan = withFunction((b) => {
+    const plan = withLambda((b) => {
       b.alias = 'live';
     });
     const session = newSession(plan, world);
@@ -135,7 +122,7 @@ describe('a Lambda function invoked through an alias', () => {
     ],
   ])('Preflight refuses an alias that %s, before anything changes', async (_, edit, message) => {
     // Arrange
-    const plan = withFunction((b) => {
+    const plan = withLambda((b) => {
       b.alias = 'live';
     });
     const session = newSession(plan, world);
@@ -154,7 +141,7 @@ describe('a Lambda function invoked through an alias', () => {
   it('Preflight refuses an alias the function does not have, naming the field', async () => {
     // Act
     const report = await rehearse({
-      plan: withFunction((b) => {
+      plan: withLambda((b) => {
         b.alias = 'canary';
       }),
       world,

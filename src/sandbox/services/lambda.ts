@@ -62,6 +62,18 @@ function refuseWhileUpdating(fn: LambdaFunction, now: number): void {
   }
 }
 
+/** $LATEST takes one change at a time, and only from who read its latest revision, when they say which. */
+function refuseChangeOf(fn: LambdaFunction, now: number, revision: string | undefined): void {
+  refuseWhileUpdating(fn, now);
+  if (revision) sameRevision(revision, fn.revision);
+}
+
+function sameRevision(given: string, revision: number): void {
+  if (given !== revisionId(revision)) {
+    fail(PreconditionFailedException, 'The Revision Id provided does not match the latest Revision Id.');
+  }
+}
+
 function latest(fn: LambdaFunction, now: number): FunctionConfiguration {
   return {
     FunctionName: fn.name,
@@ -127,10 +139,7 @@ function UpdateFunctionConfiguration(
   { world, now }: Env,
 ): Out<UpdateFunctionConfigurationCommandOutput> {
   const fn = functionOf(world, input.FunctionName);
-  refuseWhileUpdating(fn, now);
-  if (input.RevisionId && input.RevisionId !== revisionId(fn.revision)) {
-    fail(PreconditionFailedException, 'The Revision Id provided does not match the latest Revision Id.');
-  }
+  refuseChangeOf(fn, now, input.RevisionId);
   if (input.Environment) {
     // The call replaces the whole set: a variable left out is deleted.
     const variables = { ...input.Environment.Variables };
@@ -158,10 +167,7 @@ function PublishVersion(
   { world, now }: Env,
 ): Out<PublishVersionCommandOutput> {
   const fn = functionOf(world, input.FunctionName);
-  refuseWhileUpdating(fn, now);
-  if (input.RevisionId && input.RevisionId !== revisionId(fn.revision)) {
-    fail(PreconditionFailedException, 'The Revision Id provided does not match the latest Revision Id.');
-  }
+  refuseChangeOf(fn, now, input.RevisionId);
   const last = fn.versions.at(-1);
   const unchanged =
     last &&
@@ -191,9 +197,7 @@ function GetAlias(input: GetAliasCommandInput, { world }: Env): Out<GetAliasComm
 function UpdateAlias(input: UpdateAliasCommandInput, { world, now }: Env): Out<UpdateAliasCommandOutput> {
   const fn = functionOf(world, input.FunctionName);
   const alias = aliasOf(fn, input.Name);
-  if (input.RevisionId && input.RevisionId !== revisionId(alias.revision)) {
-    fail(PreconditionFailedException, 'The Revision Id provided does not match the latest Revision Id.');
-  }
+  if (input.RevisionId) sameRevision(input.RevisionId, alias.revision);
   if (input.FunctionVersion) {
     versionConfiguration(fn, input.FunctionVersion, now);
     alias.version = input.FunctionVersion;
