@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { checkDnsSync } from '../src/steps/dns-sync.ts';
-import { parseInput } from '../src/steps/input.ts';
+import { checkDnsSync } from '../src/steps/check-dns-sync.ts';
+import { parseInput } from '../src/steps/core/input.ts';
 
 const input = z.object({ region: z.string(), changeIds: z.array(z.string()), since: z.iso.datetime() });
 

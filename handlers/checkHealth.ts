@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { planSchema } from '../src/plan/schema.ts';
-import { checkHealth } from '../src/steps/health.ts';
-import { parseInput } from '../src/steps/input.ts';
+import { checkHealth } from '../src/steps/check-health.ts';
+import { parseInput } from '../src/steps/core/input.ts';
 
 const input = z.object({
   plan: planSchema,

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { parseInput } from '../src/steps/input.ts';
-import { checkServices } from '../src/steps/service-sync.ts';
+import { checkServices } from '../src/steps/check-services.ts';
+import { parseInput } from '../src/steps/core/input.ts';
 
 const input = z.object({
   deployments: z.array(

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { parseInput } from '../src/steps/input.ts';
-import { loadMigration, rollbackStart } from '../src/steps/migration.ts';
+import { parseInput } from '../src/steps/core/input.ts';
+import { loadMigration, rollbackStart } from '../src/steps/load-migration.ts';
 
 const input = z.object({ input: rollbackStart, executionId: z.string().min(1) });
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { contextFrom, parseInput } from '../src/steps/input.ts';
+import { contextFrom, parseInput } from '../src/steps/core/input.ts';
 import { notify } from '../src/steps/notify.ts';
 
 const input = z.looseObject({

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { contextFrom, parseInput } from '../src/steps/input.ts';
-import { type DryRunState, planReport } from '../src/steps/report.ts';
+import { contextFrom, parseInput } from '../src/steps/core/input.ts';
+import { type DryRunState, planReport } from '../src/steps/plan-report.ts';
 
 const change = z.looseObject({
   key: z.string(),

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { contextFrom, parseInput } from '../src/steps/input.ts';
-import { releaseAfterRollback } from '../src/steps/unlock.ts';
+import { contextFrom, parseInput } from '../src/steps/core/input.ts';
+import { releaseAfterRollback } from '../src/steps/release-lock.ts';
 
 const input = z.looseObject({ scope: z.string().nullable() });
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { requestApproval } from '../src/steps/approval.ts';
-import { contextFrom, parseInput } from '../src/steps/input.ts';
+import { contextFrom, parseInput } from '../src/steps/core/input.ts';
+import { requestApproval } from '../src/steps/request-approval.ts';
 
 const input = z.looseObject({ taskToken: z.string().min(1) });
 

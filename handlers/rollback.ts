@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { contextFrom, parseInput } from '../src/steps/input.ts';
+import { contextFrom, parseInput } from '../src/steps/core/input.ts';
 import { rollback } from '../src/steps/rollback.ts';
 
 const input = z.looseObject({ scope: z.string().nullable() });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { parseInput } from '../src/steps/input.ts';
-import { type StagePlan, scheduledPlan, validatePlan } from '../src/steps/validate.ts';
+import { parseInput } from '../src/steps/core/input.ts';
+import { type StagePlan, scheduledPlan, validatePlan } from '../src/steps/validate-plan.ts';
 
 const input = z.object({ input: z.unknown(), executionId: z.string().min(1) });
 

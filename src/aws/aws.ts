@@ -1,6 +1,6 @@
 /**
  * One SDK client per service, built by the one factory in clients.ts. Import it as a namespace
- * (`import * as aws from '../aws/aws.ts'`, then `aws.ssm(region)`): each accessor is its own
+ * (`import * as aws from './aws.ts'`, then `aws.ssm(region)`): each accessor is its own
  * export, so esbuild keeps in a function's bundle only the SDK clients that function's code
  * reaches. As properties of one object, or through a computed `aws[name]`, all twelve would ship
  * in every bundle (test/aws/bundles.test.ts guards it).

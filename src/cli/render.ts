@@ -30,7 +30,7 @@ const NEXT: Record<RehearsalReport['status'], string> = {
   FAILED: 'The cutover stopped without rolling back; see the failure above.',
 };
 
-/** The dry-run's report: the PlanReport state's result (src/steps/report.ts), the execution's `report`. */
+/** The dry-run's report: the PlanReport state's result (src/steps/plan-report.ts), the execution's `report`. */
 export interface DryRunReport {
   ok: boolean;
   problems: string[];

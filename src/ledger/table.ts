@@ -14,7 +14,7 @@ import * as aws from '../aws/aws.ts';
  *   pk = migrationId, sk = "PLAN"             plan, recordedAt
  *
  * One module per kind of item (lock.ts, changes.ts, notices.ts, plan.ts), so each function's role
- * is granted the DynamoDB verbs of the items it touches (src/deploy/manifest.ts follows imports).
+ * is granted the DynamoDB verbs of the items it touches (src/iam/manifest.ts follows imports).
  */
 
 export interface LedgerLocation {

@@ -6,10 +6,10 @@ import type { PlanIssue } from '../errors.ts';
 import { AccessDenied, ApprovalRejected } from '../errors.ts';
 import { listChanges } from '../ledger/changes.ts';
 import { type Plan, planIssues, planSchema } from '../plan/schema.ts';
+import { difference } from '../resources/resource.ts';
 import { Sandbox, type Snapshot, type WorldOptions } from '../sandbox/index.ts';
 import { type Execution, emptyWorld } from '../sandbox/world.ts';
-import { difference } from '../steps/resources/resource.ts';
-import { planInput } from '../steps/validate.ts';
+import { planInput } from '../steps/validate-plan.ts';
 import {
   type AslState,
   forwardPath,

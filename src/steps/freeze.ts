@@ -1,10 +1,10 @@
 import { nowIso } from '../clock.ts';
 import { getChange } from '../ledger/changes.ts';
 import type { Freeze } from '../plan/schema.ts';
-import { applyChange, type ChangeReport, restoreChange } from './change.ts';
-import type { StepContext } from './context.ts';
-import { apigatewayPolicy, frozenPolicy } from './resources/apigateway-policy.ts';
-import { setTo, ssmParameter } from './resources/ssm-parameter.ts';
+import { apigatewayPolicy, frozenPolicy } from '../resources/apigateway-policy.ts';
+import { setTo, ssmParameter } from '../resources/ssm-parameter.ts';
+import { applyChange, type ChangeReport, restoreChange } from './core/change.ts';
+import type { StepContext } from './core/context.ts';
 
 function freezeOne(ctx: StepContext, item: Freeze): Promise<ChangeReport> {
   switch (item.kind) {

@@ -2,7 +2,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
 import { listNotices, noticeSent, recordNotice } from '../ledger/notices.ts';
-import type { StepContext } from './context.ts';
+import type { StepContext } from './core/context.ts';
 
 export type NoticeEvent = 'started' | 'done' | 'rolled-back' | 'rollback-incomplete';
 

@@ -4,24 +4,24 @@ import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
 import { AccessDenied, AwsThrottled, PreflightFailed, ResourceNotFound } from '../errors.ts';
 import type { Binding, Freeze, Plan } from '../plan/schema.ts';
-import { canaryReady } from './canary-ready.ts';
-import type { StepContext } from './context.ts';
-import { functionReady } from './function-ready.ts';
+// Each adapter's read side only: Preflight loads, and so is granted, no write (src/iam/manifest.ts).
+import { apigatewayAuthorizerReader } from '../resources/reads/apigateway-authorizer.ts';
+import { apigatewayPolicyReader } from '../resources/reads/apigateway-policy.ts';
+import { ecsServiceReader } from '../resources/reads/ecs-service.ts';
+import { effectiveTtl, recordRef, route53RecordReader } from '../resources/reads/route53-record.ts';
+import { secretReader, secretRef } from '../resources/reads/secret.ts';
+import { described, ssmParameterReader } from '../resources/reads/ssm-parameter.ts';
+import { canaryReady } from './checks/canary-ready.ts';
+import { functionReady } from './checks/function-ready.ts';
 import {
   clientAllows,
   invokeAllowed,
   oldPoolAuthAllowed,
   type Trigger,
   triggerWired,
-} from './migration-wiring.ts';
-import { type PoolFacts, poolFacts } from './pools.ts';
-// Each adapter's read side only: Preflight loads, and so is granted, no write (src/deploy/manifest.ts).
-import { apigatewayAuthorizerReader } from './resources/reads/apigateway-authorizer.ts';
-import { apigatewayPolicyReader } from './resources/reads/apigateway-policy.ts';
-import { ecsServiceReader } from './resources/reads/ecs-service.ts';
-import { effectiveTtl, recordRef, route53RecordReader } from './resources/reads/route53-record.ts';
-import { secretReader, secretRef } from './resources/reads/secret.ts';
-import { described, ssmParameterReader } from './resources/reads/ssm-parameter.ts';
+} from './checks/migration-wiring.ts';
+import type { StepContext } from './core/context.ts';
+import { type PoolFacts, poolFacts } from './core/pools.ts';
 
 export interface PreflightCheck {
   field: string;

@@ -3,10 +3,10 @@ import { AwsThrottled } from '../errors.ts';
 import { type Change, listChanges } from '../ledger/changes.ts';
 import { readLock } from '../ledger/lock.ts';
 import { logger } from '../logger.ts';
-import { type RestoreReport, restoreChange } from './change.ts';
-import type { StepContext } from './context.ts';
-import { resourceFor, resources } from './resources/index.ts';
-import type { Pending } from './resources/resource.ts';
+import { resourceFor, resources } from '../resources/index.ts';
+import type { Pending } from '../resources/resource.ts';
+import { type RestoreReport, restoreChange } from './core/change.ts';
+import type { StepContext } from './core/context.ts';
 
 /** A change rollback could not undo: what an operator must put back by hand. */
 export interface Remaining {

@@ -213,6 +213,6 @@ describe('function bundles, run', () => {
     const config = readFileSync(join(ROOT, 'src/config.ts'), 'utf8').split('\n');
     const throwLine = config.findIndex((text) => text.includes('throw new ConfigInvalid')) + 1;
     expect(stack).toContain(`${join(ROOT, 'src/config.ts')}:${throwLine}:`);
-    expect(stack).toContain(join(ROOT, 'src/steps/context.ts'));
+    expect(stack).toContain(join(ROOT, 'src/steps/core/context.ts'));
   });
 });

@@ -185,7 +185,7 @@ describe('cutover rollback --stage', () => {
   });
 });
 
-/** The dry-run's report as the PlanReport state returns it (src/steps/report.ts). */
+/** The dry-run's report as the PlanReport state returns it (src/steps/plan-report.ts). */
 function report(ok: boolean) {
   return {
     migrationId: 'tis-prod-pool-v1-to-v2',

@@ -5,10 +5,10 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arn, GRANTS } from '../../src/deploy/grants.ts';
-import { FUNCTION_AREAS, FUNCTION_COMMANDS } from '../../src/deploy/manifest.ts';
-import { type FunctionKey, logicalId, roleId, stageOf, statementsOf } from '../../src/deploy/roles.ts';
-import { decide, requestsOf, resolve, stackNames } from './iam.ts';
+import { arn, GRANTS } from '../../src/iam/grants.ts';
+import { FUNCTION_AREAS, FUNCTION_COMMANDS } from '../../src/iam/manifest.ts';
+import { type FunctionKey, logicalId, roleId, stageOf, statementsOf } from '../../src/iam/roles.ts';
+import { decide, requestsOf, resolve, stackNames } from '../iam/iam.ts';
 
 const run = promisify(execFile);
 

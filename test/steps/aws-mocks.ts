@@ -34,7 +34,7 @@ import type { SinonSpyCall } from 'sinon';
 import { beforeEach } from 'vitest';
 import type { ChangeStatus } from '../../src/ledger/changes.ts';
 import { type Plan, parsePlan } from '../../src/plan/schema.ts';
-import type { StepContext } from '../../src/steps/context.ts';
+import type { StepContext } from '../../src/steps/core/context.ts';
 import { edited, example } from '../fixtures/plans.ts';
 
 export const mocks = {

@@ -7,8 +7,10 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useClock } from '../../src/clock.ts';
 import { DnsNotInSync } from '../../src/errors.ts';
-import { prepareDns, restoreTtl, switchDns } from '../../src/steps/dns.ts';
-import { checkDnsSync } from '../../src/steps/dns-sync.ts';
+import { checkDnsSync } from '../../src/steps/check-dns-sync.ts';
+import { prepareDns } from '../../src/steps/prepare-dns.ts';
+import { restoreTtl } from '../../src/steps/restore-ttl.ts';
+import { switchDns } from '../../src/steps/switch-dns.ts';
 import { context, dryRunPlan, forgetCalls, ledger, mocks, mutations, planWith } from './aws-mocks.ts';
 
 const key = 'route53-record:Z0EXAMPLEADMIN/admin.tis.example.org./A';

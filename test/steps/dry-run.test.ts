@@ -31,19 +31,21 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useTransport } from '../../src/aws/clients.ts';
 import { useClock } from '../../src/clock.ts';
 import { digest } from '../../src/redact.ts';
-import type { StepContext } from '../../src/steps/context.ts';
-import { prepareDns, restoreTtl, switchDns } from '../../src/steps/dns.ts';
-import { checkDnsSync } from '../../src/steps/dns-sync.ts';
+import { frozenPolicy } from '../../src/resources/apigateway-policy.ts';
+import { difference } from '../../src/resources/resource.ts';
+import { takeLock } from '../../src/steps/acquire-lock.ts';
+import { checkDnsSync } from '../../src/steps/check-dns-sync.ts';
+import { checkHealth } from '../../src/steps/check-health.ts';
+import { checkServices } from '../../src/steps/check-services.ts';
+import type { StepContext } from '../../src/steps/core/context.ts';
 import { releaseWrites, restrictWrites } from '../../src/steps/freeze.ts';
-import { checkHealth } from '../../src/steps/health.ts';
-import { takeLock } from '../../src/steps/lock.ts';
 import { notify } from '../../src/steps/notify.ts';
 import { preflight } from '../../src/steps/preflight.ts';
-import { frozenPolicy } from '../../src/steps/resources/apigateway-policy.ts';
-import { difference } from '../../src/steps/resources/resource.ts';
-import { checkServices } from '../../src/steps/service-sync.ts';
-import { switchServices } from '../../src/steps/services.ts';
-import { giveBackLock } from '../../src/steps/unlock.ts';
+import { prepareDns } from '../../src/steps/prepare-dns.ts';
+import { giveBackLock } from '../../src/steps/release-lock.ts';
+import { restoreTtl } from '../../src/steps/restore-ttl.ts';
+import { switchDns } from '../../src/steps/switch-dns.ts';
+import { switchServices } from '../../src/steps/switch-services.ts';
 import {
   canaryAnswers,
   context,
@@ -392,7 +394,7 @@ describe('a dry-run', () => {
     expect(ledger.change(RECORD_KEY)).toBeUndefined();
   });
 
-  // Bug: src/steps/change.ts applyChange calls markApplied for a pending entry before it checks
+  // Bug: src/steps/core/change.ts applyChange calls markApplied for a pending entry before it checks
   // dryRun; fix: `if (entry?.status === 'pending' && !ctx.plan.dryRun) await markApplied(...)`.
   it('leaves a pending ledger entry of a real run as it found it', async () => {
     mocks.ssm

@@ -10,19 +10,21 @@ import { getChange, listChanges } from '../../src/ledger/changes.ts';
 import { noticeSent } from '../../src/ledger/notices.ts';
 import { newSession, type RehearsalReport, rehearse, type Session } from '../../src/local/runner.ts';
 import type { Plan } from '../../src/plan/schema.ts';
+import { resourceFor, resources } from '../../src/resources/index.ts';
 import type { Call } from '../../src/sandbox/index.ts';
-import { requestApproval } from '../../src/steps/approval.ts';
-import { restoreChange } from '../../src/steps/change.ts';
-import { type StepContext, stepContext } from '../../src/steps/context.ts';
-import { prepareDns, restoreTtl, switchDns } from '../../src/steps/dns.ts';
+import { takeLock } from '../../src/steps/acquire-lock.ts';
+import { restoreChange } from '../../src/steps/core/change.ts';
+import { type StepContext, stepContext } from '../../src/steps/core/context.ts';
 import { releaseWrites, restrictWrites } from '../../src/steps/freeze.ts';
-import { takeLock } from '../../src/steps/lock.ts';
 import { type NoticeEvent, notify } from '../../src/steps/notify.ts';
-import { resourceFor, resources } from '../../src/steps/resources/index.ts';
+import { prepareDns } from '../../src/steps/prepare-dns.ts';
+import { giveBackLock } from '../../src/steps/release-lock.ts';
+import { requestApproval } from '../../src/steps/request-approval.ts';
+import { restoreTtl } from '../../src/steps/restore-ttl.ts';
 import { rollback } from '../../src/steps/rollback.ts';
-import { switchServices } from '../../src/steps/services.ts';
-import { giveBackLock } from '../../src/steps/unlock.ts';
-import { validatePlan } from '../../src/steps/validate.ts';
+import { switchDns } from '../../src/steps/switch-dns.ts';
+import { switchServices } from '../../src/steps/switch-services.ts';
+import { validatePlan } from '../../src/steps/validate-plan.ts';
 
 // context.ts reads LEDGER_TABLE as it loads, so it is set before the imports run, to the table the
 // runner sets for its handlers and creates in every rehearsal world (src/local/runner.ts).

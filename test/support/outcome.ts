@@ -1,9 +1,9 @@
 import { readLock } from '../../src/ledger/lock.ts';
 import type { Session } from '../../src/local/runner.ts';
 import type { Binding, Plan } from '../../src/plan/schema.ts';
+import { FREEZE_SID } from '../../src/resources/apigateway-policy.ts';
+import { fqdn, hostedZoneId } from '../../src/resources/route53-record.ts';
 import { secretValue, type World } from '../../src/sandbox/index.ts';
-import { FREEZE_SID } from '../../src/steps/resources/apigateway-policy.ts';
-import { fqdn, hostedZoneId } from '../../src/steps/resources/route53-record.ts';
 
 /**
  * What callers of each REST API stage see: the policy and authorizer pools of the deployment the

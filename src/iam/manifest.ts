@@ -1,0 +1,142 @@
+import type { Area } from './grants.ts';
+
+/**
+ * What each function's code can send to AWS, as `<Service>:<Command>` (the SDK client and command
+ * class names without their `Client`/`Command` suffix). Each function's IAM role is derived from
+ * this list (src/iam/roles.ts), so it must name every command the handler's bundle can send and
+ * nothing more: test/iam/manifest.test.ts follows each handler's imports, finds every
+ * `new …Command(` they reach, and fails when this list and the code disagree.
+ *
+ * The test works per file, so a function is granted everything the modules it loads can send, even
+ * code paths it never takes. The groups below name the modules that make a list long.
+ */
+
+const NONE: readonly string[] = [];
+
+// src/ledger/: one module per kind of item, so a function is granted the verbs of the items it touches.
+/** The lock (lock.ts): read, taken and released in place. */
+const LEDGER_LOCK = ['DynamoDB:GetItem', 'DynamoDB:UpdateItem'];
+/** The plan kept with the migration (plan.ts). */
+const LEDGER_PLAN = ['DynamoDB:GetItem', 'DynamoDB:PutItem'];
+/** Notices sent (notices.ts): looked up, listed and recorded. */
+const LEDGER_NOTICES = ['DynamoDB:GetItem', 'DynamoDB:PutItem', 'DynamoDB:Query'];
+/** Changes (changes.ts), and with them every step that changes or restores a resource. */
+const LEDGER = ['DynamoDB:GetItem', 'DynamoDB:PutItem', 'DynamoDB:Query', 'DynamoDB:UpdateItem'];
+
+// Each resource adapter's reads (src/resources/reads/) and writes (src/resources/): a step
+// that applies or restores a kind loads both. Only rollback loads them all, since it restores whatever
+// the ledger holds. Preflight loads only the reads.
+const DNS_READ = ['Route53:ListResourceRecordSets'];
+const DNS = [...DNS_READ, 'Route53:ChangeResourceRecordSets'];
+const API_POLICY_READ = ['APIGateway:GetRestApi', 'APIGateway:GetStage'];
+const API_POLICY = [...API_POLICY_READ, 'APIGateway:CreateDeployment', 'APIGateway:UpdateRestApi'];
+const AUTHORIZER_READ = ['APIGateway:GetAuthorizer', 'APIGateway:GetStage'];
+const AUTHORIZER = [...AUTHORIZER_READ, 'APIGateway:CreateDeployment', 'APIGateway:UpdateAuthorizer'];
+const PARAMETER_READ = ['SSM:GetParameter'];
+const PARAMETER = [...PARAMETER_READ, 'SSM:DeleteParameter', 'SSM:GetParameterHistory', 'SSM:PutParameter'];
+const SECRET_READ = ['SecretsManager:GetSecretValue'];
+const SECRET = [...SECRET_READ, 'SecretsManager:PutSecretValue', 'SecretsManager:UpdateSecretVersionStage'];
+const FUNCTION_ENV_READ = ['Lambda:GetFunctionConfiguration'];
+const FUNCTION_ENV = [...FUNCTION_ENV_READ, 'Lambda:UpdateAlias', 'Lambda:UpdateFunctionConfiguration'];
+const ECS_READ = ['ECS:DescribeServices'];
+const ECS = [...ECS_READ, 'ECS:UpdateService'];
+const BINDINGS_READ = [
+  ...AUTHORIZER_READ,
+  ...PARAMETER_READ,
+  ...SECRET_READ,
+  ...FUNCTION_ENV_READ,
+  ...ECS_READ,
+];
+const BINDINGS = [...AUTHORIZER, ...PARAMETER, ...SECRET, ...FUNCTION_ENV, ...ECS];
+
+/** src/steps/checks/canary-ready.ts: the canary's secret and its user in the old pool. */
+const CANARY_READ = ['CognitoIdentityProvider:AdminGetUser', 'SecretsManager:GetSecretValue'];
+
+/** src/steps/core/pools.ts: the pools' ARNs and the new pool's triggers. */
+const POOLS = ['CognitoIdentityProvider:DescribeUserPool'];
+
+/** One sorted list without repeats, so the test can compare it with what the code sends as is. */
+const commands = (...groups: (readonly string[])[]): readonly string[] => [...new Set(groups.flat())].sort();
+
+/** Per function key of serverless.yml's `functions:`. */
+export const FUNCTION_COMMANDS = {
+  validatePlan: NONE,
+  // src/steps/acquire-lock.ts: whether the execution holding the lock still runs.
+  acquireLock: commands(LEDGER, ['SFN:DescribeExecution']),
+  // Preflight only reads: it loads each adapter's read side, never its write, nor the ledger.
+  preflight: commands(DNS_READ, API_POLICY_READ, BINDINGS_READ, CANARY_READ, POOLS, [
+    'CloudWatch:DescribeAlarms',
+    'SNS:GetTopicAttributes',
+    // src/steps/checks/migration-wiring.ts: the triggers are wired and allowed to run.
+    'CognitoIdentityProvider:DescribeUserPoolClient',
+    'IAM:SimulatePrincipalPolicy',
+    'Lambda:GetPolicy',
+    // src/steps/checks/function-ready.ts: the aliases a bound function is invoked through.
+    'Lambda:ListAliases',
+  ]),
+  notify: commands(LEDGER_NOTICES, ['SNS:Publish']),
+  prepareDns: commands(LEDGER, DNS),
+  checkDnsSync: commands(['Route53:GetChange']),
+  restrictWrites: commands(LEDGER, API_POLICY, PARAMETER),
+  switchDns: commands(LEDGER, DNS),
+  switchServices: commands(LEDGER, BINDINGS, POOLS),
+  // src/steps/check-services.ts: redeploys and function updates; an alias is published and moved once
+  // its function's update has finished (src/resources/lambda-update.ts).
+  checkServices: commands(ECS_READ, FUNCTION_ENV_READ, ['Lambda:PublishVersion', 'Lambda:UpdateAlias']),
+  checkHealth: commands(CANARY_READ, [
+    'CloudWatch:DescribeAlarms',
+    // src/steps/checks/canary.ts: signs the canary in through the new pool (with the app client's secret,
+    // src/aws/secret-hash.ts, when it has one), then deletes it there.
+    'CognitoIdentityProvider:AdminDeleteUser',
+    'CognitoIdentityProvider:DescribeUserPoolClient',
+    'CognitoIdentityProvider:InitiateAuth',
+  ]),
+  releaseWrites: commands(LEDGER, API_POLICY, PARAMETER),
+  restoreTtl: commands(LEDGER, DNS),
+  releaseLock: commands(LEDGER_LOCK),
+  rollback: commands(LEDGER, DNS, API_POLICY, BINDINGS),
+  planReport: commands(['SNS:Publish']),
+  requestApproval: commands(['SNS:Publish']),
+  userMigration: commands([
+    'CognitoIdentityProvider:AdminGetUser',
+    'CognitoIdentityProvider:AdminInitiateAuth',
+    // The old migration client's secret, when it has one (src/aws/secret-hash.ts).
+    'CognitoIdentityProvider:DescribeUserPoolClient',
+  ]),
+  preTokenGeneration: NONE,
+  loadMigration: commands(LEDGER_PLAN),
+  releaseAfterRollback: commands(LEDGER_LOCK),
+} satisfies Record<string, readonly string[]>;
+
+/**
+ * Which of the plan's resources each function's step works on (src/iam/grants.ts): of two
+ * functions that send one command, each is granted it on its own resources only.
+ */
+export const FUNCTION_AREAS: Record<keyof typeof FUNCTION_COMMANDS, readonly Area[]> = {
+  validatePlan: [],
+  acquireLock: [],
+  // Reads everything it checks: the freeze's targets, the bindings, the canary, both pools' clients
+  // and the triggers (src/steps/preflight.ts).
+  preflight: ['freeze', 'bindings', 'canary', 'triggers', 'oldPool', 'newPool'],
+  notify: [],
+  prepareDns: [],
+  checkDnsSync: [],
+  restrictWrites: ['freeze'],
+  switchDns: [],
+  switchServices: ['bindings'],
+  checkServices: ['bindings'],
+  // Signs the canary in through the new pool's client.
+  checkHealth: ['canary', 'newPool'],
+  releaseWrites: ['freeze'],
+  restoreTtl: [],
+  releaseLock: [],
+  // Restores whatever the ledger holds: the freeze and the bindings.
+  rollback: ['freeze', 'bindings'],
+  planReport: [],
+  requestApproval: [],
+  // Signs users in on the old pool through its migration client.
+  userMigration: ['oldPool'],
+  preTokenGeneration: [],
+  loadMigration: [],
+  releaseAfterRollback: [],
+};

@@ -1,0 +1,89 @@
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import * as aws from '../aws/aws.ts';
+import { currentDispatcher, named } from '../aws/clients.ts';
+import { nowIso } from '../clock.ts';
+import { HealthDeadlineExceeded } from '../errors.ts';
+import type { HealthCheck, Plan } from '../plan/schema.ts';
+import { signInCanary } from './checks/canary.ts';
+import { canaryReadiness } from './checks/canary-ready.ts';
+import { elapsedSince } from './core/polling.ts';
+
+export interface CheckResult {
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** The gate's memory between polls, carried in the execution state. */
+export interface Gate {
+  passes: number;
+  polls: number;
+  startedAt?: string | undefined;
+}
+
+async function httpCheck(check: Extract<HealthCheck, { kind: 'http' }>): Promise<CheckResult> {
+  const label = `GET ${check.url}`;
+  try {
+    const response = await fetch(check.url, {
+      redirect: 'manual',
+      signal: AbortSignal.timeout(check.timeoutSeconds * 1000),
+      ...({ dispatcher: currentDispatcher() } as object),
+    });
+    await response.body?.cancel();
+    return {
+      check: label,
+      ok: response.status === check.expectStatus,
+      detail: `HTTP ${response.status}, expected ${check.expectStatus}`,
+    };
+  } catch (error) {
+    return { check: label, ok: false, detail: `no answer: ${(error as Error).message}` };
+  }
+}
+
+async function alarmCheck(region: string, check: Extract<HealthCheck, { kind: 'cloudwatch-alarm' }>) {
+  const out = await named(
+    `reading alarms ${check.alarmNames.join(', ')}`,
+    aws.cloudWatch(region).send(new DescribeAlarmsCommand({ AlarmNames: check.alarmNames })),
+  );
+  const states = new Map((out.MetricAlarms ?? []).map((a) => [a.AlarmName, a.StateValue]));
+  return check.alarmNames.map((name): CheckResult => {
+    const state = states.get(name);
+    return {
+      check: `alarm ${name}`,
+      ok: state !== undefined && state !== 'ALARM',
+      detail: state === undefined ? 'alarm not found' : `state ${state}`,
+    };
+  });
+}
+
+async function runCheck(plan: Plan, check: HealthCheck): Promise<CheckResult[]> {
+  switch (check.kind) {
+    case 'http':
+      return [await httpCheck(check)];
+    case 'cloudwatch-alarm':
+      return alarmCheck(plan.region, check);
+    case 'cognito-sign-in':
+      // Signing in migrates the canary and deleting it is a write: a dry-run only checks it is ready.
+      return [plan.dryRun ? await canaryReadiness(plan, check) : await signInCanary(plan, check)];
+  }
+}
+
+/**
+ * One poll of the health gate: runs every check; the gate opens after `requiredPasses` polls in a
+ * row pass, and fails the cutover (so it rolls back) once the deadline has passed without that.
+ */
+export async function checkHealth(plan: Plan, gate: Gate) {
+  const startedAt = gate.startedAt ?? nowIso();
+  const results = (await Promise.all(plan.health.checks.map((check) => runCheck(plan, check)))).flat();
+  const ok = results.every((r) => r.ok);
+  const passes = ok ? gate.passes + 1 : 0;
+  const healthy = passes >= plan.health.requiredPasses;
+  const elapsed = elapsedSince(startedAt);
+  if (!healthy && elapsed >= plan.health.deadlineSeconds) {
+    const failing = results.filter((r) => !r.ok).map((r) => `${r.check}: ${r.detail}`);
+    throw new HealthDeadlineExceeded(
+      `Not healthy ${plan.health.requiredPasses} times in a row within ${plan.health.deadlineSeconds} s. Last failures: ${failing.join('; ') || 'none (passes did not reach the required count)'}`,
+    );
+  }
+  return { startedAt, passes, polls: gate.polls + 1, healthy, results };
+}
