@@ -1,11 +1,11 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { isResourceKind, RESOURCE_KINDS } from '../kinds/index.ts';
 import {
   type Crash,
   FAULT_KINDS,
   type Fault,
   type FaultKind,
   newSession,
-  RESTORE_COMMANDS,
   type RehearsalReport,
   rehearse,
   rollbackMachine,
@@ -32,10 +32,8 @@ import { planSummary, summary, timelineLine } from './render.ts';
 export { CommandFailed, EXIT, UsageError };
 
 function restoreKind(value: string): string {
-  if (!(value in RESTORE_COMMANDS)) {
-    throw new InvalidArgumentError(
-      `"${value}" is not a resource kind: use ${Object.keys(RESTORE_COMMANDS).join(', ')}.`,
-    );
+  if (!isResourceKind(value)) {
+    throw new InvalidArgumentError(`"${value}" is not a resource kind: use ${RESOURCE_KINDS.join(', ')}.`);
   }
   return value;
 }
@@ -362,7 +360,7 @@ Examples:
     .option('--approval-timeout', 'nobody answers the go/no-go within approval.timeoutSeconds')
     .option(
       '--fail-restore <kind>',
-      `AWS refuses every restore of one resource kind (${Object.keys(RESTORE_COMMANDS).join(', ')})`,
+      `AWS refuses every restore of one resource kind (${RESOURCE_KINDS.join(', ')})`,
       restoreKind,
     )
     .option('--deny-invoke', 'the reference incident: Cognito may not invoke the migration function')
@@ -449,7 +447,7 @@ Examples:
     .option('--region <region>', `with --stage: ${REGION}`)
     .option(
       '--fail-restore <kind>',
-      `sandbox only: AWS refuses every restore of one resource kind (${Object.keys(RESTORE_COMMANDS).join(', ')})`,
+      `sandbox only: AWS refuses every restore of one resource kind (${RESOURCE_KINDS.join(', ')})`,
       restoreKind,
     )
     .option(

@@ -1,3 +1,4 @@
+import { bindingKind, freezeKind, type IamTarget } from '../kinds/index.ts';
 import type { Plan } from '../plan/schema.ts';
 
 /**
@@ -64,58 +65,49 @@ const zone: Resources = ({ plan }) => [
   arn('route53', `hostedzone/${plan.dns.hostedZoneId.replace(/^\/hostedzone\//, '')}`, GLOBAL),
 ];
 
-function bindings(plan: Plan) {
-  return plan.services.flatMap((s) => s.bindings);
-}
-/** `of(area)` when the function works on `area`, else nothing. */
-const within = (areas: Areas, area: Area, of: () => string[]) => (areas.has(area) ? of() : []);
-
-const parameterNames = ({ plan }: Stage, areas: Areas) =>
+/**
+ * The names of `target` the plan's items give, as their kinds grant them (src/kinds/): the freeze's
+ * when the function works on the freeze, the bindings' when it works on the bindings.
+ */
+const named = ({ plan }: Stage, areas: Areas, target: IamTarget) =>
   unique([
-    ...within(areas, 'freeze', () =>
-      plan.writeFreeze.flatMap((f) => (f.kind === 'ssm-parameter' ? [f.name] : [])),
-    ),
-    ...within(areas, 'bindings', () =>
-      bindings(plan).flatMap((b) => (b.kind === 'ssm-parameter' ? [b.name] : [])),
-    ),
+    ...(areas.has('freeze') ? plan.writeFreeze.flatMap((f) => freezeKind(f).iam(f)[target] ?? []) : []),
+    ...(areas.has('bindings')
+      ? plan.services.flatMap((s) => s.bindings).flatMap((b) => bindingKind(b).iam(b)[target] ?? [])
+      : []),
   ]);
-const parameterArn = (name: string) => arn('ssm', `parameter/${name.replace(/^\//, '')}`);
-const parameters: Resources = (stage, areas) => parameterNames(stage, areas).map(parameterArn);
+const of =
+  (target: IamTarget, toArn: (name: string) => Arn): Resources =>
+  (stage, areas) =>
+    named(stage, areas, target).map(toArn);
+
+const parameters = of('parameter', (name) => arn('ssm', `parameter/${name.replace(/^\//, '')}`));
 
 // Secrets Manager appends six random characters to a secret's name in its ARN.
 const secretArn = (name: string) => arn('secretsmanager', `secret:${name}-??????`);
-const boundSecrets: Resources = ({ plan }, areas) =>
-  unique(
-    within(areas, 'bindings', () => bindings(plan).flatMap((b) => (b.kind === 'secret' ? [b.secretId] : []))),
-  ).map(secretArn);
+const boundSecrets = of('secret', secretArn);
 const readableSecrets: Resources = (stage, areas) => [
   ...boundSecrets(stage, areas),
-  ...unique(
-    within(areas, 'canary', () =>
-      stage.plan.health.checks.flatMap((c) => (c.kind === 'cognito-sign-in' ? [c.canarySecretId] : [])),
-    ),
+  ...(areas.has('canary')
+    ? unique(
+        stage.plan.health.checks.flatMap((c) => (c.kind === 'cognito-sign-in' ? [c.canarySecretId] : [])),
+      )
+    : []
   ).map(secretArn),
 ];
 
 const functionArn = (name: string) => arn('lambda', `function:${name}`);
-const functionBindings = ({ plan }: Stage, areas: Areas) =>
-  areas.has('bindings') ? bindings(plan).flatMap((b) => (b.kind === 'lambda-environment' ? [b] : [])) : [];
-const boundFunctions: Resources = (stage, areas) =>
-  unique(functionBindings(stage, areas).map((b) => b.functionName)).map(functionArn);
-// A binding that names an alias: the function is published, the alias (a qualified ARN) moved and read.
-const publishedFunctions: Resources = (stage, areas) =>
-  unique(functionBindings(stage, areas).flatMap((b) => (b.alias ? [b.functionName] : []))).map(functionArn);
-const aliases: Resources = (stage, areas) =>
-  unique(
-    functionBindings(stage, areas).flatMap((b) => (b.alias ? [`${b.functionName}:${b.alias}`] : [])),
-  ).map(functionArn);
+const boundFunctions = of('function', functionArn);
+const publishedFunctions = of('published-function', functionArn);
+const aliases = of('alias', functionArn);
 const triggers: Resources = ({ plan }, areas) =>
-  unique(
-    within(areas, 'triggers', () =>
-      [plan.newPool.migrationFunctionName, plan.newPool.preTokenGenerationFunctionName].flatMap((name) =>
-        name ? [name] : [],
-      ),
-    ),
+  (areas.has('triggers')
+    ? unique(
+        [plan.newPool.migrationFunctionName, plan.newPool.preTokenGenerationFunctionName].flatMap((name) =>
+          name ? [name] : [],
+        ),
+      )
+    : []
   ).map(functionArn);
 const readableFunctions: Resources = (stage, areas) => [
   ...boundFunctions(stage, areas),
@@ -123,29 +115,13 @@ const readableFunctions: Resources = (stage, areas) => [
   ...triggers(stage, areas),
 ];
 
-const apis: Resources = ({ plan }, areas) =>
-  unique([
-    ...within(areas, 'freeze', () =>
-      plan.writeFreeze.flatMap((f) => (f.kind === 'apigateway-policy' ? [f.restApiId] : [])),
-    ),
-    ...within(areas, 'bindings', () =>
-      bindings(plan).flatMap((b) => (b.kind === 'apigateway-authorizer' ? [b.restApiId] : [])),
-    ),
-  ]).flatMap((id) => [
+const apis: Resources = (stage, areas) =>
+  named(stage, areas, 'rest-api').flatMap((id) => [
     arn('apigateway', `/restapis/${id}`, { account: false }),
     arn('apigateway', `/restapis/${id}/*`, { account: false }),
   ]);
 
-// A service has its cluster in its ARN only in an account that opted in to the long ARN format;
-// in one that did not it is `service/<name>` (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-account-settings.html#ecs-resource-ids).
-const ecsServices: Resources = ({ plan }, areas) =>
-  unique(
-    within(areas, 'bindings', () =>
-      bindings(plan).flatMap((b) =>
-        b.kind === 'ecs-service' ? [`service/${b.cluster}/${b.service}`, `service/${b.service}`] : [],
-      ),
-    ),
-  ).map((ref) => arn('ecs', ref));
+const ecsServices = of('ecs-service', (ref) => arn('ecs', ref));
 
 const alarms: Resources = ({ plan }) =>
   unique(plan.health.checks.flatMap((c) => (c.kind === 'cloudwatch-alarm' ? c.alarmNames : []))).map((name) =>

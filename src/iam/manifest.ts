@@ -1,3 +1,4 @@
+import { BINDING_KINDS, FREEZE_KINDS, kinds, RESOURCE_KINDS, type ResourceKind } from '../kinds/index.ts';
 import type { Area } from './grants.ts';
 
 /**
@@ -23,31 +24,17 @@ const LEDGER_NOTICES = ['DynamoDB:GetItem', 'DynamoDB:PutItem', 'DynamoDB:Query'
 /** Changes (changes.ts), and with them every step that changes or restores a resource. */
 const LEDGER = ['DynamoDB:GetItem', 'DynamoDB:PutItem', 'DynamoDB:Query', 'DynamoDB:UpdateItem'];
 
-// Each resource adapter's reads (src/resources/reads/) and writes (src/resources/): a step
-// that applies or restores a kind loads both. Only rollback loads them all, since it restores whatever
-// the ledger holds. Preflight loads only the reads.
-const DNS_READ = ['Route53:ListResourceRecordSets'];
-const DNS = [...DNS_READ, 'Route53:ChangeResourceRecordSets'];
-const API_POLICY_READ = ['APIGateway:GetRestApi', 'APIGateway:GetStage'];
-const API_POLICY = [...API_POLICY_READ, 'APIGateway:CreateDeployment', 'APIGateway:UpdateRestApi'];
-const AUTHORIZER_READ = ['APIGateway:GetAuthorizer', 'APIGateway:GetStage'];
-const AUTHORIZER = [...AUTHORIZER_READ, 'APIGateway:CreateDeployment', 'APIGateway:UpdateAuthorizer'];
-const PARAMETER_READ = ['SSM:GetParameter'];
-const PARAMETER = [...PARAMETER_READ, 'SSM:DeleteParameter', 'SSM:GetParameterHistory', 'SSM:PutParameter'];
-const SECRET_READ = ['SecretsManager:GetSecretValue'];
-const SECRET = [...SECRET_READ, 'SecretsManager:PutSecretValue', 'SecretsManager:UpdateSecretVersionStage'];
-const FUNCTION_ENV_READ = ['Lambda:GetFunctionConfiguration'];
-const FUNCTION_ENV = [...FUNCTION_ENV_READ, 'Lambda:UpdateAlias', 'Lambda:UpdateFunctionConfiguration'];
-const ECS_READ = ['ECS:DescribeServices'];
-const ECS = [...ECS_READ, 'ECS:UpdateService'];
-const BINDINGS_READ = [
-  ...AUTHORIZER_READ,
-  ...PARAMETER_READ,
-  ...SECRET_READ,
-  ...FUNCTION_ENV_READ,
-  ...ECS_READ,
-];
-const BINDINGS = [...AUTHORIZER, ...PARAMETER, ...SECRET, ...FUNCTION_ENV, ...ECS];
+// Each kind's adapter sends its reads (src/resources/reads/) and its writes (src/resources/), as its
+// descriptor lists them (src/kinds/): a step that applies or restores a kind loads both. Only rollback
+// loads them all, since it restores whatever the ledger holds. Preflight loads only the reads.
+const reads = (of: readonly ResourceKind[]) => of.flatMap((kind) => kinds[kind].commands.read);
+const readsAndWrites = (of: readonly ResourceKind[]) =>
+  of.flatMap((kind) => [...kinds[kind].commands.read, ...kinds[kind].commands.write]);
+const DNS = readsAndWrites(['route53-record']);
+const FREEZES = readsAndWrites(FREEZE_KINDS);
+const BINDINGS = readsAndWrites(BINDING_KINDS);
+const ALL_READS = reads(RESOURCE_KINDS);
+const ALL = readsAndWrites(RESOURCE_KINDS);
 
 /** src/steps/checks/canary-ready.ts: the canary's secret and its user in the old pool. */
 const CANARY_READ = ['CognitoIdentityProvider:AdminGetUser', 'SecretsManager:GetSecretValue'];
@@ -64,7 +51,7 @@ export const FUNCTION_COMMANDS = {
   // src/steps/acquire-lock.ts: whether the execution holding the lock still runs.
   acquireLock: commands(LEDGER, ['SFN:DescribeExecution']),
   // Preflight only reads: it loads each adapter's read side, never its write, nor the ledger.
-  preflight: commands(DNS_READ, API_POLICY_READ, BINDINGS_READ, CANARY_READ, POOLS, [
+  preflight: commands(ALL_READS, CANARY_READ, POOLS, [
     'CloudWatch:DescribeAlarms',
     'SNS:GetTopicAttributes',
     // src/steps/checks/migration-wiring.ts: the triggers are wired and allowed to run.
@@ -77,12 +64,15 @@ export const FUNCTION_COMMANDS = {
   notify: commands(LEDGER_NOTICES, ['SNS:Publish']),
   prepareDns: commands(LEDGER, DNS),
   checkDnsSync: commands(['Route53:GetChange']),
-  restrictWrites: commands(LEDGER, API_POLICY, PARAMETER),
+  restrictWrites: commands(LEDGER, FREEZES),
   switchDns: commands(LEDGER, DNS),
   switchServices: commands(LEDGER, BINDINGS, POOLS),
   // src/steps/check-services.ts: redeploys and function updates; an alias is published and moved once
   // its function's update has finished (src/resources/lambda-update.ts).
-  checkServices: commands(ECS_READ, FUNCTION_ENV_READ, ['Lambda:PublishVersion', 'Lambda:UpdateAlias']),
+  checkServices: commands(reads(['ecs-service', 'lambda-environment']), [
+    'Lambda:PublishVersion',
+    'Lambda:UpdateAlias',
+  ]),
   checkHealth: commands(CANARY_READ, [
     'CloudWatch:DescribeAlarms',
     // src/steps/checks/canary.ts: signs the canary in through the new pool (with the app client's secret,
@@ -91,10 +81,10 @@ export const FUNCTION_COMMANDS = {
     'CognitoIdentityProvider:DescribeUserPoolClient',
     'CognitoIdentityProvider:InitiateAuth',
   ]),
-  releaseWrites: commands(LEDGER, API_POLICY, PARAMETER),
+  releaseWrites: commands(LEDGER, FREEZES),
   restoreTtl: commands(LEDGER, DNS),
   releaseLock: commands(LEDGER_LOCK),
-  rollback: commands(LEDGER, DNS, API_POLICY, BINDINGS),
+  rollback: commands(LEDGER, ALL),
   planReport: commands(['SNS:Publish']),
   requestApproval: commands(['SNS:Publish']),
   userMigration: commands([

@@ -4,6 +4,7 @@ import './polyfill.ts';
 import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import type { PlanIssue } from '../errors.ts';
 import { AccessDenied, ApprovalRejected } from '../errors.ts';
+import { isResourceKind, kinds } from '../kinds/index.ts';
 import { listChanges } from '../ledger/changes.ts';
 import { type Plan, planIssues, planSchema } from '../plan/schema.ts';
 import { difference } from '../resources/resource.ts';
@@ -87,17 +88,6 @@ export interface RehearsalOptions {
    */
   failTrigger?: boolean;
 }
-
-/** The command that restores each kind of resource, for `failRestore`. */
-export const RESTORE_COMMANDS: Record<string, { service: string; command: string }> = {
-  'route53-record': { service: 'Route53', command: 'ChangeResourceRecordSets' },
-  'apigateway-policy': { service: 'APIGateway', command: 'UpdateRestApi' },
-  'apigateway-authorizer': { service: 'APIGateway', command: 'UpdateAuthorizer' },
-  'ssm-parameter': { service: 'SSM', command: 'PutParameter' },
-  secret: { service: 'SecretsManager', command: 'UpdateSecretVersionStage' },
-  'lambda-environment': { service: 'Lambda', command: 'UpdateFunctionConfiguration' },
-  'ecs-service': { service: 'ECS', command: 'UpdateService' },
-};
 
 /** A sandboxed world and the state it started in, which `worldRestored` is judged against. */
 export interface Session {
@@ -496,7 +486,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   }
 
   const breakRestores = () => {
-    const target = options.failRestore ? RESTORE_COMMANDS[options.failRestore] : undefined;
+    const target =
+      options.failRestore && isResourceKind(options.failRestore)
+        ? kinds[options.failRestore].restoredBy
+        : undefined;
     if (!target) return;
     const denied = Object.assign(new Error(`not authorized to perform ${target.command} (--fail-restore)`), {
       name: 'AccessDeniedException',

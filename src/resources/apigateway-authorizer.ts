@@ -1,15 +1,12 @@
 import { type PatchOperation, UpdateAuthorizerCommand } from '@aws-sdk/client-api-gateway';
 import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
+import type { AuthorizerRef, AuthorizerState } from '../kinds/apigateway-authorizer.ts';
 import { deployStage } from './apigateway-stage.ts';
-import {
-  type AuthorizerRef,
-  type AuthorizerState,
-  apigatewayAuthorizerReader,
-} from './reads/apigateway-authorizer.ts';
+import { apigatewayAuthorizerReader } from './reads/apigateway-authorizer.ts';
 import type { Resource } from './resource.ts';
 
-export type { AuthorizerRef, AuthorizerState } from './reads/apigateway-authorizer.ts';
+export type { AuthorizerRef, AuthorizerState } from '../kinds/apigateway-authorizer.ts';
 
 /**
  * Adds come before removes: a Cognito authorizer must always name at least one pool, so

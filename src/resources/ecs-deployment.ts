@@ -2,13 +2,9 @@ import { DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
 import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
 import { ResourceNotFound } from '../errors.ts';
+import type { ServiceRef } from '../kinds/ecs-service.ts';
 
 // Reads of an ECS service, apart from its adapter's redeploy, so a poller is granted only DescribeServices.
-
-export interface ServiceRef {
-  cluster: string;
-  service: string;
-}
 
 export type DeploymentStatus = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
 

@@ -1,10 +1,11 @@
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
-import { ecsServiceReader, type ServiceRef, type ServiceState } from './reads/ecs-service.ts';
+import type { ServiceRef, ServiceState } from '../kinds/ecs-service.ts';
+import { ecsServiceReader } from './reads/ecs-service.ts';
 import type { Resource } from './resource.ts';
 
-export type { ServiceRef, ServiceState } from './reads/ecs-service.ts';
+export type { ServiceRef, ServiceState } from '../kinds/ecs-service.ts';
 
 export const ecsService: Resource<ServiceRef, ServiceState> & { readonly action: true } = {
   ...ecsServiceReader,

@@ -1,15 +1,12 @@
 import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
+import type { EnvironmentState, FunctionRef } from '../kinds/lambda-environment.ts';
 import { moveAlias } from './lambda-alias.ts';
-import {
-  type EnvironmentState,
-  type FunctionRef,
-  lambdaEnvironmentReader,
-} from './reads/lambda-environment.ts';
+import { lambdaEnvironmentReader } from './reads/lambda-environment.ts';
 import { type Pending, type Resource, sameState } from './resource.ts';
 
-export type { EnvironmentState, FunctionRef } from './reads/lambda-environment.ts';
+export type { EnvironmentState, FunctionRef } from '../kinds/lambda-environment.ts';
 
 export const lambdaEnvironment: Resource<FunctionRef, EnvironmentState> = {
   ...lambdaEnvironmentReader,

@@ -31,6 +31,9 @@ export interface Resource<Ref extends object, State> {
  */
 export type ResourceReader<Ref extends object, State> = Omit<Resource<Ref, State>, 'write'>;
 
+/** A resource whose ref and state are known only at run time, from a ledger entry or a plan item. */
+export type AnyResource = Resource<never, unknown>;
+
 /** Work that finishes after the call returns; the state machine polls it in a Wait loop. */
 export type Pending =
   | { kind: 'dns-change'; changeId: string }

@@ -1,16 +1,11 @@
 import { PutSecretValueCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
-import {
-  readSecretText,
-  type SecretRef,
-  type SecretState,
-  secretReader,
-  withJsonKey,
-} from './reads/secret.ts';
+import type { SecretRef, SecretState } from '../kinds/secret.ts';
+import { readSecretText, secretReader, withJsonKey } from './reads/secret.ts';
 import type { Resource } from './resource.ts';
 
-export { type SecretRef, type SecretState, secretRef, switchedTo } from './reads/secret.ts';
+export { type SecretRef, type SecretState, secretRef, switchedTo } from '../kinds/secret.ts';
 
 /**
  * Switching writes a new version with one key changed, read and written here so that no part of

@@ -2,11 +2,12 @@ import { DeleteParameterCommand, GetParameterHistoryCommand, PutParameterCommand
 import * as aws from '../aws/aws.ts';
 import { isNotFound, named } from '../aws/clients.ts';
 import { ResourceNotFound } from '../errors.ts';
-import { type ParameterRef, type ParameterState, ssmParameterReader } from './reads/ssm-parameter.ts';
+import type { ParameterRef, ParameterState } from '../kinds/ssm-parameter.ts';
+import { ssmParameterReader } from './reads/ssm-parameter.ts';
 import type { Resource } from './resource.ts';
 
-export type { ParameterRef, ParameterState, ParameterType } from './reads/ssm-parameter.ts';
-export { described, setTo } from './reads/ssm-parameter.ts';
+export type { ParameterRef, ParameterState, ParameterType } from '../kinds/ssm-parameter.ts';
+export { described, setTo } from '../kinds/ssm-parameter.ts';
 
 /**
  * One version from the parameter's history, which Parameter Store keeps (the last 100 versions),

@@ -2,6 +2,7 @@ import type { MockAgent } from 'undici';
 import { type Transport, useTransport } from '../aws/clients.ts';
 import { useClock } from '../clock.ts';
 import type { Plan } from '../plan/schema.ts';
+import { buildWorld } from './build.ts';
 import { notModeled, type ServiceModel } from './core.ts';
 import { healthAgent } from './http.ts';
 import { apiGateway } from './services/apigateway.ts';
@@ -18,7 +19,7 @@ import { sns } from './services/sns.ts';
 import { ssm } from './services/ssm.ts';
 import { compareSnapshot, type Difference, type Snapshot, takeSnapshot } from './snapshot.ts';
 import { invokeTrigger } from './triggers.ts';
-import { buildWorld, emptyWorld, type Message, START, type World, type WorldOptions } from './world.ts';
+import { emptyWorld, type Message, START, type World, type WorldOptions } from './world.ts';
 
 const MODELS: Record<string, ServiceModel> = {
   APIGateway: apiGateway,

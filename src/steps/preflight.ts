@@ -3,14 +3,12 @@ import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
 import { AccessDenied, AwsThrottled, PreflightFailed, ResourceNotFound } from '../errors.ts';
+import { bindingKind, freezeKind, type PlanPart } from '../kinds/index.ts';
 import type { Binding, Freeze, Plan } from '../plan/schema.ts';
 // Each adapter's read side only: Preflight loads, and so is granted, no write (src/iam/manifest.ts).
-import { apigatewayAuthorizerReader } from '../resources/reads/apigateway-authorizer.ts';
-import { apigatewayPolicyReader } from '../resources/reads/apigateway-policy.ts';
-import { ecsServiceReader } from '../resources/reads/ecs-service.ts';
+import { readers } from '../resources/reads/index.ts';
 import { effectiveTtl, recordRef, route53RecordReader } from '../resources/reads/route53-record.ts';
-import { secretReader, secretRef } from '../resources/reads/secret.ts';
-import { described, ssmParameterReader } from '../resources/reads/ssm-parameter.ts';
+import type { ResourceReader } from '../resources/resource.ts';
 import { canaryReady } from './checks/canary-ready.ts';
 import { functionReady } from './checks/function-ready.ts';
 import {
@@ -36,73 +34,30 @@ interface Probe {
   run: () => Promise<string>;
 }
 
-function bindingProbe(plan: Plan, binding: Binding, field: string): Probe {
-  const region = plan.region;
-  switch (binding.kind) {
-    case 'ssm-parameter':
-      return {
-        field,
-        check: `SSM parameter ${binding.name}`,
-        run: async () => {
-          const state = await ssmParameterReader.read(region, { name: binding.name });
-          return state ? `holds ${described(state)}` : 'absent; it will be created';
-        },
-      };
-    case 'secret':
-      return {
-        field,
-        check: `secret ${binding.secretId}`,
-        run: async () => {
-          // Refuses a secret that is not JSON when the binding names a key of it.
-          const state = await secretReader.read(region, secretRef(binding));
-          return binding.jsonKey ? `JSON; ${binding.jsonKey} holds ${state.value}` : `holds ${state.value}`;
-        },
-      };
-    case 'lambda-environment':
-      return {
-        field,
-        check: `Lambda function ${binding.functionName}`,
-        run: () => functionReady(region, binding),
-      };
-    case 'apigateway-authorizer':
-      return {
-        field,
-        check: `authorizer ${binding.authorizerId} of REST API ${binding.restApiId}`,
-        run: async () => {
-          const state = await apigatewayAuthorizerReader.read(region, binding);
-          return `uses ${state.providerARNs.join(', ') || 'no pool'}`;
-        },
-      };
-    case 'ecs-service':
-      return {
-        field,
-        check: `ECS service ${binding.cluster}/${binding.service}`,
-        run: async () => {
-          const state = await ecsServiceReader.read(region, binding);
-          return `runs ${state.taskDefinition}`;
-        },
-      };
-  }
+/** Reads the resource a plan item names, as its kind addresses and describes it. */
+function itemProbe<Item extends Binding | Freeze>(
+  plan: Plan,
+  item: Item,
+  part: PlanPart<Item, object, unknown, never>,
+  field: string,
+): Probe {
+  const reader: ResourceReader<object, unknown> = readers[item.kind];
+  return {
+    field,
+    check: part.check(item),
+    run: async () => {
+      const state = await reader.read(plan.region, part.ref(item));
+      return part.summary?.(state, item) ?? 'readable';
+    },
+  };
 }
 
-function freezeProbe(plan: Plan, item: Freeze, field: string): Probe {
-  return item.kind === 'apigateway-policy'
-    ? {
-        field,
-        check: `REST API ${item.restApiId} stage ${item.stageName}`,
-        run: async () => {
-          const state = await apigatewayPolicyReader.read(plan.region, item);
-          return state.policy ? 'has a resource policy' : 'has no resource policy yet';
-        },
-      }
-    : {
-        field,
-        check: `SSM parameter ${item.name}`,
-        run: async () => {
-          const state = await ssmParameterReader.read(plan.region, { name: item.name });
-          return state ? `holds ${described(state)}` : 'absent; it will be created';
-        },
-      };
+function bindingProbe(plan: Plan, binding: Binding, field: string): Probe {
+  const probe = itemProbe(plan, binding, bindingKind(binding), field);
+  // A function is asked more than its read: which aliases serve it, and what publishing would release.
+  return binding.kind === 'lambda-environment'
+    ? { ...probe, run: () => functionReady(plan.region, binding) }
+    : probe;
 }
 
 /** The triggers the reference incident lacked the wiring of: set on the new pool, invocable, and allowed on the old pool. */
@@ -197,7 +152,7 @@ function probes(plan: Plan): Probe[] {
         return `TTL ${ttl} s`;
       },
     },
-    ...plan.writeFreeze.map((item, i) => freezeProbe(plan, item, `writeFreeze[${i}]`)),
+    ...plan.writeFreeze.map((item, i) => itemProbe(plan, item, freezeKind(item), `writeFreeze[${i}]`)),
     ...plan.services.flatMap((service, i) =>
       service.bindings.map((binding, j) => bindingProbe(plan, binding, `services[${i}].bindings[${j}]`)),
     ),

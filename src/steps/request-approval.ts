@@ -1,6 +1,7 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
+import { bindingKind, freezeKind } from '../kinds/index.ts';
 import type { Plan } from '../plan/schema.ts';
 import type { StepContext } from './core/context.ts';
 
@@ -9,26 +10,10 @@ export function aboutToChange(plan: Plan): string[] {
   const target =
     'values' in plan.dns.target ? plan.dns.target.values.join(', ') : plan.dns.target.aliasDnsName;
   return [
-    ...plan.writeFreeze.map((f) =>
-      f.kind === 'apigateway-policy'
-        ? `freeze ${f.methods.join('/')} on REST API ${f.restApiId} (${f.stageName})`
-        : `set ${f.name} to ${f.value} while writes are frozen`,
-    ),
+    ...plan.writeFreeze.map((f) => freezeKind(f).approval(f)),
     `point ${plan.dns.recordName} ${plan.dns.recordType} at ${target}`,
     ...plan.services.flatMap((s) =>
-      s.bindings.map((b) => {
-        const what =
-          b.kind === 'ssm-parameter'
-            ? `SSM parameter ${b.name}`
-            : b.kind === 'secret'
-              ? `secret ${b.secretId}${b.jsonKey ? ` (${b.jsonKey})` : ''}`
-              : b.kind === 'lambda-environment'
-                ? `Lambda ${b.functionName} environment`
-                : b.kind === 'apigateway-authorizer'
-                  ? `authorizer ${b.authorizerId} of REST API ${b.restApiId}`
-                  : `redeploy ECS service ${b.cluster}/${b.service}`;
-        return `${s.name}: ${what} → ${plan.newPool.userPoolId}`;
-      }),
+      s.bindings.map((b) => `${s.name}: ${bindingKind(b).approval(b)} → ${plan.newPool.userPoolId}`),
     ),
   ];
 }

@@ -1,5 +1,6 @@
 import { nowIso } from '../clock.ts';
 import { AwsThrottled } from '../errors.ts';
+import { isResourceKind } from '../kinds/index.ts';
 import { type Change, listChanges } from '../ledger/changes.ts';
 import { readLock } from '../ledger/lock.ts';
 import { logger } from '../logger.ts';
@@ -44,7 +45,7 @@ export async function rollback(ctx: StepContext, scope: string | null) {
   const restoredEarlier = changes.filter((c) => c.status === 'restored' && c.restoredBy === ctx.executionId);
   // Redeploys go last, so new tasks start with the values restored rather than the ones being undone.
   // An unknown kind is not sorted here; restoring it fails below and is reported with the rest.
-  const isAction = (c: Change) => Object.hasOwn(resources, c.kind) && resourceFor(c.kind).action === true;
+  const isAction = (c: Change) => isResourceKind(c.kind) && resources[c.kind].action === true;
   const ours = [...newestFirst.filter((c) => !isAction(c)), ...newestFirst.filter(isAction)];
   const restored: RestoreReport[] = [];
   const remaining: Remaining[] = [];

@@ -38,12 +38,13 @@ import { checkDnsSync } from '../../src/steps/check-dns-sync.ts';
 import { checkHealth } from '../../src/steps/check-health.ts';
 import { checkServices } from '../../src/steps/check-services.ts';
 import type { StepContext } from '../../src/steps/core/context.ts';
-import { releaseWrites, restrictWrites } from '../../src/steps/freeze.ts';
 import { notify } from '../../src/steps/notify.ts';
 import { preflight } from '../../src/steps/preflight.ts';
 import { prepareDns } from '../../src/steps/prepare-dns.ts';
 import { giveBackLock } from '../../src/steps/release-lock.ts';
+import { releaseWrites } from '../../src/steps/release-writes.ts';
 import { restoreTtl } from '../../src/steps/restore-ttl.ts';
+import { restrictWrites } from '../../src/steps/restrict-writes.ts';
 import { switchDns } from '../../src/steps/switch-dns.ts';
 import { switchServices } from '../../src/steps/switch-services.ts';
 import {

@@ -11,7 +11,8 @@ import {
   PutParameterCommand,
 } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { releaseWrites, restrictWrites } from '../../src/steps/freeze.ts';
+import { releaseWrites } from '../../src/steps/release-writes.ts';
+import { restrictWrites } from '../../src/steps/restrict-writes.ts';
 import { context, dryRunPlan, forgetCalls, ledger, mocks, mutations, OTHER_EXECUTION } from './aws-mocks.ts';
 
 const policyKey = 'apigateway-policy:um0api1234';

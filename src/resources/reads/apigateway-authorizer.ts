@@ -3,19 +3,9 @@
 import { GetAuthorizerCommand } from '@aws-sdk/client-api-gateway';
 import * as aws from '../../aws/aws.ts';
 import { named } from '../../aws/clients.ts';
+import type { AuthorizerRef, AuthorizerState } from '../../kinds/apigateway-authorizer.ts';
 import type { ResourceReader } from '../resource.ts';
 import { readStage } from './apigateway-stage.ts';
-
-export interface AuthorizerRef {
-  restApiId: string;
-  authorizerId: string;
-  stageName: string;
-}
-
-export interface AuthorizerState {
-  /** The user pool ARNs the authorizer accepts tokens from, sorted. */
-  providerARNs: string[];
-}
 
 export const apigatewayAuthorizerReader: ResourceReader<AuthorizerRef, AuthorizerState> = {
   kind: 'apigateway-authorizer',

@@ -1,14 +1,8 @@
 // Read side of ../ecs-service.ts, apart from its write for least privilege: Preflight only reads.
 
-import { describeService, type ServiceRef } from '../ecs-deployment.ts';
+import type { ServiceRef, ServiceState } from '../../kinds/ecs-service.ts';
+import { describeService } from '../ecs-deployment.ts';
 import type { ResourceReader } from '../resource.ts';
-
-export type { ServiceRef };
-
-export interface ServiceState {
-  taskDefinition: string;
-  desiredCount: number;
-}
 
 export const ecsServiceReader: ResourceReader<ServiceRef, ServiceState> & { readonly action: true } = {
   kind: 'ecs-service',

@@ -4,23 +4,8 @@ import { type FunctionConfiguration, GetFunctionConfigurationCommand } from '@aw
 import * as aws from '../../aws/aws.ts';
 import { named } from '../../aws/clients.ts';
 import { AwsCallFailed } from '../../errors.ts';
+import type { EnvironmentState, FunctionRef } from '../../kinds/lambda-environment.ts';
 import { type ResourceReader, sameState } from '../resource.ts';
-
-export interface FunctionRef {
-  functionName: string;
-  /** The alias callers invoke the function through: the cutover publishes a version and moves it. */
-  alias?: string;
-}
-
-export interface EnvironmentState {
-  /** The variables of $LATEST, which UpdateFunctionConfiguration changes. */
-  variables: Record<string, string>;
-  /**
-   * What the alias serves: the version it points at and that version's variables. A version is
-   * published once, so the new environment reaches the alias's callers only with a new version.
-   */
-  alias?: { version: string; variables: Record<string, string> };
-}
 
 /** The configuration of the function, or of the version or alias `qualifier` names. */
 export async function functionConfiguration(

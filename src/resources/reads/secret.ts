@@ -4,35 +4,9 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import * as aws from '../../aws/aws.ts';
 import { named } from '../../aws/clients.ts';
 import { PreflightFailed } from '../../errors.ts';
+import type { SecretRef, SecretState } from '../../kinds/secret.ts';
 import { digest, shown } from '../../redact.ts';
 import type { ResourceReader } from '../resource.ts';
-
-export interface SecretRef {
-  secretId: string;
-  /** The key of a JSON secret that holds the pool; without it the whole secret does. */
-  jsonKey?: string;
-}
-
-/** The ref of a plan's secret binding. */
-export const secretRef = (binding: { secretId: string; jsonKey?: string | undefined }): SecretRef => ({
-  secretId: binding.secretId,
-  ...(binding.jsonKey !== undefined ? { jsonKey: binding.jsonKey } : {}),
-});
-
-/**
- * What the cutover knows of a secret, which holds no part of its value: the ledger, the execution's
- * state and every report carry this, never the SecretString.
- */
-export interface SecretState {
-  /** The version labelled AWSCURRENT; a restore moves the label back to it. */
-  versionId: string;
-  /** The switched value (jsonKey's, or the whole text): a user pool id or ARN as it is, anything else as a digest. */
-  value: string;
-  /** Digest of the switched value, by which two states are compared. */
-  digest: string;
-  /** Digest of the secret's other keys, which the cutover keeps byte for byte. */
-  rest?: string;
-}
 
 /** The secret's text and version as Secrets Manager holds them now: for the write alone, never for a report. */
 export async function readSecretText(
@@ -80,11 +54,6 @@ function parts(text: string, ref: SecretRef): { value: string; rest?: string } {
 export function secretState(text: string, versionId: string, ref: SecretRef): SecretState {
   const { value, rest } = parts(text, ref);
   return { versionId, value: shown(value), digest: digest(value), ...(rest ? { rest } : {}) };
-}
-
-/** The state the secret is in once the binding's value is written: same version, new value. */
-export function switchedTo(current: SecretState, value: string): SecretState {
-  return { ...current, value, digest: digest(value) };
 }
 
 /**

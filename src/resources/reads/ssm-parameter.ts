@@ -3,38 +3,9 @@
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import * as aws from '../../aws/aws.ts';
 import { isNotFound, named } from '../../aws/clients.ts';
+import type { ParameterRef, ParameterState, ParameterType } from '../../kinds/ssm-parameter.ts';
 import { digest } from '../../redact.ts';
 import type { ResourceReader } from '../resource.ts';
-
-export interface ParameterRef {
-  name: string;
-}
-
-export type ParameterType = 'String' | 'StringList' | 'SecureString';
-
-/**
- * What the cutover knows of a parameter. A SecureString's value is never carried: its digest and
- * version stand in for it, and a restore reads that version back from the parameter's history.
- * Null when the parameter does not exist: a cutover may create it, and rollback then deletes it.
- */
-export type ParameterState = {
-  type: ParameterType;
-  version: number;
-  /** The value, but for a SecureString as read (the value a switch writes comes from the plan). */
-  value?: string;
-  digest: string;
-} | null;
-
-/** How a parameter reads in a report: its value, or what a SecureString holds without it. */
-export function described(state: ParameterState): string {
-  if (!state) return 'absent';
-  return state.value !== undefined ? state.value : `a SecureString (${state.digest})`;
-}
-
-/** The state the parameter is in once `value` (the plan's, no secret) is written. */
-export function setTo(current: ParameterState, value: string): ParameterState {
-  return { type: current?.type ?? 'String', version: current?.version ?? 0, value, digest: digest(value) };
-}
 
 export const ssmParameterReader: ResourceReader<ParameterRef, ParameterState> = {
   kind: 'ssm-parameter',

@@ -1,3 +1,4 @@
+import type { PlanPart } from '../../kinds/kind.ts';
 import {
   type Change,
   getChange,
@@ -7,7 +8,13 @@ import {
   recordIntent,
 } from '../../ledger/changes.ts';
 import { logger } from '../../logger.ts';
-import { difference, type Pending, type Resource, sameState } from '../../resources/resource.ts';
+import {
+  type AnyResource,
+  difference,
+  type Pending,
+  type Resource,
+  sameState,
+} from '../../resources/resource.ts';
 import type { StepContext } from './context.ts';
 
 /** What a step did (or, in a dry-run, would do) to one resource. */
@@ -42,6 +49,19 @@ export async function applyChange<Ref extends object, State>(
   desired: (current: State) => State,
 ): Promise<ChangeReport> {
   return (await applyChangeFound(ctx, resource, ref, desired)).report;
+}
+
+/** Applies a plan item: its kind's `part` addresses and switches it, its `resource` reads and writes it. */
+export function applyItem<Item, To>(
+  ctx: StepContext,
+  resource: AnyResource,
+  part: PlanPart<Item, object, unknown, To>,
+  item: Item,
+  to: To,
+): Promise<ChangeReport> {
+  return applyChange(ctx, resource as Resource<object, unknown>, part.ref(item), (current) =>
+    part.switched(current, item, to),
+  );
 }
 
 /** `applyChange`, for a step that also needs the whole state the resource was found in. */
