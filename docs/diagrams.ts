@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import type { Asl, AslState } from '../src/local/definition.ts';
+import type { Asl, AslState } from '../src/statemachines/definition.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 

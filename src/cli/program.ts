@@ -8,12 +8,11 @@ import {
   newSession,
   type RehearsalReport,
   rehearse,
-  rollbackMachine,
   type Session,
-  taskStates,
 } from '../local/runner.ts';
 import type { WorldOptions } from '../sandbox/index.ts';
 import { loadSandbox, saveSandbox } from '../sandbox/persist.ts';
+import { taskStates } from '../statemachines/definition.ts';
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
 import { type Io, processIo } from './io.ts';
 import { checkedPlan, readPlan, withTakeOver } from './plan-file.ts';
@@ -143,7 +142,7 @@ async function rehearseCommand(options: RehearseOptions, io: Io): Promise<number
   if (named.length > 0) {
     const allowed = await statesOnPath(plan);
     // --fail may also name a Task state of the rollback execution, e.g. rollback/Restore.
-    const rollbackStates = taskStates(rollbackMachine()).map((state) => `rollback/${state}`);
+    const rollbackStates = taskStates('rollback').map((state) => `rollback/${state}`);
     const unknown = named.filter(
       ([flag, state]) => !allowed.includes(state) && !(flag === '--fail' && rollbackStates.includes(state)),
     );

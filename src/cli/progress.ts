@@ -1,7 +1,9 @@
 import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
-import { type Asl, type AslState, forwardPath, loadMachine, waitSeconds } from '../local/definition.ts';
-import type { TimelineEntry } from '../local/runner.ts';
-import type { DryRunReport } from './render.ts';
+import type { TimelineEntry } from '../local/report.ts';
+import { type DryRunReport, dryRunReportSchema } from '../plan/dry-run.ts';
+import { type Asl, type AslState, forwardPath, machine } from '../statemachines/definition.ts';
+import { atPath } from '../statemachines/json-path.ts';
+import { waitSeconds } from '../statemachines/timing.ts';
 import {
   consoleUrl,
   isObject,
@@ -109,41 +111,16 @@ export interface PendingTask {
   timeoutSeconds: number | null;
 }
 
-const definitions = new Map<MachineKind, Asl>();
-export function definitionOf(kind: MachineKind): Asl {
-  let asl = definitions.get(kind);
-  if (!asl) {
-    asl = loadMachine(kind).definition;
-    definitions.set(kind, asl);
-  }
-  return asl;
-}
-
 /** Where, in a Task's Parameters, the ASL puts `$$.Task.Token`: the same path holds it in the history. */
-function tokenPath(node: unknown, path: string[] = []): string[] | null {
+function tokenPath(node: unknown, path = '$'): string | null {
   if (!isObject(node)) return null;
   for (const [key, value] of Object.entries(node)) {
-    if (key.endsWith('.$') && value === '$$.Task.Token') return [...path, key.slice(0, -2)];
-    const found = tokenPath(value, [...path, key]);
+    if (key.endsWith('.$') && value === '$$.Task.Token') return `${path}.${key.slice(0, -2)}`;
+    const found = tokenPath(value, `${path}.${key}`);
     if (found) return found;
   }
   return null;
 }
-
-const at = (node: unknown, path: string[]): unknown =>
-  path.reduce<unknown>((value, key) => (isObject(value) ? value[key] : undefined), node);
-
-/** `$.a.b` → the value; `$` → the node itself. */
-const atJsonPath = (node: unknown, path: unknown): unknown =>
-  typeof path === 'string' && path.startsWith('$')
-    ? at(
-        node,
-        path
-          .replace(/^\$\.?/, '')
-          .split('.')
-          .filter(Boolean),
-      )
-    : undefined;
 
 /** A Lambda error's cause is its JSON error report: the message is what an operator reads. */
 export function readableCause(cause: string | undefined): string {
@@ -287,7 +264,7 @@ function walk(events: HistoryEvent[], asl: Asl): Walk {
       const details = event.taskScheduledEventDetails;
       if (details) {
         const path = tokenPath(asl.States[visit.name]?.Parameters);
-        const token = path ? at(parseJson(details.parameters), path) : undefined;
+        const token = path ? atPath(parseJson(details.parameters), path) : undefined;
         visit.token = typeof token === 'string' ? token : null;
         visit.timeoutSeconds = details.timeoutInSeconds ?? null;
       }
@@ -403,7 +380,7 @@ function walk(events: HistoryEvent[], asl: Asl): Walk {
 
 /** The approval (or any waitForTaskToken task) the execution is waiting on, with its token. */
 export function pendingTask(events: HistoryEvent[], kind: MachineKind): PendingTask | null {
-  const run = walk(events, definitionOf(kind));
+  const run = walk(events, machine(kind).definition);
   if (run.ended || run.output !== undefined) return null;
   const visit = run.visits.at(-1);
   if (!visit || visit.exitedAt || visit.settled || !visit.token || !visit.scheduledAt) return null;
@@ -473,7 +450,7 @@ export interface ProgressInput {
 export function progressOf({ execution, events, now, stopRollback }: ProgressInput): Progress {
   const executionArn = execution.executionArn ?? '';
   const ref = parseExecutionArn(executionArn);
-  const asl = definitionOf(ref.kind);
+  const asl = machine(ref.kind).definition;
   const run = walk(events, asl);
   const input = run.input ?? parseJson(execution.input);
   const given = migrationOf(input);
@@ -545,7 +522,8 @@ export function progressOf({ execution, events, now, stopRollback }: ProgressInp
   const seen = new Set<string>();
   for (const visit of run.visits) {
     if (visit.type !== 'Task' || visit.caught || visit.output === undefined) continue;
-    const result = atJsonPath(visit.output, asl.States[visit.name]?.ResultPath);
+    const resultPath = asl.States[visit.name]?.ResultPath;
+    const result = typeof resultPath === 'string' ? atPath(visit.output, resultPath) : undefined;
     const reports = isObject(result)
       ? [...(Array.isArray(result.changes) ? result.changes : []), result.change]
       : [];
@@ -615,7 +593,7 @@ export function progressOf({ execution, events, now, stopRollback }: ProgressInp
           ? input.cutoverExecutionId
           : null
       : null;
-  const report = isObject(run.output) && isObject(run.output.report) ? run.output.report : null;
+  const report = dryRunReportSchema.safeParse(isObject(run.output) ? run.output.report : undefined);
 
   return {
     executionArn,
@@ -659,7 +637,7 @@ export function progressOf({ execution, events, now, stopRollback }: ProgressInp
     restored: restore?.restored ?? null,
     notRestored: restore?.remaining ?? [],
     undoes,
-    report: report as DryRunReport | null,
+    report: report.success ? report.data : null,
     stateTransitions: run.visits.length,
     timeline: run.timeline,
   };

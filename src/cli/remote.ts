@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
+import { dryRunReportSchema } from '../plan/dry-run.ts';
+import { machine } from '../statemachines/definition.ts';
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
 import type { Io } from './io.ts';
 import { checkedPlan, readPlan, withTakeOver } from './plan-file.ts';
-import { definitionOf, type Progress, pendingTask, progressOf } from './progress.ts';
-import { clock, type DryRunReport, dryRunSummary, statusView } from './render.ts';
+import { type Progress, pendingTask, progressOf } from './progress.ts';
+import { clock, dryRunSummary, statusView } from './render.ts';
 import {
   checkStage,
   consoleUrl,
@@ -14,6 +16,7 @@ import {
   executionHistory,
   executionName,
   findMachine,
+  isObject,
   listExecutions,
   type MachineKind,
   machineArnBeside,
@@ -275,7 +278,7 @@ export async function answerCommand(
   const by = options.by ?? operator(io);
   if (answer === 'approve') {
     await sendApproval(executionArn, task.taskToken, { approved: true, by });
-    const next = definitionOf(ref.kind).States[task.state]?.Next;
+    const next = machine(ref.kind).definition.States[task.state]?.Next;
     lines(
       io,
       `Approved ${task.state} of ${ref.name} as ${by}.`,
@@ -431,7 +434,9 @@ export async function remotePlanCommand(options: RemotePlanOptions, io: Io): Pro
     await io.sleep(PLAN_POLL_MS);
     execution = await describeExecution(arn);
   }
-  const report = (parseJson(execution.output) as { report?: DryRunReport } | undefined)?.report;
+  const output = parseJson(execution.output);
+  const parsed = dryRunReportSchema.safeParse(isObject(output) ? output.report : undefined);
+  const report = parsed.success ? parsed.data : undefined;
   if (execution.status === 'SUCCEEDED' && report) {
     if (options.json) io.out(`${JSON.stringify({ executionArn: arn, status: execution.status, report })}\n`);
     else lines(io, dryRunSummary(plan.migrationId, report));

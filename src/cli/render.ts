@@ -1,4 +1,5 @@
-import type { RehearsalReport, TimelineEntry } from '../local/runner.ts';
+import type { RehearsalReport, TimelineEntry } from '../local/report.ts';
+import type { DryRunReport } from '../plan/dry-run.ts';
 import type { Progress } from './progress.ts';
 
 export function clock(seconds: number): string {
@@ -30,18 +31,6 @@ const NEXT: Record<RehearsalReport['status'], string> = {
   FAILED: 'The cutover stopped without rolling back; see the failure above.',
 };
 
-/** The dry-run's report: the PlanReport state's result (src/steps/plan-report.ts), the execution's `report`. */
-export interface DryRunReport {
-  ok: boolean;
-  problems: string[];
-  drift: string[];
-  changes: { resource: string; before: unknown; after: unknown }[];
-  ttlDrainSeconds: number;
-  freezeWindowSeconds: number;
-  /** The cutover of this migration that holds the lock and still runs. */
-  runningCutover?: string;
-}
-
 /** A dry-run's report as an operator reads it, rehearsed (`mutatingCalls` counted) or deployed. */
 export function dryRunSummary(
   migrationId: string | null,
@@ -69,9 +58,8 @@ export function dryRunSummary(
 
 /** The dry-run's report as an operator reads it. */
 export function planSummary(report: RehearsalReport): string {
-  const plan = report.plan as DryRunReport | undefined;
-  if (!plan) return summary(report);
-  return dryRunSummary(report.migrationId, plan, report.mutatingCalls);
+  if (!report.plan) return summary(report);
+  return dryRunSummary(report.migrationId, report.plan, report.mutatingCalls);
 }
 
 /** `Changed:` and each change, before → after, as the rehearsal and `cutover status` print them. */

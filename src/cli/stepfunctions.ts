@@ -13,11 +13,12 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import * as aws from '../aws/aws.ts';
+import type { MachineKind } from '../statemachines/definition.ts';
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
 
 /** serverless.yml's `service`: the machines are `${self:service}-${sls:stage}-cutover` and `-rollback`. */
 export const SERVICE = 'cognito-cutover';
-export type MachineKind = 'cutover' | 'rollback';
+export type { MachineKind } from '../statemachines/definition.ts';
 
 export function machineName(stage: string, kind: MachineKind): string {
   return `${SERVICE}-${stage}-${kind}`;

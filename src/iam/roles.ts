@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { loadMachine } from '../local/definition.ts';
 import { parsePlan } from '../plan/schema.ts';
+import { type MachineKind, machine } from '../statemachines/definition.ts';
 import { arn, type Stage, type Statement, statementsFor } from './grants.ts';
 import { FUNCTION_AREAS, FUNCTION_COMMANDS } from './manifest.ts';
 
@@ -72,8 +72,8 @@ const assumedBy = (service: string) => ({
  * its executions and Step Functions' managed EventBridge rule). Log delivery and X-Ray take no
  * resource-level permission, so only those name `*`.
  */
-function machineRole(name: 'cutover' | 'rollback', stage: Stage): object {
-  const functions = [...new Set(Object.values(loadMachine(name).functionOf))].sort();
+function machineRole(name: MachineKind, stage: Stage): object {
+  const functions = [...new Set(Object.values(machine(name).functionOf))].sort();
   const statements: object[] = [
     {
       Effect: 'Allow',

@@ -1,22 +1,8 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
-import type { ChangeReport } from './core/change.ts';
+import type { DryRunReport, DryRunState } from '../plan/dry-run.ts';
 import type { StepContext } from './core/context.ts';
-
-/** What the dry-run branch collected, step by step; only preflight when it found problems. */
-export interface DryRunState {
-  /** AcquireLock's answer in a dry-run: who holds the lock, and whether that holder has ended. */
-  lock?: { heldBy?: string | undefined; stale?: boolean | undefined } | undefined;
-  preflight: {
-    problems: string[];
-    checks?: { field: string; check: string; ok: boolean; detail: string }[] | undefined;
-  };
-  dnsPrep?: { lowered: boolean; drainSeconds: number } | undefined;
-  freeze?: { changes: ChangeReport[] } | undefined;
-  dnsSwitch?: { change: ChangeReport; waitSeconds: number; drift?: string[] | undefined } | undefined;
-  services?: { changes: ChangeReport[] } | undefined;
-}
 
 /** Route 53 reports INSYNC within about 60 s; the estimate assumes the worst of that. */
 const INSYNC_SECONDS = 60;
@@ -25,7 +11,7 @@ const INSYNC_SECONDS = 60;
  * The dry-run's last state: what the cutover would change, what is wrong, and how long writes
  * would be frozen. Sent to operators; `ok` is false when preflight or drift found a problem.
  */
-export async function planReport(ctx: StepContext, state: DryRunState) {
+export async function planReport(ctx: StepContext, state: DryRunState): Promise<DryRunReport> {
   const dnsChange = state.dnsSwitch ? [state.dnsSwitch.change] : [];
   const changes = [...(state.freeze?.changes ?? []), ...dnsChange, ...(state.services?.changes ?? [])]
     .filter((c) => c.planned)
@@ -44,7 +30,7 @@ export async function planReport(ctx: StepContext, state: DryRunState) {
         ]
       : [];
   const problems = [...state.preflight.problems, ...lockProblems];
-  const report = {
+  const report: DryRunReport = {
     migrationId: ctx.plan.migrationId,
     ok: problems.length === 0 && drift.length === 0,
     problems,

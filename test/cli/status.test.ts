@@ -5,7 +5,7 @@ import {
   ListExecutionsCommand,
 } from '@aws-sdk/client-sfn';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { forwardPath, loadMachine } from '../../src/local/definition.ts';
+import { forwardPath, loadMachine } from '../../src/statemachines/definition.ts';
 import {
   approvalToken,
   CUTOVER_MACHINE,

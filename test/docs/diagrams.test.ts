@@ -13,7 +13,7 @@ import {
   runbookFiles,
   writeDiagrams,
 } from '../../docs/diagrams.ts';
-import type { Asl } from '../../src/local/definition.ts';
+import type { Asl } from '../../src/statemachines/definition.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MACHINES = ['cutover', 'rollback'] as const;

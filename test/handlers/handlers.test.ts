@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadMachine } from '../../src/local/definition.ts';
+import { loadMachine } from '../../src/statemachines/definition.ts';
 import { example } from '../fixtures/plans.ts';
 
 // The functions the state machines invoke; the Cognito triggers take Cognito's events instead.

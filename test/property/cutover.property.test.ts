@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cutoverMachine, newSession, rehearse, taskStates } from '../../src/local/runner.ts';
+import { newSession, rehearse } from '../../src/local/runner.ts';
 import { type Plan, parsePlan } from '../../src/plan/schema.ts';
+import { machine, taskStates } from '../../src/statemachines/definition.ts';
 import { ttlBudget } from '../../src/steps/preflight.ts';
 import { plans, type Schedule, scheduleArbitrary } from '../fixtures/arbitraries.ts';
 import { lockHeld, notRestored, notSwitched, observeBefore } from '../support/outcome.ts';
@@ -29,7 +30,7 @@ const replay = {
 // land in a Wait (the health gate's interval is where a cutover spends its time), a Choice, or the
 // Rollback task; not in a Succeed or Fail state, where the execution has already ended.
 const TASK_STATES = taskStates();
-const STOP_STATES = Object.entries(cutoverMachine().definition.States)
+const STOP_STATES = Object.entries(machine('cutover').definition.States)
   .filter(([, state]) => state.Type !== 'Succeed' && state.Type !== 'Fail')
   .map(([name]) => name);
 

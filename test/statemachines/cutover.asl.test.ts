@@ -1,7 +1,7 @@
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { NON_RETRYABLE, RETRYABLE } from '../../src/errors.ts';
-import { forwardPath, loadMachine } from '../../src/local/definition.ts';
+import { forwardPath, loadMachine } from '../../src/statemachines/definition.ts';
 
 describe('statemachines/cutover.asl.yml', () => {
   const { definition, functionOf, handlers } = loadMachine('cutover');

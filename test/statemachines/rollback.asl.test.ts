@@ -1,6 +1,6 @@
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { forwardPath, loadMachine } from '../../src/local/definition.ts';
+import { forwardPath, loadMachine } from '../../src/statemachines/definition.ts';
 
 describe('statemachines/rollback.asl.yml', () => {
   const { definition } = loadMachine('rollback');

@@ -6,6 +6,8 @@ import { parse } from 'yaml';
 /** The repository root: serverless.yml, statemachines/ and handlers/ are read from here. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
+export type MachineKind = 'cutover' | 'rollback';
+
 // biome-ignore lint/suspicious/noExplicitAny: ASL states are heterogeneous JSON.
 export type AslState = Record<string, any> & { Type: string };
 export interface Asl {
@@ -107,55 +109,23 @@ export function forwardPath(asl: Asl, dryRun = false): string[] {
   return Object.keys(asl.States).filter((name) => reachable.has(name));
 }
 
-/** The keys of a reference path such as `$.dnsSwitch.waitSeconds` (this ASL uses no other kind). */
-const pathKeys = (path: string) =>
-  path
-    .replace(/^\$\.?/, '')
-    .split('.')
-    .filter(Boolean);
-
-/** The value at a reference path, or undefined. */
-export function atPath(input: unknown, path: string): unknown {
-  return pathKeys(path).reduce<unknown>(
-    (node, key) =>
-      typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined,
-    input,
-  );
-}
+const loaded = new Map<MachineKind, LoadedMachine>();
 
 /**
- * A state's output as its ResultPath makes it from its input and its result: `$` (or none) is the
- * result, null is the input, a path puts the result there in a copy of the input.
+ * The deployed state machine `kind`, read once per process: the runner, the CLI's progress view and
+ * the roles all read this one copy. Nothing may change it.
  */
-export function withResult(input: unknown, resultPath: string | null | undefined, result: unknown): unknown {
-  if (resultPath === null) return input;
-  const put = (node: unknown, [key, ...rest]: string[]): unknown => {
-    if (key === undefined) return result;
-    // A shallow copy along the path only: the rest of the input is shared, not cloned.
-    const object = typeof node === 'object' && node !== null ? (node as Record<string, unknown>) : {};
-    return { ...object, [key]: put(object[key], rest) };
-  };
-  return put(input, pathKeys(resultPath ?? '$'));
+export function machine(kind: MachineKind): LoadedMachine {
+  let found = loaded.get(kind);
+  if (!found) {
+    found = loadMachine(kind);
+    loaded.set(kind, found);
+  }
+  return found;
 }
 
-/** The seconds a Wait state waits, from its `Seconds` or its `SecondsPath` into the state's input; null when not known. */
-export function waitSeconds(state: AslState | undefined, input: unknown): number | null {
-  if (state?.Type !== 'Wait') return null;
-  if (typeof state.Seconds === 'number') return state.Seconds;
-  if (typeof state.SecondsPath !== 'string') return null;
-  const value = atPath(input, state.SecondsPath);
-  return typeof value === 'number' ? value : null;
-}
-
-/**
- * The seconds Step Functions waits before the `attempt`th retry (1 for the first) under a retrier:
- * IntervalSeconds (default 1) times BackoffRate (default 2) to the power attempt − 1, capped at
- * MaxDelaySeconds. With JitterStrategy FULL it waits a random share of that; a rehearsal takes the
- * mean, half of it, so its timeline is the same every run
- * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-retrying-after-an-error).
- */
-export function retryDelaySeconds(retrier: AslState['Retry'][number], attempt: number): number {
-  const interval = (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** (attempt - 1);
-  const capped = Math.min(interval, retrier.MaxDelaySeconds ?? Number.POSITIVE_INFINITY);
-  return retrier.JitterStrategy === 'FULL' ? capped / 2 : capped;
+/** The Task states on the forward path of `kind`, in runbook order: those a fault may target. */
+export function taskStates(kind: MachineKind = 'cutover', dryRun = false): string[] {
+  const { definition } = machine(kind);
+  return forwardPath(definition, dryRun).filter((name) => definition.States[name]?.Type === 'Task');
 }

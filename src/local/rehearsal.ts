@@ -1,0 +1,413 @@
+import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import { ApprovalRejected } from '../errors.ts';
+import { isResourceKind, kinds } from '../kinds/index.ts';
+import type { Plan } from '../plan/schema.ts';
+import type { Sandbox } from '../sandbox/index.ts';
+import type { Execution } from '../sandbox/world.ts';
+import { type AslState, type LoadedMachine, machine } from '../statemachines/definition.ts';
+import { withResult } from '../statemachines/json-path.ts';
+import { retryDelaySeconds, waitSeconds } from '../statemachines/timing.ts';
+import { checkPayload, type FaultKind, statesTimeout, strike } from './faults.ts';
+import type { RehearsalOptions } from './options.ts';
+import { ENDINGS, type TimelineEntry, Trace } from './report.ts';
+
+type Handler = (event: unknown) => Promise<unknown>;
+/** An event of the local engine's log (the package names the type but does not export it). */
+type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncIterable<infer E> ? E : never;
+
+/** How one execution of a state machine ended. */
+export interface MachineRun {
+  succeeded: boolean;
+  /** The Fail or Succeed state the execution ended in, or ABORTED / TIMED_OUT when it was stopped. */
+  endedIn: string | undefined;
+  output: unknown;
+}
+
+/** One execution: which machine, its name, its input, and how its states are named in the trace. */
+interface Launch {
+  loaded: LoadedMachine;
+  machineName: 'cutover' | 'rollback';
+  input: unknown;
+  /** '' for the cutover; `rollback/` or `rule-rollback/` for a rollback execution's states. */
+  prefix: string;
+  /** Task states played by the runner rather than a function (the cutover's Rollback task). */
+  extra?: Record<string, Handler>;
+  instance?: string;
+}
+
+const handlerCache = new Map<string, Handler>();
+
+/** The function's handler as serverless.yml names it, loaded once per process as a warm Lambda keeps it. */
+async function handlerFor(loaded: LoadedMachine, fn: string, ledgerTable: string): Promise<Handler> {
+  const cached = handlerCache.get(fn);
+  if (cached) return cached;
+  const spec = loaded.handlers[fn];
+  if (!spec) throw new Error(`serverless.yml defines no handler for ${fn}`);
+  // Handlers read their environment at load, as in Lambda.
+  process.env.LEDGER_TABLE = ledgerTable;
+  const module = (await import(spec.module)) as Record<string, Handler>;
+  const handler = module[spec.exportName];
+  if (!handler) throw new Error(`${spec.module} does not export ${spec.exportName}`);
+  handlerCache.set(fn, handler);
+  return handler;
+}
+
+/** Each state of `type` with zero: Waits and retries take no real time here. */
+const zeroFor = (definition: LoadedMachine['definition'], type: string) =>
+  Object.fromEntries(
+    Object.entries(definition.States)
+      .filter(([, s]) => s.Type === type)
+      .map(([stateName]) => [stateName, 0]),
+  );
+
+/**
+ * Runs the deployed state machines, with the deployed handlers, against an in-process AWS, as
+ * Step Functions would: the engine (aws-local-stepfunctions) walks the ASL; this plays what it
+ * cannot (the task token callback, startExecution.sync, the EventBridge rule that starts a
+ * rollback when a cutover stops, the execution timeout) and injects the rehearsal's faults.
+ * Wait states and retries take no real time: each moves the sandbox's clock by what AWS would wait.
+ */
+export class Rehearsal {
+  readonly trace = new Trace();
+  /** Set once the cutover is stopped: Step Functions would call no more of its functions. */
+  private stopped = false;
+  private readonly t0: number;
+  readonly executionName: string;
+
+  constructor(
+    private readonly options: RehearsalOptions,
+    private readonly sandbox: Sandbox,
+    private readonly region: string,
+    private readonly ledgerTable: string,
+  ) {
+    this.t0 = sandbox.clock.now();
+    // Execution names are unique per state machine, as Step Functions requires of a running one.
+    const count = sandbox.world.executions.size;
+    this.executionName = count === 0 ? 'rehearsal' : `rehearsal-${count + 1}`;
+  }
+
+  /** Simulated seconds since the rehearsal began. */
+  since(): number {
+    return Math.round((this.sandbox.clock.now() - this.t0) / 1000);
+  }
+
+  executionArn(machineName: string, name = this.executionName): string {
+    return `arn:aws:states:${this.region}:${this.sandbox.world.accountId}:execution:cognito-cutover-${machineName}:${name}`;
+  }
+
+  /** The cutover (and the rollback its failure starts), or only the rollback, as `options` ask. */
+  async run(): Promise<MachineRun> {
+    const { options } = this;
+    if (options.rollbackOf) return this.rollbackOnly(options.rollbackOf);
+    const run = await this.execute({
+      loaded: machine('cutover'),
+      machineName: 'cutover',
+      input: options.plan,
+      prefix: '',
+      extra: { Rollback: (input) => this.startRollback(input) },
+    });
+    if (!run.succeeded && options.autoRollback !== false) await this.ruleRollback(run);
+    return run;
+  }
+
+  private log(entry: TimelineEntry): void {
+    this.trace.timeline.push(entry);
+    this.options.onState?.(entry);
+  }
+
+  /** What an operator starts: the rollback machine alone, for the whole migration. */
+  private async rollbackOnly(migrationId: string): Promise<MachineRun> {
+    this.breakRestores();
+    const child = await this.execute({
+      loaded: machine('rollback'),
+      machineName: 'rollback',
+      input: { migrationId, region: this.region },
+      prefix: 'rollback/',
+    });
+    return { ...child, endedIn: child.succeeded ? 'RolledBack' : 'RollbackIncomplete' };
+  }
+
+  /** startExecution.sync:2 — runs the child to its end and answers as Step Functions would. */
+  private async startRollback(taskInput: unknown) {
+    this.breakRestores();
+    const childInput = { ...((taskInput as { Input?: Record<string, unknown> }).Input ?? {}) };
+    delete childInput.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID;
+    const child = await this.execute({
+      loaded: machine('rollback'),
+      machineName: 'rollback',
+      input: childInput,
+      prefix: 'rollback/',
+    });
+    if (!child.succeeded) {
+      throw Object.assign(new Error(`The rollback execution ended in ${child.endedIn ?? 'failure'}`), {
+        name: 'States.TaskFailed',
+      });
+    }
+    return { ExecutionArn: this.executionArn('rollback'), Status: 'SUCCEEDED', Output: child.output };
+  }
+
+  /**
+   * The rule on FAILED / TIMED_OUT / ABORTED hands the rollback machine the whole status-change
+   * event. After the cutover's own rollback it finds nothing left, and says nothing twice.
+   */
+  private async ruleRollback(run: MachineRun): Promise<void> {
+    const status = run.endedIn === 'ABORTED' || run.endedIn === 'TIMED_OUT' ? run.endedIn : 'FAILED';
+    const input = {
+      cutoverEvent: {
+        detail: {
+          executionArn: this.executionArn('cutover'),
+          status,
+          input: JSON.stringify(this.options.plan),
+        },
+      },
+    };
+    this.breakRestores();
+    const again = [...this.trace.attempts.keys()].some((state) => state.startsWith('rollback/'));
+    const child = await this.execute({
+      loaded: machine('rollback'),
+      machineName: 'rollback',
+      input,
+      prefix: again ? 'rule-rollback/' : 'rollback/',
+      ...(again ? { instance: `${this.executionName}-rule` } : {}),
+    });
+    // A Fail state of the cutover's own says how it ended; otherwise the rule's rollback does.
+    if (!(run.endedIn && run.endedIn in ENDINGS)) {
+      run.endedIn = child.succeeded ? 'RolledBack' : 'RollbackIncomplete';
+    }
+  }
+
+  /** `--fail-restore KIND`: AWS refuses every call that would restore a resource of that kind. */
+  private breakRestores(): void {
+    const kind = this.options.failRestore;
+    const target = kind && isResourceKind(kind) ? kinds[kind].restoredBy : undefined;
+    if (!target) return;
+    const denied = Object.assign(new Error(`not authorized to perform ${target.command} (--fail-restore)`), {
+      name: 'AccessDeniedException',
+      $fault: 'client',
+    });
+    this.sandbox.failAlways(target.service, target.command, denied);
+  }
+
+  /**
+   * A .waitForTaskToken task: the function gets the token, then an operator answers with
+   * SendTaskSuccess or SendTaskFailure, or lets the task time out.
+   */
+  private async callback(handler: Handler, taskInput: unknown) {
+    const payload = (taskInput as { Payload: { plan?: Plan } }).Payload;
+    await handler(payload);
+    const { approval } = this.options;
+    const answer = typeof approval === 'function' ? await approval() : approval;
+    if (answer === 'reject') throw new ApprovalRejected('No-go from an operator (--reject-approval).');
+    if (answer === 'timeout') {
+      this.sandbox.clock.advance(payload.plan?.approval.timeoutSeconds ?? 0);
+      throw statesTimeout();
+    }
+    return { approved: true };
+  }
+
+  /** Each Task state's function, wrapped in what the rehearsal injects: faults, crashes, quotas. */
+  private async taskHandlers(launch: Launch, stateInputs: Map<string, unknown>) {
+    const handlers: Record<string, Handler> = { ...launch.extra };
+    for (const [stateName, fn] of Object.entries(launch.loaded.functionOf)) {
+      const handler = await handlerFor(launch.loaded, fn, this.ledgerTable);
+      handlers[stateName] = this.task(launch, stateName, fn, handler, stateInputs);
+    }
+    return handlers;
+  }
+
+  private task(
+    launch: Launch,
+    stateName: string,
+    fn: string,
+    handler: Handler,
+    stateInputs: Map<string, unknown>,
+  ): Handler {
+    const { options, sandbox, trace } = this;
+    const { loaded, prefix } = launch;
+    const state = loaded.definition.States[stateName] as AslState;
+    const key = prefix + stateName;
+    const fault: FaultKind | undefined = options.faults?.find((f) => f.state === key)?.kind;
+    return async (taskInput: unknown) => {
+      // A zero-length Wait returns synchronously; let the event watcher advance the clock for it first.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.stopped && !prefix)
+        throw Object.assign(new Error('execution stopped'), { name: 'States.Runtime' });
+      checkPayload(key, 'input', taskInput);
+      const attempt = (trace.attempts.get(key) ?? 0) + 1;
+      trace.attempts.set(key, attempt);
+      if (fault === 'throttle' && attempt === 1) sandbox.throttleNext(2);
+      const crash =
+        !prefix && options.crash?.state === stateName && attempt <= (options.crash.times ?? 1)
+          ? sandbox.crashAt(options.crash.at)
+          : undefined;
+      try {
+        const running = loaded.callbacks.has(stateName)
+          ? this.callback(handler, taskInput)
+          : handler(taskInput);
+        const result = await (crash ? Promise.race([running, crash]) : running);
+        if (options.failTrigger && !prefix && stateName === 'Preflight') {
+          sandbox.world.deniedActions.add('cognito-idp:AdminInitiateAuth');
+        }
+        const functionTimeoutSeconds = loaded.handlers[fn]?.timeoutSeconds ?? 3;
+        strike(fault, { key, state, attempt, functionTimeoutSeconds }, sandbox);
+        checkPayload(key, 'result', result);
+        // Without Parameters the task's input is the state's; otherwise the watcher kept it.
+        const entered = state.Parameters === undefined ? taskInput : stateInputs.get(stateName);
+        if (entered !== undefined) checkPayload(key, 'output', withResult(entered, state.ResultPath, result));
+        return result;
+      } finally {
+        if (fault === 'throttle') sandbox.throttleNext(0);
+        if (crash) sandbox.disarmCrash();
+      }
+    };
+  }
+
+  /** Runs one execution to its end, recording it in the sandbox's executions as Step Functions lists them. */
+  private async execute(launch: Launch): Promise<MachineRun> {
+    const { sandbox } = this;
+    const { executions } = sandbox.world;
+    const instance = launch.instance ?? this.executionName;
+    const stateInputs = new Map<string, unknown>();
+    const taskResourceLocalHandlers = await this.taskHandlers(launch, stateInputs);
+    const executionId = this.executionArn(launch.machineName, instance);
+    const startDate = sandbox.clock.now();
+    executions.set(executionId, { status: 'RUNNING', startDate });
+    // --timeout-at stands in for the execution timeout, which here would be a real-time timer.
+    const { TimeoutSeconds: _timeout, ...definition } = launch.loaded.definition;
+    const execution = new StateMachine(definition as never, {
+      validationOptions: { checkArn: false, checkPaths: true },
+    }).run(launch.input as never, {
+      overrides: {
+        taskResourceLocalHandlers: taskResourceLocalHandlers as never,
+        waitTimeOverrides: zeroFor(definition as LoadedMachine['definition'], 'Wait'),
+        retryIntervalOverrides: zeroFor(definition as LoadedMachine['definition'], 'Task'),
+      },
+      context: {
+        Execution: {
+          Id: executionId,
+          Name: instance,
+          StartTime: new Date(sandbox.clock.now()).toISOString(),
+          Input: launch.input,
+        },
+        Task: { Token: `${this.executionName}-task-token` },
+      } as never,
+    });
+    const watching = { endedIn: undefined as string | undefined, abort: () => execution.abort() };
+    const watch = (async () => {
+      for await (const event of execution.eventLogs) this.record(event, launch, stateInputs, watching);
+    })();
+    const ended = (status: Execution['status']) =>
+      executions.set(executionId, { status, startDate, stopDate: sandbox.clock.now() });
+    try {
+      const output = await execution.result;
+      await watch;
+      ended('SUCCEEDED');
+      return { succeeded: true, endedIn: watching.endedIn, output };
+    } catch (error) {
+      if (!(error instanceof ExecutionError || error instanceof ExecutionAbortedError)) throw error;
+      await watch;
+      const { endedIn } = watching;
+      ended(endedIn === 'ABORTED' || endedIn === 'TIMED_OUT' ? endedIn : 'FAILED');
+      return { succeeded: false, endedIn, output: null };
+    }
+  }
+
+  /** One event of the local engine, in the trace and the timeline, as the execution's history records it. */
+  private record(
+    event: EventLog,
+    launch: Launch,
+    stateInputs: Map<string, unknown>,
+    watching: { endedIn: string | undefined; abort: () => void },
+  ): void {
+    if (!('state' in event)) return;
+    const { options } = this;
+    const name = launch.prefix + event.state.name;
+    if (event.type === 'StateEntered' || event.type === 'StateExited') {
+      const payload = event.type === 'StateEntered' ? event.state.input : event.state.output;
+      if (payload !== undefined) options.onPayload?.(name, JSON.stringify(payload));
+    }
+    if (event.type === 'StateEntered') {
+      stateInputs.set(event.state.name, event.state.input);
+      if (!launch.prefix && options.stopAt?.state === name) {
+        watching.endedIn = this.stop(name, event.state.type);
+        watching.abort();
+        return;
+      }
+      this.entered(launch, name, event.state);
+    } else if (event.type === 'StateExited' && event.state.type !== 'Wait') {
+      const ending = this.exited(name, event.state.type);
+      if (ending) watching.endedIn = event.state.name;
+    } else if (
+      event.type === 'StateFailed' ||
+      event.type === 'StateRetried' ||
+      event.type === 'StateCaught'
+    ) {
+      if (this.failed(event, name) && event.state.type === 'Fail') watching.endedIn = event.state.name;
+    }
+  }
+
+  /** `--abort-at` / `--timeout-at`: the execution stops as it enters `name`. */
+  private stop(name: string, type: string): 'ABORTED' | 'TIMED_OUT' {
+    const kind = this.options.stopAt?.kind === 'abort' ? 'ABORTED' : 'TIMED_OUT';
+    this.stopped = true;
+    this.log({ at: this.since(), state: name, type, outcome: `execution ${kind} as it entered this state` });
+    this.trace.failure ??= {
+      state: name,
+      error: `Execution${kind === 'ABORTED' ? 'Aborted' : 'TimedOut'}`,
+      cause: `The execution was ${kind === 'ABORTED' ? 'aborted' : 'timed out'} as it entered ${name}.`,
+    };
+    return kind;
+  }
+
+  private entered(launch: Launch, name: string, state: { name: string; type: string; input?: unknown }) {
+    const { trace } = this;
+    trace.transitions++;
+    trace.entered.set(name, trace.entered.get(name) ?? this.since());
+    if (state.type !== 'Wait') return;
+    const seconds = waitSeconds(launch.loaded.definition.States[state.name], state.input) ?? 0;
+    if (name === 'WaitCutoverTtl') trace.waitAfterSwitch = seconds;
+    const entry = { at: this.since(), state: name, type: state.type, outcome: `waited ${seconds} s` };
+    this.sandbox.clock.advance(seconds);
+    this.log(entry);
+  }
+
+  /** A state left; true when it ends the execution (a Fail or Succeed state). */
+  private exited(name: string, type: string): boolean {
+    const { trace } = this;
+    trace.exited.set(name, this.since());
+    // A caught failure also exits the state: it stays FAILED, and its line is already printed.
+    if (trace.outcome.get(name) === 'FAILED' && trace.caught.has(name))
+      return type === 'Fail' || type === 'Succeed';
+    if (type === 'Task') trace.outcome.set(name, 'SUCCEEDED');
+    if (type === 'Task' || type === 'Succeed') {
+      this.log({ at: this.since(), state: name, type, outcome: type === 'Task' ? 'ok' : 'succeed' });
+    }
+    return type === 'Fail' || type === 'Succeed';
+  }
+
+  /** A failure, retry or catch; true for a failure. */
+  private failed(
+    event: Extract<EventLog, { type: 'StateFailed' | 'StateRetried' | 'StateCaught' }>,
+    name: string,
+  ): boolean {
+    const { trace } = this;
+    const { type } = event.state;
+    if (event.type === 'StateCaught') trace.caught.add(name);
+    // Retries take no real time either; the clock moves by what Step Functions would wait.
+    if (event.type === 'StateRetried') {
+      this.sandbox.clock.advance(retryDelaySeconds(event.retry.retrier, event.retry.attempt));
+    }
+    if (event.type === 'StateFailed') {
+      trace.outcome.set(name, 'FAILED');
+      trace.failure ??= { state: name, error: String(event.Error), cause: String(event.Cause ?? '') };
+    }
+    const text =
+      event.type === 'StateFailed'
+        ? `failed: ${String(event.Error)}: ${String(event.Cause ?? '')}`
+        : event.type === 'StateRetried'
+          ? `retrying (attempt ${event.retry.attempt + 1})`
+          : `caught, next: ${event.catch.catcher.Next}`;
+    this.log({ at: this.since(), state: name, type, outcome: text });
+    return event.type === 'StateFailed';
+  }
+}
