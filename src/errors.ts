@@ -43,9 +43,12 @@ export class AccessDenied extends CutoverError {
   override readonly name = 'AccessDenied';
 }
 
-/** AWS throttled the call or was briefly unavailable. Retried with backoff by the state machine. */
-export class AwsThrottled extends CutoverError {
-  override readonly name = 'AwsThrottled';
+/**
+ * AWS throttled the call, failed inside (5xx), timed out, or refused it while an earlier update is
+ * still in progress: it passes. Retried with backoff by the state machine.
+ */
+export class AwsTransient extends CutoverError {
+  override readonly name = 'AwsTransient';
 }
 
 /** Any other AWS failure, with the service's error as `cause`. */
@@ -123,7 +126,7 @@ export const NON_RETRYABLE = [
 export const TRIGGER_ERRORS = ['MigrationMisconfigured', 'TriggerEventInvalid'] as const;
 
 /** Errors the state machine retries with backoff and jitter. */
-export const RETRYABLE = ['AwsThrottled'] as const;
+export const RETRYABLE = ['AwsTransient'] as const;
 
 export const ALL_ERROR_CLASSES = {
   PlanInvalid,
@@ -131,7 +134,7 @@ export const ALL_ERROR_CLASSES = {
   PreflightFailed,
   ResourceNotFound,
   AccessDenied,
-  AwsThrottled,
+  AwsTransient,
   AwsCallFailed,
   LedgerConflict,
   DnsNotInSync,

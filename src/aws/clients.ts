@@ -1,4 +1,4 @@
-import { AccessDenied, AwsCallFailed, AwsThrottled, ResourceNotFound } from '../errors.ts';
+import { AccessDenied, AwsCallFailed, AwsTransient, ResourceNotFound } from '../errors.ts';
 
 /**
  * The one place that builds SDK clients. Clients are built once per container and region.
@@ -38,7 +38,7 @@ export function build<C extends SdkClient>(Client: Ctor<C>, region: string): C {
   const key = `${Client.name}:${region}`;
   const cached = cache.get(key) as C | undefined;
   if (cached) return cached;
-  // The SDK retries a blip; throttling that outlasts it reaches the state machine's Retry.
+  // The SDK retries a blip; a transient error that outlasts it reaches the state machine's Retry.
   const client = new Client({ region, maxAttempts: 3 });
   const sandbox = transport;
   if (sandbox && !sandbox.network?.has(Client.name.replace(/Client$/, ''))) {
@@ -63,7 +63,11 @@ export function build<C extends SdkClient>(Client: Ctor<C>, region: string): C {
   return client;
 }
 
-const THROTTLED = new Set([
+/**
+ * Errors that pass: throttling, a service briefly unavailable or failing inside, a timeout, a
+ * conflict with an update still in progress. The state machines retry them with backoff.
+ */
+const TRANSIENT = new Set([
   'Throttling',
   'ThrottlingException',
   'ThrottledException',
@@ -105,7 +109,7 @@ export function toNamedError(error: unknown, what: string): Error {
   const name = error instanceof Error ? error.name : 'UnknownError';
   const message = `${what}: ${name}: ${error instanceof Error ? error.message : String(error)}`;
   const retryable = (error as { $retryable?: unknown })?.$retryable !== undefined;
-  if (THROTTLED.has(name) || retryable) return new AwsThrottled(message, { cause: error });
+  if (TRANSIENT.has(name) || retryable) return new AwsTransient(message, { cause: error });
   if (DENIED.has(name)) return new AccessDenied(message, { cause: error });
   if (NOT_FOUND.has(name)) return new ResourceNotFound(message, { cause: error });
   return new AwsCallFailed(message, { cause: error });

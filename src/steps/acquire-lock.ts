@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import * as aws from '../aws/aws.ts';
 import { isNotFound, named } from '../aws/clients.ts';
-import { AwsThrottled, CutoverInProgress } from '../errors.ts';
+import { AwsTransient, CutoverInProgress } from '../errors.ts';
 import { listChanges } from '../ledger/changes.ts';
 import { acquireLock, type Lock, readLock, takeOverLock } from '../ledger/lock.ts';
 import { readPlan, recordPlan } from '../ledger/plan.ts';
@@ -44,7 +44,7 @@ async function holderOf(lock: Lock): Promise<Holder> {
       state: `ended ${status} at ${execution.stopDate?.toISOString() ?? 'an unknown time'}`,
     };
   } catch (error) {
-    if (error instanceof AwsThrottled) throw error;
+    if (error instanceof AwsTransient) throw error;
     if (isNotFound(error, 'ExecutionDoesNotExist')) return { stale: true, state: 'no longer exists' };
     // Unsure is not stale: a lock is never taken from an execution that might still be running.
     return { stale: false, state: `is of unknown state (${(error as Error).message})` };

@@ -2,7 +2,7 @@ import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
-import { AccessDenied, AwsThrottled, PreflightFailed, ResourceNotFound } from '../errors.ts';
+import { AccessDenied, AwsTransient, PreflightFailed, ResourceNotFound } from '../errors.ts';
 import { bindingKind, freezeKind, type PlanPart } from '../kinds/index.ts';
 import type { Binding, Freeze, Plan } from '../plan/schema.ts';
 // Each adapter's read side only: Preflight loads, and so is granted, no write (src/iam/manifest.ts).
@@ -219,7 +219,7 @@ export async function preflight(ctx: StepContext) {
       try {
         return { field: probe.field, check: probe.check, ok: true, detail: await probe.run() };
       } catch (error) {
-        if (error instanceof AwsThrottled) throw error;
+        if (error instanceof AwsTransient) throw error;
         return { field: probe.field, check: probe.check, ok: false, detail: fixFor(error, probe) };
       }
     }),

@@ -1,5 +1,5 @@
 import { nowIso } from '../clock.ts';
-import { AwsThrottled } from '../errors.ts';
+import { AwsTransient } from '../errors.ts';
 import { isResourceKind } from '../kinds/index.ts';
 import { type Change, listChanges } from '../ledger/changes.ts';
 import { readLock } from '../ledger/lock.ts';
@@ -28,7 +28,7 @@ async function currentState(ctx: StepContext, change: Change): Promise<unknown> 
 /**
  * Restores, newest first, every change the cutover execution `scope` made, or, when an operator
  * rolls back the whole migration (`scope` null), every change not yet restored. A restore that
- * fails is reported and the others still run; throttling is raised so the state machine retries
+ * fails is reported and the others still run; a transient error is raised so the state machine retries
  * the whole step, which skips what is already restored.
  */
 export async function rollback(ctx: StepContext, scope: string | null) {
@@ -53,7 +53,7 @@ export async function rollback(ctx: StepContext, scope: string | null) {
     try {
       restored.push(await restoreChange(ctx, change, resourceFor(change.kind)));
     } catch (error) {
-      if (error instanceof AwsThrottled) throw error;
+      if (error instanceof AwsTransient) throw error;
       logger.error('restore failed; left for an operator', {
         resource: change.key,
         error: (error as Error).message,

@@ -44,7 +44,7 @@ describe('cutover status', () => {
     expect(stdout).toContain(`Progress: [###############---------] ${step('SwitchServices')}`);
     expect(stdout).toMatch(/^Write freeze: ON, 102 s so far \(since 07:37:02 UTC\)$/m);
     expect(stdout).toMatch(
-      /^Retried: SwitchServices \(attempt 2\) after AwsThrottled: updating authorizer cogauth1/m,
+      /^Retried: SwitchServices \(attempt 2\) after AwsTransient: updating authorizer cogauth1/m,
     );
     expect(stdout).toMatch(/^\+00:07:05 {2}RestrictWrites\s+ok$/m);
     expect(stdout).toMatch(/^\+00:08:30 {2}SwitchServices\s+retrying \(attempt 2\)$/m);
@@ -242,7 +242,7 @@ describe('cutover status', () => {
       current: { state: 'SwitchServices', attempt: 2 },
       upNext: ['CheckServices', 'CheckHealth', 'ReleaseWrites'],
       freeze: { status: 'on', seconds: 102 },
-      retries: [{ state: 'SwitchServices', error: 'AwsThrottled', attempt: 2 }],
+      retries: [{ state: 'SwitchServices', error: 'AwsTransient', attempt: 2 }],
       approval: null,
     });
   });

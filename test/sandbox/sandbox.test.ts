@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as aws from '../../src/aws/aws.ts';
 import { named } from '../../src/aws/clients.ts';
 import { nowIso } from '../../src/clock.ts';
-import { AwsThrottled } from '../../src/errors.ts';
+import { AwsTransient } from '../../src/errors.ts';
 import { digest } from '../../src/redact.ts';
 import { Sandbox, type WorldOptions } from '../../src/sandbox/index.ts';
 import { HEALTH_URL, NEW_POOL, NEW_POOL_ARN, OLD_POOL, OLD_POOL_ARN, REGION, samplePlan } from './plan.ts';
@@ -82,7 +82,7 @@ describe('the sandbox', () => {
       'reading a secret',
       aws.secrets(REGION).send(new GetSecretValueCommand({ SecretId: SECRET })),
     );
-    await expect(second).rejects.toBeInstanceOf(AwsThrottled);
+    await expect(second).rejects.toBeInstanceOf(AwsTransient);
     const third = await aws.ssm(REGION).send(new GetParameterCommand({ Name: PARAMETER }));
 
     expect(first).toMatchObject({

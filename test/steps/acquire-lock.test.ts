@@ -1,7 +1,7 @@
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNServiceException } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { AwsThrottled, CutoverInProgress, LedgerConflict } from '../../src/errors.ts';
+import { AwsTransient, CutoverInProgress, LedgerConflict } from '../../src/errors.ts';
 import { takeLock } from '../../src/steps/acquire-lock.ts';
 import { giveBackLock } from '../../src/steps/release-lock.ts';
 import {
@@ -182,7 +182,7 @@ describe('takeLock with a lock whose holder is no longer running', () => {
       }),
     );
 
-    await expect(takeLock(takingOver())).rejects.toBeInstanceOf(AwsThrottled);
+    await expect(takeLock(takingOver())).rejects.toBeInstanceOf(AwsTransient);
   });
 
   it('in a dry-run reports the lock as stale and changes nothing', async () => {

@@ -1,7 +1,7 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AwsThrottled } from '../../src/errors.ts';
+import { AwsTransient } from '../../src/errors.ts';
 import { notify } from '../../src/steps/notify.ts';
 import { context, dryRunPlan, EXECUTION, forgetCalls, ledger, mocks, mutations } from './aws-mocks.ts';
 
@@ -83,7 +83,7 @@ describe('notify', () => {
     mocks.sns
       .on(PublishCommand, { TopicArn: operators })
       .rejects(Object.assign(new Error('slow down'), { name: 'Throttling' }));
-    await expect(notify(context(), 'started')).rejects.toBeInstanceOf(AwsThrottled);
+    await expect(notify(context(), 'started')).rejects.toBeInstanceOf(AwsTransient);
     mocks.sns.on(PublishCommand, { TopicArn: operators }).resolves({ MessageId: 'm2' });
 
     await notify(context(), 'started');

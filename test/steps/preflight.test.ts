@@ -17,7 +17,7 @@ import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { GetParameterCommand, ParameterNotFound } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { AwsThrottled, PreflightFailed } from '../../src/errors.ts';
+import { AwsTransient, PreflightFailed } from '../../src/errors.ts';
 import { EXECUTION_TIMEOUT_SECONDS, preflight, ttlBudget } from '../../src/steps/preflight.ts';
 import { CANARY, canaryAnswers, context, mocks, mutations, planWith } from './aws-mocks.ts';
 
@@ -265,7 +265,7 @@ describe('preflight', () => {
   it('raises throttling instead of reporting it, so the state machine retries', async () => {
     mocks.sns.on(GetTopicAttributesCommand).rejects(failure('ThrottlingException'));
 
-    await expect(preflight(context())).rejects.toBeInstanceOf(AwsThrottled);
+    await expect(preflight(context())).rejects.toBeInstanceOf(AwsTransient);
   });
 
   describe('the migration wiring the reference incident lacked', () => {

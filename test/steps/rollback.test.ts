@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { DeleteParameterCommand, GetParameterCommand } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AwsThrottled } from '../../src/errors.ts';
+import { AwsTransient } from '../../src/errors.ts';
 import { digest } from '../../src/redact.ts';
 import { rollback } from '../../src/steps/rollback.ts';
 import {
@@ -207,7 +207,7 @@ describe('rollback', () => {
     seedCutover();
     mocks.route53.on(ChangeResourceRecordSetsCommand).rejects(failure('ThrottlingException'));
 
-    await expect(rollback(context(), EXECUTION)).rejects.toBeInstanceOf(AwsThrottled);
+    await expect(rollback(context(), EXECUTION)).rejects.toBeInstanceOf(AwsTransient);
     mocks.route53.on(ChangeResourceRecordSetsCommand).resolves(dnsAccepted);
     forgetCalls();
     const retry = await rollback(context(), EXECUTION);

@@ -2,7 +2,7 @@ import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import * as aws from '../../aws/aws.ts';
 import { isNotFound, named } from '../../aws/clients.ts';
-import { AwsThrottled, PreflightFailed } from '../../errors.ts';
+import { AwsTransient, PreflightFailed } from '../../errors.ts';
 import type { HealthCheck, Plan } from '../../plan/schema.ts';
 
 // The canary's reads: its secret and its user in the old pool. Apart from the sign-in (canary.ts),
@@ -76,9 +76,9 @@ function getUser(region: string, pool: string, username: string) {
   );
 }
 
-/** A failure's words for the check's detail; throttling is rethrown so the state retries the poll. */
+/** A failure's words for the check's detail; a transient error is rethrown so the state retries the poll. */
 export function detailOf(error: unknown): string {
-  if (error instanceof AwsThrottled) throw error;
+  if (error instanceof AwsTransient) throw error;
   if (error instanceof PreflightFailed) return error.problems.join('; ');
   return (error as Error).message;
 }

@@ -66,7 +66,7 @@ export async function signInCanary(
   }
   const label = `sign-in through the new pool as ${canary.username}`;
   const removal = `grant the cutover's role cognito-idp:AdminDeleteUser on the new pool ${plan.newPool.userPoolId}, or every poll after the first signs in without migrating`;
-  // What went wrong taking the canary out, or nothing; throttling still reaches the state's Retry.
+  // What went wrong taking the canary out, or nothing; a transient error still reaches the state's Retry.
   const remove = () =>
     removeFromNewPool(plan, canary.username).then(
       () => undefined,

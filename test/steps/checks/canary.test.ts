@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AwsThrottled } from '../../../src/errors.ts';
+import { AwsTransient } from '../../../src/errors.ts';
 import { type SignInCheck, signInCanary } from '../../../src/steps/checks/canary.ts';
 import { CANARY, canaryAnswers, idToken, mocks, NEW_POOL_ISSUER, planWith, sent } from '../aws-mocks.ts';
 
@@ -164,7 +164,7 @@ describe('the cognito-sign-in check', () => {
   it('lets throttling through, so the state retries the poll instead of counting it as unhealthy', async () => {
     mocks.cognito.on(InitiateAuthCommand).rejects(failure('TooManyRequestsException'));
 
-    await expect(signInCanary(plan, check)).rejects.toBeInstanceOf(AwsThrottled);
+    await expect(signInCanary(plan, check)).rejects.toBeInstanceOf(AwsTransient);
   });
 
   it('never puts the password or a token in what it reports', async () => {
