@@ -84,7 +84,7 @@ export class ApprovalRejected extends CutoverError {
   override readonly name = 'ApprovalRejected';
 }
 
-/** Configuration (environment) is missing or malformed; raised at load, before any work. */
+/** Configuration (environment) is missing or malformed; raised at load or as the handler starts, before any work. */
 export class ConfigInvalid extends CutoverError {
   override readonly name = 'ConfigInvalid';
 }

@@ -43,7 +43,7 @@ async function handlerFor(loaded: LoadedMachine, fn: string, ledgerTable: string
   if (cached) return cached;
   const spec = loaded.handlers[fn];
   if (!spec) throw new Error(`serverless.yml defines no handler for ${fn}`);
-  // Handlers read their environment at load, as in Lambda.
+  // The function's environment, as serverless.yml sets it.
   process.env.LEDGER_TABLE = ledgerTable;
   const module = (await import(spec.module)) as Record<string, Handler>;
   const handler = module[spec.exportName];

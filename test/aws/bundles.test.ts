@@ -205,7 +205,10 @@ describe('function bundles, run', () => {
 
   // serverless.yml's NODE_OPTIONS=--enable-source-maps reads the trimmed map: our frames still resolve.
   it('report stack frames in our code at their source lines', async () => {
-    const failed = await run(process.execPath, ['-e', 'require(process.argv[1])', bundleOf('acquireLock')], {
+    const plan = JSON.parse(readFileSync(join(ROOT, 'examples/plan.json'), 'utf8'));
+    const invoke = 'require(process.argv[1]).handler(JSON.parse(process.argv[2]))';
+    const event = JSON.stringify({ plan, executionId: 'bundle-test' });
+    const failed = await run(process.execPath, ['-e', invoke, bundleOf('acquireLock'), event], {
       env: envOf('acquireLock', { LEDGER_TABLE: '' }),
     }).catch((error: { stderr: string }) => error);
     const stack = (failed as { stderr?: string }).stderr ?? '';

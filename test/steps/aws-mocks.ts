@@ -68,7 +68,7 @@ export function dryRunPlan(): Plan {
   });
 }
 
-/** What `stepContext` builds, without the LEDGER_TABLE it reads at load. */
+/** What `stepContext` builds, without the LEDGER_TABLE it reads from the environment. */
 export function context(plan: Plan = planWith(), executionId = EXECUTION, step = 'Step'): StepContext {
   return {
     plan,

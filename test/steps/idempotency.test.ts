@@ -27,8 +27,8 @@ import { switchDns } from '../../src/steps/switch-dns.ts';
 import { switchServices } from '../../src/steps/switch-services.ts';
 import { validatePlan } from '../../src/steps/validate-plan.ts';
 
-// context.ts reads LEDGER_TABLE as it loads, so it is set before the imports run, to the table the
-// runner sets for its handlers and creates in every rehearsal world (src/local/runner.ts).
+// A step's context reads LEDGER_TABLE as its handler starts: the table the runner sets for its
+// handlers and creates in every rehearsal world (src/local/runner.ts).
 vi.hoisted(() => {
   process.env.LEDGER_TABLE = 'cognito-cutover-rehearsal-ledger';
 });

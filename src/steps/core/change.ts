@@ -103,7 +103,7 @@ export async function applyChangeFound<Ref extends object, State>(
   );
   const pending = await resource.write(ctx.plan.region, ref, after, current);
   await markApplied(ctx.ledger, key, pending);
-  logger.info('changed', { resource: key, step: ctx.step, migrationId: ctx.plan.migrationId });
+  logger.info('changed', { resource: key });
   return { found: current, report: { ...report, changed: true, planned: false, pending } };
 }
 
@@ -144,6 +144,6 @@ export async function restoreChange(
   await markRestoring(ctx.ledger, change.key);
   const pending = await resource.write(ctx.plan.region, change.ref, change.before, current);
   await markRestored(ctx.ledger, change.key, ctx.executionId, pending);
-  logger.info('restored', { resource: change.key, step: ctx.step, migrationId: ctx.plan.migrationId });
+  logger.info('restored', { resource: change.key });
   return { ...report, changed: true, pending };
 }

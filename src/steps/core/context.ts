@@ -1,9 +1,7 @@
 import { requireEnv } from '../../config.ts';
 import type { LedgerLocation } from '../../ledger/table.ts';
+import { correlate } from '../../logger.ts';
 import type { Plan } from '../../plan/schema.ts';
-
-/** Read at load: a function deployed without its table fails before it touches anything. */
-const ledgerTable = requireEnv('LEDGER_TABLE');
 
 /** What every step knows: the plan, where its ledger is, and who is acting. */
 export interface StepContext {
@@ -14,11 +12,17 @@ export interface StepContext {
   executionId: string;
 }
 
-/** Where a migration's ledger lives: the deployed table, in the function's own region. */
+/**
+ * Where a migration's ledger lives: the deployed table, in the function's own region. Read as the
+ * handler starts: a function deployed without its table fails before it touches anything.
+ */
 export function ledgerOf(migrationId: string, planRegion: string): LedgerLocation {
-  return { table: ledgerTable, region: process.env.AWS_REGION ?? planRegion, migrationId };
+  return { table: requireEnv('LEDGER_TABLE'), region: process.env.AWS_REGION ?? planRegion, migrationId };
 }
 
+/** What a step's handler starts with; its log lines from here on name the migration, execution and step. */
 export function stepContext(plan: Plan, step: string, executionId: string): StepContext {
-  return { plan, step, executionId, ledger: ledgerOf(plan.migrationId, plan.region) };
+  const ledger = ledgerOf(plan.migrationId, plan.region);
+  correlate({ migrationId: plan.migrationId, executionId, step });
+  return { plan, step, executionId, ledger };
 }
