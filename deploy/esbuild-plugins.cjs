@@ -3,43 +3,7 @@
 // measures the bundles that deploy.
 const { readFileSync, writeFileSync } = require('node:fs');
 const { resolve } = require('node:path');
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const DIGIT = new Map([...BASE64].map((char, value) => [char, value]));
-
-/** One mapping segment's fields (`gen column[, source, line, column[, name]]`), each a delta. */
-function decodeSegment(text) {
-  const values = [];
-  let value = 0;
-  let shift = 0;
-  for (const char of text) {
-    const digit = DIGIT.get(char);
-    if (digit === undefined) throw new Error(`source map: '${char}' is not a base64 VLQ digit`);
-    value += (digit & 31) << shift;
-    if (digit & 32) {
-      shift += 5;
-    } else {
-      values.push(value & 1 ? -(value >>> 1) : value >>> 1);
-      value = 0;
-      shift = 0;
-    }
-  }
-  return values;
-}
-
-function encodeSegment(values) {
-  let text = '';
-  for (const value of values) {
-    let rest = value < 0 ? (-value << 1) | 1 : value << 1;
-    do {
-      let digit = rest & 31;
-      rest >>>= 5;
-      if (rest > 0) digit |= 32;
-      text += BASE64[digit];
-    } while (rest > 0);
-  }
-  return text;
-}
+const { decode, encode } = require('@jridgewell/sourcemap-codec');
 
 const isPackage = (source) => /(^|[/\\])node_modules[/\\]/.test(source);
 
@@ -67,65 +31,42 @@ function ourCodeOnly(map) {
   });
   const nameIndex = new Map();
   const names = [];
+  const nameOf = (index) => {
+    const original = map.names[index];
+    if (!nameIndex.has(original)) {
+      nameIndex.set(original, names.length);
+      names.push(original);
+    }
+    return nameIndex.get(original);
+  };
 
-  // Absolute values across the whole map (but the generated column, per line), in and out.
-  let source = 0;
-  let line = 0;
-  let column = 0;
-  let name = 0;
-  const out = { source: 0, line: 0, column: 0, name: 0 };
-  const lines = map.mappings.split(';').map((segments) => {
-    let genColumn = 0;
-    let outGenColumn = 0;
-    let unmapped = false; // whether the last segment written on this line maps to nothing
+  // Segments decoded to absolute values: [generated column, source, line, column, name?].
+  const lines = decode(map.mappings).map((segments) => {
     const kept = [];
-    const write = (fields) => {
-      kept.push(encodeSegment([fields[0] - outGenColumn, ...fields.slice(1)]));
-      outGenColumn = fields[0];
-    };
-    for (const segment of segments === '' ? [] : segments.split(',')) {
-      const fields = decodeSegment(segment);
-      genColumn += fields[0];
-      if (fields.length === 1) {
-        if (!unmapped) write([genColumn]);
-        unmapped = true;
-        continue;
-      }
-      source += fields[1];
-      line += fields[2];
-      column += fields[3];
-      if (fields.length === 5) name += fields[4];
-      const to = sourceIndex[source];
+    let unmapped = false; // whether the last segment kept on this line maps to nothing
+    for (const [column, source, ...rest] of segments) {
+      const to = source === undefined ? undefined : sourceIndex[source];
       if (to === undefined) {
-        if (!unmapped) write([genColumn]);
+        if (!unmapped) kept.push([column]);
         unmapped = true;
         continue;
       }
-      const written = [genColumn, to - out.source, line - out.line, column - out.column];
-      out.source = to;
-      out.line = line;
-      out.column = column;
-      if (fields.length === 5) {
-        const original = map.names[name];
-        if (!nameIndex.has(original)) {
-          nameIndex.set(original, names.length);
-          names.push(original);
-        }
-        const index = nameIndex.get(original);
-        written.push(index - out.name);
-        out.name = index;
-      }
-      write(written);
+      const [line, originalColumn, name] = rest;
+      kept.push(
+        name === undefined
+          ? [column, to, line, originalColumn]
+          : [column, to, line, originalColumn, nameOf(name)],
+      );
       unmapped = false;
     }
-    return kept.join(',');
+    return kept;
   });
   return {
     ...map,
     sources,
     ...(sourcesContent ? { sourcesContent } : {}),
     names,
-    mappings: lines.join(';'),
+    mappings: encode(lines),
   };
 }
 
