@@ -66,6 +66,13 @@ console.log(
   `Sandbox: ${throughput.callsPerSecond} SDK calls/s (SSM put+get through the production clients); a success rehearsal makes ${throughput.rehearsalCalls} calls, ${throughput.rehearsalCallsPerSecond}/s with the state machine engine`,
 );
 
+// The sandbox's DynamoDB model against dynalite in process, on a rehearsal's ledger traffic.
+const { dynamoDbReplay } = await import('./dynamodb.ts');
+const dynamo = await dynamoDbReplay(plan);
+console.log(
+  `Sandbox DynamoDB: a rehearsal's ${dynamo.callsPerRehearsal} ledger calls take ${dynamo.modelMsPerRehearsal} ms in the sandbox's model, ${dynamo.dynaliteMsPerRehearsal} ms in dynalite in process (×${dynamo.dynaliteOverModel})`,
+);
+
 // The UserMigration trigger behind cognito-local (two emulators on 127.0.0.1, started and stopped here).
 const { triggerLatency } = await import('./trigger-latency.ts');
 const latency = await triggerLatency();
@@ -92,6 +99,7 @@ if (process.argv.includes('--json'))
     JSON.stringify({
       rehearsals: results,
       sandbox: throughput,
+      dynamoDb: dynamo,
       triggerLatency: latency,
       bundles: bundleFigures,
     }),

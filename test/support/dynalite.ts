@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
@@ -86,4 +87,83 @@ export function sessionOnDynalite(raw: unknown, world?: WorldOptions): { plan: P
   const session = newSession(raw, world);
   session.sandbox.network.add('DynamoDB');
   return { plan: parsePlan(raw), session };
+}
+
+const require = createRequire(import.meta.url);
+type Callback = (
+  error: { body?: { __type?: string; message?: string; Message?: string } } | null,
+  data?: object,
+) => void;
+interface DynaliteAction {
+  run: (store: unknown, data: object, cb: Callback) => void;
+  spec: { types: object; custom?: unknown };
+}
+const dynaliteDb = require('dynalite/db') as { create(options: object): unknown };
+const validations = require('dynalite/validations') as {
+  checkTypes(data: object, types: object): object;
+  checkValidations(data: object, types: object, custom: unknown, store: unknown): void;
+};
+
+/** What dynalite answered: the output, or the error DynamoDB's wire protocol would name. */
+export type DynaliteAnswer = { output: Record<string, unknown> } | { error: string; message: string };
+
+/**
+ * dynalite in this process: its own validations and actions on its in-memory store, as its HTTP
+ * handler calls them, without the HTTP. One store per call of this function.
+ */
+export function dynaliteInProcess() {
+  const store = dynaliteDb.create({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const actions = new Map<string, DynaliteAction>();
+  const actionOf = (command: string): DynaliteAction => {
+    const name = command.charAt(0).toLowerCase() + command.slice(1);
+    let found = actions.get(name);
+    if (!found) {
+      found = { run: require(`dynalite/actions/${name}`), spec: require(`dynalite/validations/${name}`) };
+      actions.set(name, found);
+    }
+    return found;
+  };
+  const send = (command: string, input: object) =>
+    new Promise<DynaliteAnswer>((resolve) => {
+      const { run, spec } = actionOf(command);
+      const answer = (error: Parameters<Callback>[0], output?: object) =>
+        resolve(
+          error
+            ? {
+                error:
+                  String(error.body?.__type ?? error)
+                    .split('#')
+                    .at(-1) ?? '',
+                message: error.body?.message ?? error.body?.Message ?? '',
+              }
+            : { output: (output ?? {}) as Record<string, unknown> },
+        );
+      try {
+        const data = validations.checkTypes(structuredClone(input), spec.types);
+        validations.checkValidations(data, spec.types, spec.custom, store);
+        run(store, data, answer);
+      } catch (error) {
+        answer(error as Parameters<Callback>[0]);
+      }
+    });
+  return {
+    send,
+    /** A table shaped as serverless.yml's LedgerTable, ACTIVE when this resolves. */
+    async createLedger(table: string) {
+      await send('CreateTable', {
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      });
+      // The table turns ACTIVE on the next turn of the event loop (createTableMs 0).
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { notModeled } from '../core.ts';
+import { RESERVED_WORDS } from './dynamodb-reserved-words.ts';
 
 /**
  * The subset of DynamoDB's expression language the ledger needs: conditions with comparisons,
@@ -10,17 +11,6 @@ import { notModeled } from '../core.ts';
 export type Item = Record<string, AttributeValue>;
 export type Condition = (item: Item) => boolean;
 export type Refusal = (message: string) => never;
-
-// The reserved words an item attribute here is likely to be called; DynamoDB has ~570.
-const RESERVED = new Set(
-  [
-    'action add all and between by comment count data date day delete desc exists from group hour in index',
-    'item key keys level limit lock name not null or order owner range role second set status table text time',
-    'timestamp to ttl type update user users value values version year zone',
-  ]
-    .join(' ')
-    .split(' '),
-);
 
 const TOKEN = /\s*(#\w+|:\w+|[A-Za-z_]\w*|<>|<=|>=|[=<>(),+\-.[\]])/y;
 
@@ -62,7 +52,7 @@ export class Placeholders {
       this.usedNames.add(token);
       return name;
     }
-    if (RESERVED.has(token.toLowerCase())) {
+    if (RESERVED_WORDS.has(token.toLowerCase())) {
       this.refuse(`Invalid ${label}: Attribute name is a reserved keyword; reserved keyword: ${token}`);
     }
     return token;
