@@ -179,28 +179,24 @@ export interface ProgressInput {
 /** The rollback of this execution: the Rollback state's child (startExecution.sync), or the one EventBridge started on a stop. */
 function rollbackOf(run: Walk, region: string, stopRollback: DescribeExecutionOutput | undefined) {
   const visit = [...run.visits].reverse().find((v) => v.child);
-  if (visit?.child) {
-    const { child } = visit;
-    return {
-      visit,
-      rollback: {
-        executionArn: child.executionArn,
-        status: child.status ?? 'RUNNING',
-        consoleUrl: consoleUrl(region, child.executionArn),
-        startedBy: `the ${visit.name} state`,
-      },
-    };
-  }
-  if (!stopRollback?.executionArn) return { visit, rollback: null };
-  return {
-    visit,
-    rollback: {
-      executionArn: stopRollback.executionArn,
-      status: stopRollback.status ?? 'RUNNING',
-      consoleUrl: consoleUrl(region, stopRollback.executionArn),
-      startedBy: 'the EventBridge rule RollbackWhenCutoverStops',
-    },
-  };
+  const started = visit?.child
+    ? { ...visit.child, startedBy: `the ${visit.name} state` }
+    : stopRollback?.executionArn
+      ? {
+          executionArn: stopRollback.executionArn,
+          status: stopRollback.status ?? null,
+          startedBy: 'the EventBridge rule RollbackWhenCutoverStops',
+        }
+      : undefined;
+  const rollback = started
+    ? {
+        executionArn: started.executionArn,
+        status: started.status ?? 'RUNNING',
+        consoleUrl: consoleUrl(region, started.executionArn),
+        startedBy: started.startedBy,
+      }
+    : null;
+  return { visit, rollback };
 }
 
 /** Every change the execution's tasks report (their result at ResultPath), with what the rollback made of it. */

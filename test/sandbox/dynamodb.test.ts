@@ -244,8 +244,24 @@ describe("the sandbox's DynamoDB, held to dynalite's answers", () => {
         input: { TableName: T, Key: key('NOTICE#x'), ConditionExpression: 'attribute_exists(pk)' },
       },
       { command: 'GetItem', input: { TableName: 'no-such-table', Key: key('LOCK') } },
-      { command: 'UpdateItem', input: { TableName: T, Key: key('LOCK'), UpdateExpression: 'SET status = :v', ExpressionAttributeValues: { ':v': { S: 'x' } } } },
-      { command: 'UpdateItem', input: { TableName: T, Key: key('LOCK'), UpdateExpression: 'SET source = :v', ExpressionAttributeValues: { ':v': { S: 'x' } } } },
+      {
+        command: 'UpdateItem',
+        input: {
+          TableName: T,
+          Key: key('LOCK'),
+          UpdateExpression: 'SET status = :v',
+          ExpressionAttributeValues: { ':v': { S: 'x' } },
+        },
+      },
+      {
+        command: 'UpdateItem',
+        input: {
+          TableName: T,
+          Key: key('LOCK'),
+          UpdateExpression: 'SET source = :v',
+          ExpressionAttributeValues: { ':v': { S: 'x' } },
+        },
+      },
     ];
 
     // Act

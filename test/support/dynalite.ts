@@ -25,6 +25,20 @@ export interface Dynalite {
 
 const SERVICE_ENDPOINT = 'AWS_ENDPOINT_URL_DYNAMODB';
 
+/** A table shaped as serverless.yml's LedgerTable: pk and sk, both strings. */
+const ledgerTable = (table: string) => ({
+  TableName: table,
+  BillingMode: 'PAY_PER_REQUEST' as const,
+  AttributeDefinitions: [
+    { AttributeName: 'pk', AttributeType: 'S' as const },
+    { AttributeName: 'sk', AttributeType: 'S' as const },
+  ],
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' as const },
+    { AttributeName: 'sk', KeyType: 'RANGE' as const },
+  ],
+});
+
 /**
  * Starts dynalite (DynamoDB in memory, over real HTTP) on 127.0.0.1 and points the client
  * factory's DynamoDB clients at it through the SDK's service-specific endpoint variable, which
@@ -46,20 +60,7 @@ export async function startDynalite(): Promise<Dynalite> {
   return {
     url,
     async createLedger(table) {
-      await client.send(
-        new CreateTableCommand({
-          TableName: table,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'S' },
-          ],
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-        }),
-      );
+      await client.send(new CreateTableCommand(ledgerTable(table)));
       await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 0.05 }, { TableName: table });
     },
     async items(table) {
@@ -150,18 +151,7 @@ export function dynaliteInProcess() {
     send,
     /** A table shaped as serverless.yml's LedgerTable, ACTIVE when this resolves. */
     async createLedger(table: string) {
-      await send('CreateTable', {
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-      });
+      await send('CreateTable', ledgerTable(table));
       // The table turns ACTIVE on the next turn of the event loop (createTableMs 0).
       await new Promise((resolve) => setTimeout(resolve, 0));
     },
