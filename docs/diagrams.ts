@@ -7,8 +7,9 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
-import type { Asl, AslState } from '../src/statemachines/definition.ts';
+import { type Asl, type AslState, readAsl } from '../src/statemachines/definition.ts';
+
+export { readAsl };
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -264,11 +265,6 @@ export function mermaidOf(asl: Asl): string {
     if (members.length > 0) lines.push(`  classDef ${name} ${style}`, `  class ${members.join(',')} ${name}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** Reads an ASL file the way src/local/definition.ts does (YAML, anchors and merge keys). */
-export function readAsl(file: string): Asl {
-  return parse(readFileSync(file, 'utf8'), { merge: true }) as Asl;
 }
 
 const MARKER = /(<!-- diagram:([\w-]+) -->)([\s\S]*?)(<!-- \/diagram -->)/g;

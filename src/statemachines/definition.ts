@@ -37,13 +37,16 @@ function readYaml<T>(path: string): T {
   return parse(readFileSync(path, 'utf8'), { merge: true }) as T;
 }
 
+/** An ASL file as written (YAML, anchors and merge keys), its functions still named by `Fn::GetAtt`. */
+export const readAsl = (path: string): Asl => readYaml<Asl>(path);
+
 /** Reads the same serverless.yml and ASL file that are deployed, so a rehearsal runs what ships. */
 export function loadMachine(name: string, root = ROOT): LoadedMachine {
   const service = readYaml<ServerlessFile>(join(root, 'serverless.yml'));
   const reference = service.stepFunctions.stateMachines[name]?.definition;
   const file = typeof reference === 'string' ? /^\$\{file\((.+)\)\}$/.exec(reference)?.[1] : undefined;
   if (!file) throw new Error(`serverless.yml: stateMachines.${name}.definition must be \${file(...)}`);
-  const asl = readYaml<Asl>(join(root, file));
+  const asl = readAsl(join(root, file));
   const functionOf: Record<string, string> = {};
   const callbacks = new Set<string>();
   for (const [stateName, state] of Object.entries(asl.States)) {
