@@ -70,6 +70,52 @@ function ourCodeOnly(map) {
   };
 }
 
+/**
+ * `.describe(...)` calls on the plan schema, found with TypeScript's own parser. They document the
+ * plan for its JSON Schema (schema/plan.schema.json) and the editor; a function validates a plan
+ * without them, and they were half of the schema in every function.
+ */
+function describeCalls(text) {
+  const ts = require('typescript');
+  const source = ts.createSourceFile('schema.ts', text, ts.ScriptTarget.Latest, true);
+  const spans = [];
+  const visit = (node) => {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.name.text === 'describe'
+    ) {
+      // From the dot to the closing parenthesis; what it was called on stays.
+      spans.push([node.expression.expression.getEnd(), node.getEnd()]);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return spans;
+}
+
+/** The text without those calls; each keeps its newlines, so every line of the file stays where it was. */
+function withoutDescriptions(text) {
+  let out = '';
+  let at = 0;
+  for (const [start, end] of describeCalls(text).sort((a, b) => a[0] - b[0])) {
+    if (start < at) continue; // inside a call already removed
+    out += text.slice(at, start) + text.slice(start, end).replace(/[^\n]/g, '');
+    at = end;
+  }
+  return out + text.slice(at);
+}
+
+const planSchemaWithoutDescriptions = {
+  name: 'plan-schema-without-descriptions',
+  setup(build) {
+    build.onLoad({ filter: /[/\\]src[/\\]plan[/\\]schema\.ts$/ }, (args) => ({
+      contents: withoutDescriptions(readFileSync(args.path, 'utf8')),
+      loader: 'ts',
+    }));
+  },
+};
+
 const ourSourceMapsOnly = {
   name: 'our-source-maps-only',
   setup(build) {
@@ -97,4 +143,4 @@ const ourSourceMapsOnly = {
   },
 };
 
-module.exports = [ourSourceMapsOnly];
+module.exports = [planSchemaWithoutDescriptions, ourSourceMapsOnly];

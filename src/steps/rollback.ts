@@ -3,11 +3,11 @@ import { AwsTransient } from '../errors.ts';
 import { isResourceKind } from '../kinds/index.ts';
 import { type Change, listChanges } from '../ledger/changes.ts';
 import { readLock } from '../ledger/lock.ts';
-import { logger } from '../logger.ts';
 import { resourceFor, resources } from '../resources/index.ts';
 import type { Pending } from '../resources/resource.ts';
 import { type RestoreReport, restoreChange } from './core/change.ts';
 import type { StepContext } from './core/context.ts';
+import { stepLogger } from './core/log.ts';
 
 /** A change rollback could not undo: what an operator must put back by hand. */
 export interface Remaining {
@@ -54,7 +54,7 @@ export async function rollback(ctx: StepContext, scope: string | null) {
       restored.push(await restoreChange(ctx, change, resourceFor(change.kind)));
     } catch (error) {
       if (error instanceof AwsTransient) throw error;
-      logger.error('restore failed; left for an operator', {
+      stepLogger(ctx).error('restore failed; left for an operator', {
         resource: change.key,
         error: (error as Error).message,
       });

@@ -94,6 +94,18 @@ describe('function bundles', () => {
       ).toEqual([]);
     }
   });
+
+  // The plan's field descriptions are for its JSON Schema and the editor (deploy/esbuild-plugins.cjs).
+  it("carry the plan schema's rules but not its descriptions", () => {
+    const described = 'Redeploys an ECS service (UpdateService forceNewDeployment)';
+    expect(readFileSync(join(ROOT, 'src/plan/schema.ts'), 'utf8')).toContain(described);
+    for (const { name } of functions) {
+      if (!inputsOf.get(name)?.includes('src/plan/schema.ts')) continue;
+      const js = readFileSync(bundleOf(name), 'utf8');
+      expect(js, name).not.toContain(described);
+      expect(js, name).toContain('expected one of ssm-parameter, secret, lambda-environment');
+    }
+  });
 });
 
 // deploy/esbuild-plugins.cjs drops the packages' mappings, which were over half of every zip.
@@ -201,6 +213,29 @@ describe('function bundles, run', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('refuse a bad plan naming the field and the fix, as the sources do', async () => {
+    const plan = JSON.parse(readFileSync(join(ROOT, 'examples/plan.json'), 'utf8'));
+    plan.services[0].bindings[0].kind = 'ssm-paramter';
+    plan.health.intervalSeconds = 'often';
+    const invoke =
+      'require(process.argv[1]).handler(JSON.parse(process.argv[2])).catch((e) => console.log(JSON.stringify({ name: e.name, issues: e.issues })))';
+    const { stdout } = await run(
+      process.execPath,
+      ['-e', invoke, bundleOf('validatePlan'), JSON.stringify({ input: plan, executionId: 'bundle-test' })],
+      { env: envOf('validatePlan') },
+    );
+    const { parsePlan } = await import('../../src/plan/schema.ts');
+    const fromSources = (() => {
+      try {
+        parsePlan(plan);
+      } catch (error) {
+        return { name: (error as Error).name, issues: (error as { issues: unknown }).issues };
+      }
+    })();
+    expect(fromSources?.name).toBe('PlanInvalid');
+    expect(JSON.parse(stdout.trim())).toEqual(fromSources);
   });
 
   // serverless.yml's NODE_OPTIONS=--enable-source-maps reads the trimmed map: our frames still resolve.

@@ -7,7 +7,6 @@ import {
   markRestoring,
   recordIntent,
 } from '../../ledger/changes.ts';
-import { logger } from '../../logger.ts';
 import {
   type AnyResource,
   difference,
@@ -16,6 +15,7 @@ import {
   sameState,
 } from '../../resources/resource.ts';
 import type { StepContext } from './context.ts';
+import { stepLogger } from './log.ts';
 
 /** What a step did (or, in a dry-run, would do) to one resource. */
 export interface ChangeReport {
@@ -103,7 +103,7 @@ export async function applyChangeFound<Ref extends object, State>(
   );
   const pending = await resource.write(ctx.plan.region, ref, after, current);
   await markApplied(ctx.ledger, key, pending);
-  logger.info('changed', { resource: key });
+  stepLogger(ctx).info('changed', { resource: key });
   return { found: current, report: { ...report, changed: true, planned: false, pending } };
 }
 
@@ -144,6 +144,6 @@ export async function restoreChange(
   await markRestoring(ctx.ledger, change.key);
   const pending = await resource.write(ctx.plan.region, change.ref, change.before, current);
   await markRestored(ctx.ledger, change.key, ctx.executionId, pending);
-  logger.info('restored', { resource: change.key });
+  stepLogger(ctx).info('restored', { resource: change.key });
   return { ...report, changed: true, pending };
 }

@@ -1,6 +1,5 @@
 import { requireEnv } from '../../config.ts';
 import type { LedgerLocation } from '../../ledger/table.ts';
-import { correlate } from '../../logger.ts';
 import type { Plan } from '../../plan/schema.ts';
 
 /** What every step knows: the plan, where its ledger is, and who is acting. */
@@ -20,9 +19,7 @@ export function ledgerOf(migrationId: string, planRegion: string): LedgerLocatio
   return { table: requireEnv('LEDGER_TABLE'), region: process.env.AWS_REGION ?? planRegion, migrationId };
 }
 
-/** What a step's handler starts with; its log lines from here on name the migration, execution and step. */
+/** What a step's handler starts with, once per invocation (`stepLogger` tags its log lines by it). */
 export function stepContext(plan: Plan, step: string, executionId: string): StepContext {
-  const ledger = ledgerOf(plan.migrationId, plan.region);
-  correlate({ migrationId: plan.migrationId, executionId, step });
-  return { plan, step, executionId, ledger };
+  return { plan, step, executionId, ledger: ledgerOf(plan.migrationId, plan.region) };
 }
