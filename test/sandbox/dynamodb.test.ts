@@ -89,179 +89,84 @@ describe("the sandbox's DynamoDB, held to dynalite's answers", () => {
 
   it('answers conditions, projections, updates and paging as dynalite does, refusals included', async () => {
     // Arrange
+    const S = (value: string) => ({ S: value });
+    const owner = { ExpressionAttributeNames: { '#o': 'owner' } };
+    const lock = { TableName: T, Key: key('LOCK') };
+    const call = (command: string, input: object) => ({ command, input: { TableName: T, ...input } });
+    const query = (input: object) =>
+      call('Query', { ExpressionAttributeValues: { ':p': S('m-1') }, ...input });
     const calls = [
-      {
-        command: 'PutItem',
-        input: {
-          TableName: T,
-          Item: { ...key('LOCK'), owner: { S: 'a' }, seq: { N: '0' } },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      {
-        command: 'PutItem',
-        input: {
-          TableName: T,
-          Item: { ...key('LOCK'), owner: { S: 'b' } },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      {
-        command: 'UpdateItem',
-        input: {
-          TableName: T,
-          Key: key('LOCK'),
-          UpdateExpression: 'SET #o = :b ADD seq :one',
-          ConditionExpression: '#o = :a',
-          ExpressionAttributeNames: { '#o': 'owner' },
-          ExpressionAttributeValues: { ':a': { S: 'a' }, ':b': { S: 'b' }, ':one': { N: '1' } },
-          ReturnValues: 'ALL_NEW',
-        },
-      },
-      {
-        command: 'UpdateItem',
-        input: {
-          TableName: T,
-          Key: key('LOCK'),
-          UpdateExpression: 'SET #o = :b',
-          ConditionExpression: '#o = :a',
-          ExpressionAttributeNames: { '#o': 'owner' },
-          ExpressionAttributeValues: { ':a': { S: 'a' }, ':b': { S: 'c' } },
-        },
-      },
-      {
-        command: 'UpdateItem',
-        input: {
-          TableName: T,
-          Key: key('LOCK'),
-          UpdateExpression: 'SET pk = :v',
-          ExpressionAttributeValues: { ':v': { S: 'x' } },
-        },
-      },
-      {
-        command: 'UpdateItem',
-        input: {
-          TableName: T,
-          Key: key('LOCK'),
-          UpdateExpression: 'SET #o = :v',
-          ExpressionAttributeNames: { '#o': 'owner' },
-          ExpressionAttributeValues: { ':v': { S: 'x' }, ':unused': { S: 'y' } },
-        },
-      },
-      {
-        command: 'UpdateItem',
-        input: {
-          TableName: T,
-          Key: key('LOCK'),
-          UpdateExpression: 'SET #o = :missing',
-          ExpressionAttributeNames: { '#o': 'owner' },
-        },
-      },
-      {
-        command: 'UpdateItem',
-        input: {
-          TableName: T,
-          Key: key('LOCK'),
-          UpdateExpression: 'REMOVE #o',
-          ExpressionAttributeNames: { '#o': 'owner' },
-          ReturnValues: 'UPDATED_OLD',
-        },
-      },
-      {
-        command: 'GetItem',
-        input: {
-          TableName: T,
-          Key: key('LOCK'),
-          ProjectionExpression: 'seq, #o',
-          ExpressionAttributeNames: { '#o': 'owner' },
-        },
-      },
-      { command: 'GetItem', input: { TableName: T, Key: { pk: { S: 'm-1' } } } },
-      ...['CHANGE#a', 'CHANGE#b', 'CHANGE#c', 'NOTICE#x'].map((sk) => ({
-        command: 'PutItem',
-        input: {
-          TableName: T,
-          Item: { ...key(sk), status: { S: sk === 'CHANGE#b' ? 'restored' : 'applied' } },
-        },
-      })),
-      {
-        command: 'Query',
-        input: {
-          TableName: T,
-          KeyConditionExpression: 'pk = :p AND begins_with(sk, :c)',
-          ExpressionAttributeValues: { ':p': { S: 'm-1' }, ':c': { S: 'CHANGE#' } },
-        },
-      },
-      {
-        command: 'Query',
-        input: {
-          TableName: T,
-          KeyConditionExpression: 'pk = :p AND begins_with(sk, :c)',
-          FilterExpression: '#s <> :r',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':p': { S: 'm-1' }, ':c': { S: 'CHANGE#' }, ':r': { S: 'restored' } },
-        },
-      },
-      {
-        command: 'Query',
-        input: {
-          TableName: T,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': { S: 'm-1' } },
-          Limit: 2,
-          ScanIndexForward: false,
-        },
-      },
-      {
-        command: 'Query',
-        input: {
-          TableName: T,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': { S: 'm-1' } },
-          Limit: 2,
-          ExclusiveStartKey: key('CHANGE#b'),
-        },
-      },
-      {
-        command: 'Query',
-        input: {
-          TableName: T,
-          KeyConditionExpression: 'sk = :s',
-          ExpressionAttributeValues: { ':s': { S: 'LOCK' } },
-        },
-      },
-      {
-        command: 'DeleteItem',
-        input: {
-          TableName: T,
-          Key: key('NOTICE#x'),
-          ConditionExpression: 'attribute_exists(pk)',
-          ReturnValues: 'ALL_OLD',
-        },
-      },
-      {
-        command: 'DeleteItem',
-        input: { TableName: T, Key: key('NOTICE#x'), ConditionExpression: 'attribute_exists(pk)' },
-      },
-      { command: 'GetItem', input: { TableName: 'no-such-table', Key: key('LOCK') } },
-      {
-        command: 'UpdateItem',
-        input: {
-          TableName: T,
-          Key: key('LOCK'),
-          UpdateExpression: 'SET status = :v',
-          ExpressionAttributeValues: { ':v': { S: 'x' } },
-        },
-      },
-      {
-        command: 'UpdateItem',
-        input: {
-          TableName: T,
-          Key: key('LOCK'),
-          UpdateExpression: 'SET source = :v',
-          ExpressionAttributeValues: { ':v': { S: 'x' } },
-        },
-      },
+      call('PutItem', {
+        Item: { ...key('LOCK'), owner: S('a'), seq: { N: '0' } },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+      call('PutItem', {
+        Item: { ...key('LOCK'), owner: S('b') },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+      call('UpdateItem', {
+        ...lock,
+        ...owner,
+        UpdateExpression: 'SET #o = :b ADD seq :one',
+        ConditionExpression: '#o = :a',
+        ExpressionAttributeValues: { ':a': S('a'), ':b': S('b'), ':one': { N: '1' } },
+        ReturnValues: 'ALL_NEW',
+      }),
+      call('UpdateItem', {
+        ...lock,
+        ...owner,
+        UpdateExpression: 'SET #o = :b',
+        ConditionExpression: '#o = :a',
+        ExpressionAttributeValues: { ':a': S('a'), ':b': S('c') },
+      }),
+      call('UpdateItem', {
+        ...lock,
+        UpdateExpression: 'SET pk = :v',
+        ExpressionAttributeValues: { ':v': S('x') },
+      }),
+      call('UpdateItem', {
+        ...lock,
+        ...owner,
+        UpdateExpression: 'SET #o = :v',
+        ExpressionAttributeValues: { ':v': S('x'), ':unused': S('y') },
+      }),
+      call('UpdateItem', { ...lock, ...owner, UpdateExpression: 'SET #o = :missing' }),
+      call('UpdateItem', { ...lock, ...owner, UpdateExpression: 'REMOVE #o', ReturnValues: 'UPDATED_OLD' }),
+      call('GetItem', { ...lock, ...owner, ProjectionExpression: 'seq, #o' }),
+      call('GetItem', { Key: { pk: S('m-1') } }),
+      ...['CHANGE#a', 'CHANGE#b', 'CHANGE#c', 'NOTICE#x'].map((sk) =>
+        call('PutItem', { Item: { ...key(sk), status: S(sk === 'CHANGE#b' ? 'restored' : 'applied') } }),
+      ),
+      query({
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :c)',
+        ExpressionAttributeValues: { ':p': S('m-1'), ':c': S('CHANGE#') },
+      }),
+      query({
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :c)',
+        FilterExpression: '#s <> :r',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':p': S('m-1'), ':c': S('CHANGE#'), ':r': S('restored') },
+      }),
+      query({ KeyConditionExpression: 'pk = :p', Limit: 2, ScanIndexForward: false }),
+      query({ KeyConditionExpression: 'pk = :p', Limit: 2, ExclusiveStartKey: key('CHANGE#b') }),
+      call('Query', { KeyConditionExpression: 'sk = :s', ExpressionAttributeValues: { ':s': S('LOCK') } }),
+      call('DeleteItem', {
+        Key: key('NOTICE#x'),
+        ConditionExpression: 'attribute_exists(pk)',
+        ReturnValues: 'ALL_OLD',
+      }),
+      call('DeleteItem', { Key: key('NOTICE#x'), ConditionExpression: 'attribute_exists(pk)' }),
+      call('GetItem', { TableName: 'no-such-table', Key: key('LOCK') }),
+      call('UpdateItem', {
+        ...lock,
+        UpdateExpression: 'SET status = :v',
+        ExpressionAttributeValues: { ':v': S('x') },
+      }),
+      call('UpdateItem', {
+        ...lock,
+        UpdateExpression: 'SET source = :v',
+        ExpressionAttributeValues: { ':v': S('x') },
+      }),
     ];
 
     // Act
