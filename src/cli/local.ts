@@ -73,6 +73,7 @@ export interface WorldFlags {
   srpOnlyClient?: boolean;
   denyOldPoolAuth?: boolean;
   confidentialClients?: boolean;
+  serviceRoleDenied?: boolean;
   driftDns?: boolean;
 }
 
@@ -82,6 +83,7 @@ export function worldOptions(flags: WorldFlags): WorldOptions {
     ...(flags.srpOnlyClient ? { srpOnlyClient: true } : {}),
     ...(flags.denyOldPoolAuth ? { denyOldPoolAuth: true } : {}),
     ...(flags.confidentialClients ? { confidentialClients: true } : {}),
+    ...(flags.serviceRoleDenied ? { serviceRoleDenied: true } : {}),
     ...(flags.driftDns ? { driftDns: true } : {}),
   };
 }
@@ -267,6 +269,10 @@ export function localCommands(cli: Command, io: Io, done: (code: number) => void
     .option(
       '--confidential-clients',
       'both app clients have a secret: the trigger and the canary must send SECRET_HASH',
+    )
+    .option(
+      '--service-role-denied',
+      "each dependent service's role (services[].roleArn) still names only the old pool: Preflight must stop the cutover",
     )
     .option(
       '--fail-trigger',

@@ -47,6 +47,7 @@ async function planCommand(options: PlanOptions, io: Io): Promise<number> {
       srpOnlyClient: '--srp-only-client',
       denyOldPoolAuth: '--deny-old-pool-auth',
       confidentialClients: '--confidential-clients',
+      serviceRoleDenied: '--service-role-denied',
       driftDns: '--drift-dns',
     });
     return remotePlanCommand({ ...options, stage: options.stage }, io);
@@ -126,6 +127,10 @@ Examples:
       "sandbox only: the migration function's role may not call AdminInitiateAuth on the old pool",
     )
     .option('--confidential-clients', 'sandbox only: both app clients have a secret')
+    .option(
+      '--service-role-denied',
+      "sandbox only: each dependent service's role still names only the old pool",
+    )
     .option('--drift-dns', "sandbox only: the world's DNS record no longer holds the plan's dns.expected")
     .option('--json', 'print one JSON report')
     .addHelpText(

@@ -130,6 +130,11 @@ const alarms: Resources = ({ plan }) =>
 
 // Preflight simulates the migration function's own role; the stack deploys that function.
 const migrationRole: Resources = () => [{ 'Fn::GetAtt': ['UserMigrationRole', 'Arn'] }];
+/** The roles Preflight simulates: the migration function's, and each dependent service's the plan names. */
+const simulatedRoles: Resources = (stage, areas) => [
+  ...migrationRole(stage, areas),
+  ...stage.plan.services.flatMap((s) => (s.roleArn ? [s.roleArn] : [])),
+];
 
 /** An IAM condition block: operator → key → values. */
 export type Condition = Record<string, Record<string, Arn | Arn[]>>;
@@ -198,7 +203,7 @@ export const GRANTS: Record<string, Grant> = {
   'DynamoDB:UpdateItem': grant('dynamodb:UpdateItem', ledger),
   'ECS:DescribeServices': grant('ecs:DescribeServices', ecsServices),
   'ECS:UpdateService': grant('ecs:UpdateService', ecsServices),
-  'IAM:SimulatePrincipalPolicy': grant('iam:SimulatePrincipalPolicy', migrationRole),
+  'IAM:SimulatePrincipalPolicy': grant('iam:SimulatePrincipalPolicy', simulatedRoles),
   'Lambda:GetFunctionConfiguration': grant('lambda:GetFunctionConfiguration', readableFunctions),
   'Lambda:GetPolicy': grant('lambda:GetPolicy', triggers),
   'Lambda:ListAliases': grant('lambda:ListAliases', boundFunctions),

@@ -142,6 +142,16 @@ const ecsServiceBinding = z
     'Redeploys an ECS service (UpdateService forceNewDeployment) so that new tasks read the values switched before it, and waits until it is stable. List it after the parameters and secrets it reads; rollback redeploys it again after they are restored.',
   );
 
+/** The Cognito APIs a user-management service calls on the pool: what a service's role is checked for by default. */
+export const USER_MANAGEMENT_ACTIONS = [
+  'AdminCreateUser',
+  'AdminDisableUser',
+  'AdminEnableUser',
+  'AdminDeleteUser',
+  'AdminResetUserPassword',
+  'AdminGetUser',
+] as const;
+
 export const bindingSchema = z
   .discriminatedUnion(
     'kind',
@@ -291,6 +301,31 @@ const healthCheck = z
     { error: 'expected one of http, cloudwatch-alarm, cognito-sign-in' },
   )
   .describe('One health check, chosen by kind: http, cloudwatch-alarm or cognito-sign-in.');
+
+/** Each service named once, and the Cognito actions it is checked for only beside the role that calls them. */
+function serviceIssues(
+  services: { name: string; roleArn?: string | undefined; cognitoActions?: string[] | undefined }[],
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Set<string>();
+  services.forEach((service, i) => {
+    if (service.cognitoActions && !service.roleArn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['services', i, 'cognitoActions'],
+        message: 'are checked against roleArn: name the role the service calls Cognito with, or remove them',
+      });
+    }
+    if (seen.has(service.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['services', i, 'name'],
+        message: 'is used by another service',
+      });
+    }
+    seen.add(service.name);
+  });
+}
 
 export const planSchema = z
   .strictObject({
@@ -465,6 +500,28 @@ export const planSchema = z
               .describe(
                 'Where the service learns which pool to use, switched in this order: put an ecs-service after the parameters and secrets its tasks read. 1 to 50.',
               ),
+            roleArn: z
+              .string()
+              .regex(
+                /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+                'expected an IAM role ARN such as arn:aws:iam::111122223333:role/usermanagement',
+              )
+              .optional()
+              .describe(
+                'The IAM role the service calls Cognito with, e.g. "arn:aws:iam::111122223333:role/usermanagement-prod". Optional; when set, preflight simulates its cognitoActions on the new pool, so a policy that still names only the old pool\'s ARN stops the cutover before any change instead of failing with AccessDeniedException afterwards.',
+              ),
+            cognitoActions: z
+              .array(
+                z
+                  .string()
+                  .regex(/^[A-Z][A-Za-z]{2,63}$/, 'expected a Cognito API name such as AdminCreateUser'),
+              )
+              .min(1)
+              .max(50)
+              .optional()
+              .describe(
+                `The Cognito user pool APIs the service calls with roleArn, e.g. ["AdminCreateUser"]. Optional, only with roleArn; default: what a user-management service needs (${USER_MANAGEMENT_ACTIONS.join(', ')}).`,
+              ),
           })
           .describe('A service that depends on the user pool, and the bindings that point it at a pool.'),
       )
@@ -621,17 +678,7 @@ export const planSchema = z
       }
       functions.set(b.functionName, formatPath(at));
     }
-    const seen = new Set<string>();
-    plan.services.forEach((service, i) => {
-      if (seen.has(service.name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['services', i, 'name'],
-          message: 'is used by another service',
-        });
-      }
-      seen.add(service.name);
-    });
+    serviceIssues(plan.services, ctx);
     if (plan.dns.recordType === 'CNAME' && 'values' in plan.dns.target && plan.dns.target.values.length > 1) {
       ctx.addIssue({
         code: 'custom',

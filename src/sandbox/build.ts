@@ -1,6 +1,6 @@
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { isResourceKind } from '../kinds/index.ts';
-import type { Plan } from '../plan/schema.ts';
+import { type Plan, USER_MANAGEMENT_ACTIONS } from '../plan/schema.ts';
 import { shortId } from './core.ts';
 import { sandboxKinds, seedBinding, seedFreeze, splitLabel, splitOnce } from './kinds.ts';
 import { CREATED, type Seeding, seedFunction, seedSecret } from './seeding.ts';
@@ -130,6 +130,7 @@ function wireTriggers(world: World, plan: Plan, options: WorldOptions): void {
   const newPoolArn = poolArn(world, plan.newPool.userPoolId);
   const migration = world.functions.get(plan.newPool.migrationFunctionName);
   if (options.denyOldPoolAuth) world.deniedActions.add('cognito-idp:AdminInitiateAuth');
+  seedServiceRoles(world, plan, options);
   if (migration) {
     migration.runs = 'user-migration';
     if (!options.denyInvoke) migration.policy = invokePolicy(migration.arn, newPoolArn);
@@ -143,6 +144,23 @@ function wireTriggers(world: World, plan: Plan, options: WorldOptions): void {
 }
 
 /** What the health checks call: endpoints, alarms, and the canary's user and secret. */
+/**
+ * Each dependent service's role, allowed its Cognito actions on both pools, as a team that read the
+ * wiring runbook leaves it; with `serviceRoleDenied`, on the old pool only, as most teams forget.
+ */
+function seedServiceRoles(world: World, plan: Plan, options: WorldOptions): void {
+  const pools = [plan.oldPool.userPoolId, ...(options.serviceRoleDenied ? [] : [plan.newPool.userPoolId])];
+  for (const service of plan.services) {
+    if (!service.roleArn) continue;
+    world.roles.set(service.roleArn, [
+      {
+        actions: (service.cognitoActions ?? USER_MANAGEMENT_ACTIONS).map((name) => `cognito-idp:${name}`),
+        resources: pools.map((id) => poolArn(world, id)),
+      },
+    ]);
+  }
+}
+
 function seedHealth(world: World, plan: Plan): void {
   for (const check of plan.health.checks) {
     if (check.kind === 'http') world.endpoints.push({ url: check.url, expectStatus: check.expectStatus });

@@ -45,5 +45,6 @@ export function loadSandbox(dir: string): { sandbox: Sandbox; startingWorld: Sna
   const saved = JSON.parse(text, reviver) as Saved;
   // A state directory written before executions were kept knows of none.
   saved.world.executions ??= new Map();
+  saved.world.roles ??= new Map();
   return { sandbox: new Sandbox(saved.world, saved.clockMs), startingWorld: saved.startingWorld };
 }

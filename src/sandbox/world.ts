@@ -23,6 +23,8 @@ export interface WorldOptions {
   confidentialClients?: boolean;
   /** The reference incident: the migration function's role may not call AdminInitiateAuth on the old pool. */
   denyOldPoolAuth?: boolean;
+  /** Each dependent service's role (`services[].roleArn`) still names only the old pool's ARN. */
+  serviceRoleDenied?: boolean;
   dnsPropagationSeconds?: number;
   ecsStabilizeSeconds?: number;
   /** Seconds a Lambda configuration update stays InProgress (LastUpdateStatus). */
@@ -263,12 +265,20 @@ export interface World {
   topics: Set<string>;
   /** IAM actions no role in this account may call (a simple model of a missing grant). */
   deniedActions: Set<string>;
+  /** Roles whose identity policies the world holds, by ARN: what they allow, statement by statement. */
+  roles: Map<string, RoleStatement[]>;
   messages: Message[];
   tables: Map<string, Table>;
   /** HTTP endpoints the health checks call; the dispatcher answers them. */
   endpoints: { url: string; expectStatus: number }[];
   /** The executions rehearsed in this world, by ARN, so a lock's holder can be looked up. */
   executions: Map<string, Execution>;
+}
+
+/** An Allow statement of a role's identity policy; `*` ends an action or ARN that matches any rest. */
+export interface RoleStatement {
+  actions: string[];
+  resources: string[];
 }
 
 export const START = Date.parse('2026-01-15T09:00:00Z');
@@ -297,6 +307,7 @@ export function emptyWorld(region: string, accountId: string): World {
     alarms: new Map(),
     topics: new Set(),
     deniedActions: new Set(),
+    roles: new Map(),
     messages: [],
     tables: new Map(),
     endpoints: [],

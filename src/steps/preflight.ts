@@ -18,6 +18,7 @@ import {
   type Trigger,
   triggerWired,
 } from './checks/migration-wiring.ts';
+import { serviceRoleAllowed } from './checks/service-role.ts';
 import type { StepContext } from './core/context.ts';
 import { type PoolFacts, poolFacts } from './core/pools.ts';
 
@@ -88,6 +89,21 @@ function triggerProbes(plan: Plan, facts: Promise<PoolFacts>): Probe[] {
   ];
 }
 
+/** Each dependent service that names its role: may it do on the new pool what it did on the old one? */
+function serviceRoleProbes(plan: Plan, facts: Promise<PoolFacts>): Probe[] {
+  return plan.services.flatMap((service, i): Probe[] => {
+    const { roleArn } = service;
+    if (!roleArn) return [];
+    return [
+      {
+        field: `services[${i}].roleArn`,
+        check: `${service.name}'s role on the new pool`,
+        run: async () => serviceRoleAllowed(plan.region, service, roleArn, (await facts).newPoolArn),
+      },
+    ];
+  });
+}
+
 function probes(plan: Plan): Probe[] {
   // Several probes need the pools' ARNs and triggers: ask Cognito once. Every probe awaits it, so a failure is reported, never unhandled.
   const facts = poolFacts(plan);
@@ -112,6 +128,7 @@ function probes(plan: Plan): Probe[] {
       },
     },
     ...triggerProbes(plan, facts),
+    ...serviceRoleProbes(plan, facts),
     {
       field: 'newPool.appClientId',
       check: `new pool app client ${plan.newPool.appClientId}`,

@@ -148,6 +148,11 @@ describe('cutover rehearse and cutover plan on the reference incident', () => {
     ['--deny-invoke', 'cognito-idp.amazonaws.com may not invoke', 'userpool/eu-west-2_NewPool01'],
     ['--deny-old-pool-auth', 'may not call cognito-idp:AdminInitiateAuth', '"Effect":"Allow"'],
     ['--srp-only-client', 'enable ALLOW_USER_PASSWORD_AUTH', 'SRP sends no password'],
+    [
+      '--service-role-denied',
+      "usermanagement's role on the new pool (services[1].roleArn): role arn:aws:iam::111122223333:role/usermanagement-prod-task may not call cognito-idp:AdminCreateUser",
+      '"Resource":"arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_NewPool01"',
+    ],
   ])('%s stops the cutover in Preflight with the fix, exit 3, and the dry-run exits 5', async (flag, fix, detail) => {
     // Act
     const rehearsal = await cutover('rehearse', '--plan', 'examples/plan.json', flag, '--json');

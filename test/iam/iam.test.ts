@@ -60,6 +60,11 @@ describe('each role, simulated by iam-simulate', () => {
     ['checkHealth', 'a bound secret', { action: 'secretsmanager:GetSecretValue', resource: BOUND_SECRET }],
     ['preflight', 'a binding', { action: 'ssm:PutParameter', resource: REVAL_POOL_ID }],
     [
+      'preflight',
+      'a role no service of the plan names',
+      { action: 'iam:SimulatePrincipalPolicy', resource: 'arn:aws:iam::111122223333:role/admin' },
+    ],
+    [
       'checkServices',
       'a service',
       {

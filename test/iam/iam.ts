@@ -206,6 +206,8 @@ export function arnsOf(plan: Plan, names: StackNames, areas: ReadonlySet<Area>) 
         : [],
     ),
     migrationRole: [names.ids['UserMigrationRole.Arn'] ?? ''],
+    // Preflight asks whether each dependent service's role may act on the new pool.
+    serviceRoles: plan.services.flatMap((s) => (s.roleArn ? [s.roleArn] : [])),
     boundFunctions: functions.map((b) => fnArn(b.functionName)),
     published: functions.flatMap((b) => (b.alias ? [fnArn(b.functionName)] : [])),
     aliases: functions.flatMap((b) => (b.alias ? [fnArn(b.functionName, b.alias)] : [])),
@@ -267,7 +269,8 @@ const REQUESTS: Record<string, (arns: Arns, names: StackNames) => Request[]> = {
   'DynamoDB:UpdateItem': (a) => on('dynamodb:UpdateItem', a.table),
   'ECS:DescribeServices': (a) => on('ecs:DescribeServices', a.services),
   'ECS:UpdateService': (a) => on('ecs:UpdateService', a.services),
-  'IAM:SimulatePrincipalPolicy': (a) => on('iam:SimulatePrincipalPolicy', a.migrationRole),
+  'IAM:SimulatePrincipalPolicy': (a) =>
+    on('iam:SimulatePrincipalPolicy', [...a.migrationRole, ...a.serviceRoles]),
   'Lambda:GetFunctionConfiguration': (a) =>
     on('lambda:GetFunctionConfiguration', [...a.boundFunctions, ...a.aliases, ...a.triggers]),
   'Lambda:GetPolicy': (a) => on('lambda:GetPolicy', a.triggers),

@@ -222,6 +222,7 @@ describe('planJsonSchema', () => {
     'topic of another region',
     'duplicate service names',
     'unknown placeholder',
+    'Cognito actions without the role that calls them',
   ]);
 
   it.each(MALFORMED.filter(([name]) => !CROSS_FIELD.has(name)))('rejects %s, as zod does', (_name, plan) => {

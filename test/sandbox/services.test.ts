@@ -10,6 +10,7 @@ import {
   ServiceNotFoundException,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import {
   GetFunctionConfigurationCommand,
   ListAliasesCommand,
@@ -371,5 +372,52 @@ describe('SNS and CloudWatch in the sandbox', () => {
 
     expect(healthy).toEqual([['usermanagement-5xx', 'OK']]);
     expect(unhealthy).toEqual([['usermanagement-5xx', 'ALARM']]);
+  });
+});
+
+describe('IAM in the sandbox', () => {
+  const ROLE = 'arn:aws:iam::111122223333:role/usermanagement-prod-task';
+  const poolArn = (id: string) => `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${id}`;
+  const simulate = (actions: string[], pool: string) =>
+    aws
+      .iam(REGION)
+      .send(
+        new SimulatePrincipalPolicyCommand({
+          PolicySourceArn: ROLE,
+          ActionNames: actions,
+          ResourceArns: [poolArn(pool)],
+        }),
+      )
+      .then((out) => out.EvaluationResults?.map((r) => [r.EvalActionName, r.EvalDecision]));
+
+  it("evaluates a role's own statements: an action allowed on the old pool is denied on the new one", async () => {
+    // Arrange: a policy written before the migration, naming the old pool only.
+    sandbox.world.roles.set(ROLE, [
+      { actions: ['cognito-idp:AdminCreateUser'], resources: [poolArn(OLD_POOL)] },
+    ]);
+
+    // Act
+    const onOld = await simulate(['cognito-idp:AdminCreateUser'], OLD_POOL);
+    const onNew = await simulate(['cognito-idp:AdminCreateUser'], NEW_POOL);
+
+    // Assert
+    expect(onOld).toEqual([['cognito-idp:AdminCreateUser', 'allowed']]);
+    expect(onNew).toEqual([['cognito-idp:AdminCreateUser', 'implicitDeny']]);
+  });
+
+  it('matches wildcards as IAM does, actions without regard to case', async () => {
+    // Arrange
+    sandbox.world.roles.set(ROLE, [
+      { actions: ['cognito-idp:Admin*'], resources: [`arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/*`] },
+    ]);
+
+    // Act
+    const decisions = await simulate(['cognito-idp:admingetuser', 'cognito-idp:ListUsers'], NEW_POOL);
+
+    // Assert
+    expect(decisions).toEqual([
+      ['cognito-idp:admingetuser', 'allowed'],
+      ['cognito-idp:ListUsers', 'implicitDeny'],
+    ]);
   });
 });

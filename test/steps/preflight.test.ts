@@ -106,6 +106,7 @@ describe('preflight', () => {
       'newPool.preTokenGenerationFunctionName',
       'newPool.preTokenGenerationFunctionName',
       'newPool.migrationFunctionName',
+      'services[1].roleArn',
       'newPool.appClientId',
       'oldPool.migrationClientId',
       'notify.usersTopicArn',
