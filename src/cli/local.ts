@@ -74,6 +74,7 @@ export interface WorldFlags {
   denyOldPoolAuth?: boolean;
   confidentialClients?: boolean;
   serviceRoleDenied?: boolean;
+  missingGroup?: boolean;
   driftDns?: boolean;
 }
 
@@ -84,6 +85,7 @@ export function worldOptions(flags: WorldFlags): WorldOptions {
     ...(flags.denyOldPoolAuth ? { denyOldPoolAuth: true } : {}),
     ...(flags.confidentialClients ? { confidentialClients: true } : {}),
     ...(flags.serviceRoleDenied ? { serviceRoleDenied: true } : {}),
+    ...(flags.missingGroup ? { missingGroup: true } : {}),
     ...(flags.driftDns ? { driftDns: true } : {}),
   };
 }
@@ -273,6 +275,10 @@ export function localCommands(cli: Command, io: Io, done: (code: number) => void
     .option(
       '--service-role-denied',
       "each dependent service's role (services[].roleArn) still names only the old pool: Preflight must stop the cutover",
+    )
+    .option(
+      '--missing-group',
+      "the new pool lacks one of the old pool's groups: Preflight must stop the cutover",
     )
     .option(
       '--fail-trigger',

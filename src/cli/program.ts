@@ -48,6 +48,7 @@ async function planCommand(options: PlanOptions, io: Io): Promise<number> {
       denyOldPoolAuth: '--deny-old-pool-auth',
       confidentialClients: '--confidential-clients',
       serviceRoleDenied: '--service-role-denied',
+      missingGroup: '--missing-group',
       driftDns: '--drift-dns',
     });
     return remotePlanCommand({ ...options, stage: options.stage }, io);
@@ -131,6 +132,7 @@ Examples:
       '--service-role-denied',
       "sandbox only: each dependent service's role still names only the old pool",
     )
+    .option('--missing-group', "sandbox only: the new pool lacks one of the old pool's groups")
     .option('--drift-dns', "sandbox only: the world's DNS record no longer holds the plan's dns.expected")
     .option('--json', 'print one JSON report')
     .addHelpText(

@@ -197,6 +197,7 @@ export const GRANTS: Record<string, Grant> = {
   'CognitoIdentityProvider:DescribeUserPool': grant('cognito-idp:DescribeUserPool', pools),
   'CognitoIdentityProvider:DescribeUserPoolClient': grant('cognito-idp:DescribeUserPoolClient', poolClients),
   'CognitoIdentityProvider:InitiateAuth': { action: null, resources: () => [] },
+  'CognitoIdentityProvider:ListGroups': grant('cognito-idp:ListGroups', pools),
   'DynamoDB:GetItem': grant('dynamodb:GetItem', ledger),
   'DynamoDB:PutItem': grant('dynamodb:PutItem', ledger),
   'DynamoDB:Query': grant('dynamodb:Query', ledger),

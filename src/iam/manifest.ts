@@ -58,6 +58,8 @@ export const FUNCTION_COMMANDS = {
     'CognitoIdentityProvider:DescribeUserPoolClient',
     'IAM:SimulatePrincipalPolicy',
     'Lambda:GetPolicy',
+    // src/steps/checks/groups.ts: the old pool's groups exist in the new one.
+    'CognitoIdentityProvider:ListGroups',
     // src/steps/checks/function-ready.ts: the aliases a bound function is invoked through.
     'Lambda:ListAliases',
   ]),

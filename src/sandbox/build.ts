@@ -57,8 +57,17 @@ function seedingOf(world: World, plan: Plan, options: WorldOptions): Seeding {
 }
 
 /** Both pools and their app clients; the new pool's triggers name the migration functions. */
+/** The groups the old pool's users are in, as the reference customer's services check them. */
+const GROUPS = ['admins', 'usermanagement-editors', 'reval-reviewers'] as const;
+
 function seedPools(world: World, plan: Plan, options: WorldOptions): void {
-  const pool = (id: string, name: string, lambdaConfig: Record<string, string>, client: UserPoolClient) =>
+  const pool = (
+    id: string,
+    name: string,
+    lambdaConfig: Record<string, string>,
+    client: UserPoolClient,
+    groups: readonly string[] = GROUPS,
+  ) =>
     world.pools.set(id, {
       id,
       name,
@@ -66,6 +75,12 @@ function seedPools(world: World, plan: Plan, options: WorldOptions): void {
       lambdaConfig,
       clients: new Map([[client.clientId, client]]),
       users: new Map(),
+      groups: new Map(
+        groups.map((group, precedence) => [
+          group,
+          { name: group, description: `${group} of ${plan.migrationId}`, precedence, createdAt: CREATED },
+        ]),
+      ),
       createdAt: CREATED,
     });
   pool(
@@ -99,6 +114,8 @@ function seedPools(world: World, plan: Plan, options: WorldOptions): void {
       preventUserExistenceErrors: true,
       ...(options.confidentialClients ? { clientSecret: `${SANDBOX_SECRET_MARK}-new-client-secret` } : {}),
     },
+    // --missing-group: the one a migrated reviewer's role checks depend on was never created.
+    options.missingGroup ? GROUPS.slice(0, -1) : GROUPS,
   );
 }
 

@@ -46,5 +46,6 @@ export function loadSandbox(dir: string): { sandbox: Sandbox; startingWorld: Sna
   // A state directory written before executions were kept knows of none.
   saved.world.executions ??= new Map();
   saved.world.roles ??= new Map();
+  for (const pool of saved.world.pools.values()) pool.groups ??= new Map();
   return { sandbox: new Sandbox(saved.world, saved.clockMs), startingWorld: saved.startingWorld };
 }

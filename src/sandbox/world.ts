@@ -25,6 +25,8 @@ export interface WorldOptions {
   denyOldPoolAuth?: boolean;
   /** Each dependent service's role (`services[].roleArn`) still names only the old pool's ARN. */
   serviceRoleDenied?: boolean;
+  /** The new pool lacks one of the old pool's groups. */
+  missingGroup?: boolean;
   dnsPropagationSeconds?: number;
   ecsStabilizeSeconds?: number;
   /** Seconds a Lambda configuration update stays InProgress (LastUpdateStatus). */
@@ -70,6 +72,14 @@ export interface UserPool {
   clients: Map<string, UserPoolClient>;
   /** By username. */
   users: Map<string, PoolUser>;
+  /** By name, in the order they were created. */
+  groups: Map<string, PoolGroup>;
+  createdAt: number;
+}
+export interface PoolGroup {
+  name: string;
+  description: string;
+  precedence: number;
   createdAt: number;
 }
 

@@ -11,6 +11,7 @@ import { effectiveTtl, recordRef, route53RecordReader } from '../resources/reads
 import type { ResourceReader } from '../resources/resource.ts';
 import { canaryReady } from './checks/canary-ready.ts';
 import { functionReady } from './checks/function-ready.ts';
+import { groupsCarried } from './checks/groups.ts';
 import {
   clientAllows,
   invokeAllowed,
@@ -128,6 +129,11 @@ function probes(plan: Plan): Probe[] {
       },
     },
     ...triggerProbes(plan, facts),
+    {
+      field: 'newPool.userPoolId',
+      check: "the old pool's groups in the new pool",
+      run: () => groupsCarried(plan),
+    },
     ...serviceRoleProbes(plan, facts),
     {
       field: 'newPool.appClientId',

@@ -153,6 +153,11 @@ describe('cutover rehearse and cutover plan on the reference incident', () => {
       "usermanagement's role on the new pool (services[1].roleArn): role arn:aws:iam::111122223333:role/usermanagement-prod-task may not call cognito-idp:AdminCreateUser",
       '"Resource":"arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_NewPool01"',
     ],
+    [
+      '--missing-group',
+      "the new pool lacks 1 of the old pool's 3 group(s): reval-reviewers",
+      'aws cognito-idp create-group --user-pool-id eu-west-2_NewPool01 --group-name NAME',
+    ],
   ])('%s stops the cutover in Preflight with the fix, exit 3, and the dry-run exits 5', async (flag, fix, detail) => {
     // Act
     const rehearsal = await cutover('rehearse', '--plan', 'examples/plan.json', flag, '--json');

@@ -263,6 +263,7 @@ const REQUESTS: Record<string, (arns: Arns, names: StackNames) => Request[]> = {
     on('cognito-idp:DescribeUserPoolClient', a.clients),
   // Unauthenticated: Cognito checks the client, not IAM.
   'CognitoIdentityProvider:InitiateAuth': () => [],
+  'CognitoIdentityProvider:ListGroups': (a) => on('cognito-idp:ListGroups', [...a.oldPool, ...a.newPool]),
   'DynamoDB:GetItem': (a) => on('dynamodb:GetItem', a.table),
   'DynamoDB:PutItem': (a) => on('dynamodb:PutItem', a.table),
   'DynamoDB:Query': (a) => on('dynamodb:Query', a.table),

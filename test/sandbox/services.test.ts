@@ -1,8 +1,10 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
+  InvalidParameterException as CognitoInvalidParameter,
   ResourceNotFoundException as CognitoNotFound,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
+  ListGroupsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   ClusterNotFoundException,
@@ -419,5 +421,37 @@ describe('IAM in the sandbox', () => {
       ['cognito-idp:admingetuser', 'allowed'],
       ['cognito-idp:ListUsers', 'implicitDeny'],
     ]);
+  });
+});
+
+describe('Cognito groups in the sandbox', () => {
+  it('lists a pool’s groups a page at a time, and refuses a page over 60 as Cognito does', async () => {
+    // Arrange
+    const cognito = aws.cognito(REGION);
+
+    // Act
+    const first = await cognito.send(new ListGroupsCommand({ UserPoolId: OLD_POOL, Limit: 2 }));
+    const rest = await cognito.send(
+      new ListGroupsCommand({ UserPoolId: OLD_POOL, Limit: 2, NextToken: first.NextToken }),
+    );
+    const tooMany = cognito.send(new ListGroupsCommand({ UserPoolId: OLD_POOL, Limit: 61 }));
+
+    // Assert
+    expect(first.Groups?.map((g) => g.GroupName)).toEqual(['admins', 'usermanagement-editors']);
+    expect(rest.Groups?.map((g) => g.GroupName)).toEqual(['reval-reviewers']);
+    expect(rest.NextToken).toBeUndefined();
+    await expect(tooMany).rejects.toBeInstanceOf(CognitoInvalidParameter);
+  });
+
+  it('leaves a group out of the new pool with missingGroup', async () => {
+    // Arrange
+    const world = Sandbox.fromPlan(samplePlan(), { missingGroup: true }).world;
+
+    // Act
+    const names = (id: string) => [...(world.pools.get(id)?.groups.keys() ?? [])];
+
+    // Assert
+    expect(names(OLD_POOL)).toEqual(['admins', 'usermanagement-editors', 'reval-reviewers']);
+    expect(names(NEW_POOL)).toEqual(['admins', 'usermanagement-editors']);
   });
 });

@@ -7,6 +7,7 @@ import {
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   InitiateAuthCommand,
+  ListGroupsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
@@ -62,6 +63,7 @@ beforeEach(() => {
   mocks.cognito.on(DescribeUserPoolClientCommand).resolves({
     UserPoolClient: { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH'] },
   });
+  mocks.cognito.on(ListGroupsCommand).resolves({ Groups: [{ GroupName: 'admins' }] });
   mocks.lambda.on(GetPolicyCommand).resolves({ Policy: cognitoMayInvoke(NEW_POOL_ARN) });
   mocks.lambda.on(GetFunctionConfigurationCommand).resolves({ Role: MIGRATION_ROLE });
   mocks.iam.on(SimulatePrincipalPolicyCommand).callsFake((input: { ActionNames: string[] }) => ({
@@ -106,6 +108,7 @@ describe('preflight', () => {
       'newPool.preTokenGenerationFunctionName',
       'newPool.preTokenGenerationFunctionName',
       'newPool.migrationFunctionName',
+      'newPool.userPoolId',
       'services[1].roleArn',
       'newPool.appClientId',
       'oldPool.migrationClientId',

@@ -14,6 +14,8 @@ import {
   type InitiateAuthCommandInput,
   type InitiateAuthCommandOutput,
   InvalidParameterException,
+  type ListGroupsCommandInput,
+  type ListGroupsCommandOutput,
   NotAuthorizedException,
   PasswordResetRequiredException,
   ResourceNotFoundException,
@@ -65,6 +67,35 @@ function DescribeUserPool(
       EstimatedNumberOfUsers: pool.users.size,
       DeletionProtection: 'ACTIVE',
     },
+  };
+}
+
+/**
+ * A page of the pool's groups: at most `Limit` (0 to 60) of them, and a NextToken while more remain
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListGroups.html).
+ */
+function ListGroups(input: ListGroupsCommandInput, { world }: Env): Out<ListGroupsCommandOutput> {
+  const pool = poolOf(world, input.UserPoolId);
+  const limit = input.Limit ?? 60;
+  if (!Number.isInteger(limit) || limit < 0 || limit > 60) {
+    fail(
+      InvalidParameterException,
+      `1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60`,
+    );
+  }
+  const start = input.NextToken ? Number(input.NextToken) : 0;
+  const groups = [...pool.groups.values()];
+  const page = groups.slice(start, start + limit);
+  return {
+    Groups: page.map((g) => ({
+      GroupName: g.name,
+      UserPoolId: pool.id,
+      Description: g.description,
+      Precedence: g.precedence,
+      CreationDate: new Date(g.createdAt),
+      LastModifiedDate: new Date(g.createdAt),
+    })),
+    ...(start + limit < groups.length ? { NextToken: String(start + limit) } : {}),
   };
 }
 
@@ -356,6 +387,7 @@ export const cognito: ServiceModel = {
   commands: {
     DescribeUserPool,
     DescribeUserPoolClient,
+    ListGroups,
     AdminInitiateAuth,
     AdminGetUser,
     AdminDeleteUser,
