@@ -4,6 +4,15 @@ import { type Service, serviceRoleAllowed } from '../../../src/steps/checks/serv
 import { mocks, planWith } from '../aws-mocks.ts';
 
 const ROLE = 'arn:aws:iam::111122223333:role/usermanagement-prod-task';
+/** What a user-management service calls, and so what its role is checked for by default. */
+const USER_MANAGEMENT = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminEnableUser',
+  'cognito-idp:AdminDeleteUser',
+  'cognito-idp:AdminResetUserPassword',
+  'cognito-idp:AdminGetUser',
+];
 const NEW_POOL_ARN = 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_NewPool01';
 const usermanagement = () => planWith().services[1] as Service;
 
@@ -25,14 +34,7 @@ beforeEach(() => {
 describe('serviceRoleAllowed', () => {
   it("simulates what a user-management service calls, on the new pool's ARN, with the service's role", async () => {
     // Arrange
-    roleAllows([
-      'cognito-idp:AdminCreateUser',
-      'cognito-idp:AdminDisableUser',
-      'cognito-idp:AdminEnableUser',
-      'cognito-idp:AdminDeleteUser',
-      'cognito-idp:AdminResetUserPassword',
-      'cognito-idp:AdminGetUser',
-    ]);
+    roleAllows(USER_MANAGEMENT);
 
     // Act
     const detail = await serviceRoleAllowed('eu-west-2', usermanagement(), ROLE, NEW_POOL_ARN);
@@ -41,14 +43,7 @@ describe('serviceRoleAllowed', () => {
     expect(mocks.iam).toHaveReceivedCommandWith(SimulatePrincipalPolicyCommand, {
       PolicySourceArn: ROLE,
       ResourceArns: [NEW_POOL_ARN],
-      ActionNames: [
-        'cognito-idp:AdminCreateUser',
-        'cognito-idp:AdminDisableUser',
-        'cognito-idp:AdminEnableUser',
-        'cognito-idp:AdminDeleteUser',
-        'cognito-idp:AdminResetUserPassword',
-        'cognito-idp:AdminGetUser',
-      ],
+      ActionNames: USER_MANAGEMENT,
     });
     expect(detail).toBe(
       `${ROLE} may call AdminCreateUser, AdminDisableUser, AdminEnableUser, AdminDeleteUser, AdminResetUserPassword, AdminGetUser on the new pool`,
