@@ -279,8 +279,8 @@ export class Rehearsal {
     }).run(launch.input as never, {
       overrides: {
         taskResourceLocalHandlers: taskResourceLocalHandlers as never,
-        waitTimeOverrides: zeroFor(definition as LoadedMachine['definition'], 'Wait'),
-        retryIntervalOverrides: zeroFor(definition as LoadedMachine['definition'], 'Task'),
+        waitTimeOverrides: zeroFor(launch.loaded.definition, 'Wait'),
+        retryIntervalOverrides: zeroFor(launch.loaded.definition, 'Task'),
       },
       context: {
         Execution: {
@@ -335,14 +335,15 @@ export class Rehearsal {
       }
       this.entered(launch, name, event.state);
     } else if (event.type === 'StateExited' && event.state.type !== 'Wait') {
-      const ending = this.exited(name, event.state.type);
-      if (ending) watching.endedIn = event.state.name;
+      this.exited(name, event.state.type);
+      if (event.state.type === 'Fail' || event.state.type === 'Succeed') watching.endedIn = event.state.name;
     } else if (
       event.type === 'StateFailed' ||
       event.type === 'StateRetried' ||
       event.type === 'StateCaught'
     ) {
-      if (this.failed(event, name) && event.state.type === 'Fail') watching.endedIn = event.state.name;
+      this.failed(event, name);
+      if (event.type === 'StateFailed' && event.state.type === 'Fail') watching.endedIn = event.state.name;
     }
   }
 
@@ -371,25 +372,23 @@ export class Rehearsal {
     this.log(entry);
   }
 
-  /** A state left; true when it ends the execution (a Fail or Succeed state). */
-  private exited(name: string, type: string): boolean {
+  /** A state left. */
+  private exited(name: string, type: string): void {
     const { trace } = this;
     trace.exited.set(name, this.since());
     // A caught failure also exits the state: it stays FAILED, and its line is already printed.
-    if (trace.outcome.get(name) === 'FAILED' && trace.caught.has(name))
-      return type === 'Fail' || type === 'Succeed';
+    if (trace.outcome.get(name) === 'FAILED' && trace.caught.has(name)) return;
     if (type === 'Task') trace.outcome.set(name, 'SUCCEEDED');
     if (type === 'Task' || type === 'Succeed') {
       this.log({ at: this.since(), state: name, type, outcome: type === 'Task' ? 'ok' : 'succeed' });
     }
-    return type === 'Fail' || type === 'Succeed';
   }
 
-  /** A failure, retry or catch; true for a failure. */
+  /** A failure, retry or catch. */
   private failed(
     event: Extract<EventLog, { type: 'StateFailed' | 'StateRetried' | 'StateCaught' }>,
     name: string,
-  ): boolean {
+  ): void {
     const { trace } = this;
     const { type } = event.state;
     if (event.type === 'StateCaught') trace.caught.add(name);
@@ -408,6 +407,5 @@ export class Rehearsal {
           ? `retrying (attempt ${event.retry.attempt + 1})`
           : `caught, next: ${event.catch.catcher.Next}`;
     this.log({ at: this.since(), state: name, type, outcome: text });
-    return event.type === 'StateFailed';
   }
 }
