@@ -225,6 +225,9 @@ const STAND_INS: Record<string, string> = {
   OLD_POOL_CLIENT_ID: 'bench-client',
   CLAIMS_PREFERRED_USERNAME_FROM: 'email',
   GROUP_CLAIM: '',
+  MIGRATED_ATTRIBUTES: '',
+  LEGACY_SUB_ATTRIBUTE: 'custom:legacy_sub',
+  LEGACY_SUB_CLAIM: 'legacy_sub',
   STAGE_PLAN: 'plans/dev.json',
 };
 

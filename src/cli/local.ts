@@ -10,7 +10,6 @@ import {
   rehearse,
   type Session,
 } from '../local/runner.ts';
-import type { WorldOptions } from '../sandbox/index.ts';
 import { loadSandbox, saveSandbox } from '../sandbox/persist.ts';
 import { taskStates } from '../statemachines/definition.ts';
 import { EXIT, UsageError } from './exit.ts';
@@ -18,6 +17,7 @@ import { help } from './help.ts';
 import type { Io } from './io.ts';
 import { checkedPlan, readPlan, withTakeOver } from './plan-file.ts';
 import { planSummary, summary, timelineLine } from './render.ts';
+import { type WorldFlags, worldFlagOptions, worldOptions } from './world-flags.ts';
 
 // The commands that run on this machine only, against the in-process sandbox.
 
@@ -65,29 +65,6 @@ async function statesOnPath(plan: unknown): Promise<string[]> {
   return clean.steps
     .filter((s) => s.status !== 'SKIPPED' && taskStates().includes(s.name))
     .map((s) => s.name);
-}
-
-/** Faults in the world a rehearsal starts from, as flags. */
-export interface WorldFlags {
-  denyInvoke?: boolean;
-  srpOnlyClient?: boolean;
-  denyOldPoolAuth?: boolean;
-  confidentialClients?: boolean;
-  serviceRoleDenied?: boolean;
-  missingGroup?: boolean;
-  driftDns?: boolean;
-}
-
-export function worldOptions(flags: WorldFlags): WorldOptions {
-  return {
-    ...(flags.denyInvoke ? { denyInvoke: true } : {}),
-    ...(flags.srpOnlyClient ? { srpOnlyClient: true } : {}),
-    ...(flags.denyOldPoolAuth ? { denyOldPoolAuth: true } : {}),
-    ...(flags.confidentialClients ? { confidentialClients: true } : {}),
-    ...(flags.serviceRoleDenied ? { serviceRoleDenied: true } : {}),
-    ...(flags.missingGroup ? { missingGroup: true } : {}),
-    ...(flags.driftDns ? { driftDns: true } : {}),
-  };
 }
 
 /** The world an earlier command left in `dir` (`--state-dir`), or a new one from the plan. */
@@ -235,51 +212,35 @@ export async function rehearseRollback(options: LocalRollbackOptions, io: Io): P
 
 /** `cutover rehearse` and `cutover validate`, on `cli`; `done` takes the exit code. */
 export function localCommands(cli: Command, io: Io, done: (code: number) => void): void {
-  cli
-    .command('rehearse')
-    .description('Rehearse a cutover plan end to end against an in-process AWS sandbox.')
-    .option('--plan <file>', 'the cutover plan (JSON)')
-    .option(
-      '--fail <state[:kind]>',
-      'make a Task state fail (kind: fail, timeout, throttle, uncatchable or function-timeout), rollback/STATE for the rollback execution; repeatable',
-      parseFault,
-      [],
-    )
-    .option('--unhealthy', 'every health check fails, so the health deadline triggers rollback')
-    .option(
-      '--abort-at <state>',
-      'abort the execution as it enters this Task state; the rollback then starts by itself',
-    )
-    .option(
-      '--timeout-at <state>',
-      'time the execution out as it enters this Task state; the rollback then starts by itself',
-    )
-    .option('--no-auto-rollback', 'with --abort-at or --timeout-at: leave the world as the stop left it')
-    .option('--reject-approval', 'operators answer the go/no-go with no-go (plans with approval.required)')
-    .option('--approval-timeout', 'nobody answers the go/no-go within approval.timeoutSeconds')
-    .option(
-      '--fail-restore <kind>',
-      `AWS refuses every restore of one resource kind (${RESOURCE_KINDS.join(', ')})`,
-      restoreKind,
-    )
-    .option('--deny-invoke', 'the reference incident: Cognito may not invoke the migration function')
-    .option('--srp-only-client', "the new pool's app client allows only SRP, so the trigger gets no password")
-    .option(
-      '--deny-old-pool-auth',
-      "the migration function's role may not call AdminInitiateAuth on the old pool",
-    )
-    .option(
-      '--confidential-clients',
-      'both app clients have a secret: the trigger and the canary must send SECRET_HASH',
-    )
-    .option(
-      '--service-role-denied',
-      "each dependent service's role (services[].roleArn) still names only the old pool: Preflight must stop the cutover",
-    )
-    .option(
-      '--missing-group',
-      "the new pool lacks one of the old pool's groups: Preflight must stop the cutover",
-    )
+  worldFlagOptions(
+    cli
+      .command('rehearse')
+      .description('Rehearse a cutover plan end to end against an in-process AWS sandbox.')
+      .option('--plan <file>', 'the cutover plan (JSON)')
+      .option(
+        '--fail <state[:kind]>',
+        'make a Task state fail (kind: fail, timeout, throttle, uncatchable or function-timeout), rollback/STATE for the rollback execution; repeatable',
+        parseFault,
+        [],
+      )
+      .option('--unhealthy', 'every health check fails, so the health deadline triggers rollback')
+      .option(
+        '--abort-at <state>',
+        'abort the execution as it enters this Task state; the rollback then starts by itself',
+      )
+      .option(
+        '--timeout-at <state>',
+        'time the execution out as it enters this Task state; the rollback then starts by itself',
+      )
+      .option('--no-auto-rollback', 'with --abort-at or --timeout-at: leave the world as the stop left it')
+      .option('--reject-approval', 'operators answer the go/no-go with no-go (plans with approval.required)')
+      .option('--approval-timeout', 'nobody answers the go/no-go within approval.timeoutSeconds')
+      .option(
+        '--fail-restore <kind>',
+        `AWS refuses every restore of one resource kind (${RESOURCE_KINDS.join(', ')})`,
+        restoreKind,
+      ),
+  )
     .option(
       '--fail-trigger',
       "after Preflight, the migration function's role loses AdminInitiateAuth on the old pool: only the canary sign-in can notice",

@@ -12,6 +12,7 @@ import {
   restoreKind,
 } from './local.ts';
 import { remoteCommands, remotePlanCommand, remoteRollbackCommand } from './remote.ts';
+import { WORLD_FLAG_NAMES, worldFlagOptions } from './world-flags.ts';
 
 export { CommandFailed, EXIT, UsageError };
 
@@ -42,15 +43,7 @@ interface PlanOptions extends LocalPlanOptions, RemoteFlags {}
 /** The scheduled dry-run: rehearsed in the sandbox, or (`--stage`) run on the stage's state machine. */
 async function planCommand(options: PlanOptions, io: Io): Promise<number> {
   if (options.stage) {
-    sandboxOnly(options, {
-      denyInvoke: '--deny-invoke',
-      srpOnlyClient: '--srp-only-client',
-      denyOldPoolAuth: '--deny-old-pool-auth',
-      confidentialClients: '--confidential-clients',
-      serviceRoleDenied: '--service-role-denied',
-      missingGroup: '--missing-group',
-      driftDns: '--drift-dns',
-    });
+    sandboxOnly(options, WORLD_FLAG_NAMES);
     return remotePlanCommand({ ...options, stage: options.stage }, io);
   }
   sandboxHasNoRegion(options);
@@ -110,30 +103,20 @@ Examples:
 `,
     );
   localCommands(cli, io, done);
-  cli
-    .command('plan')
-    .description(
-      "The dry-run: what the cutover would change, what is wrong, and the expected write freeze. With --plan alone it is rehearsed in the sandbox; with --stage it runs on the stage's deployed cutover state machine, and the command waits (up to 15 minutes) for its report.",
-    )
-    .option(
-      '--plan <file>',
-      'the cutover plan (JSON); it runs as a dry-run whatever its dryRun says (with --stage, default plans/<stage>.json)',
-    )
-    .option('--stage <stage>', "run the dry-run on AWS, on this stage's cutover state machine")
-    .option('--region <region>', `with --stage: ${REGION}`)
-    .option('--deny-invoke', 'sandbox only: Cognito may not invoke the migration function')
-    .option('--srp-only-client', "sandbox only: the new pool's app client allows only SRP")
-    .option(
-      '--deny-old-pool-auth',
-      "sandbox only: the migration function's role may not call AdminInitiateAuth on the old pool",
-    )
-    .option('--confidential-clients', 'sandbox only: both app clients have a secret')
-    .option(
-      '--service-role-denied',
-      "sandbox only: each dependent service's role still names only the old pool",
-    )
-    .option('--missing-group', "sandbox only: the new pool lacks one of the old pool's groups")
-    .option('--drift-dns', "sandbox only: the world's DNS record no longer holds the plan's dns.expected")
+  worldFlagOptions(
+    cli
+      .command('plan')
+      .description(
+        "The dry-run: what the cutover would change, what is wrong, and the expected write freeze. With --plan alone it is rehearsed in the sandbox; with --stage it runs on the stage's deployed cutover state machine, and the command waits (up to 15 minutes) for its report.",
+      )
+      .option(
+        '--plan <file>',
+        'the cutover plan (JSON); it runs as a dry-run whatever its dryRun says (with --stage, default plans/<stage>.json)',
+      )
+      .option('--stage <stage>', "run the dry-run on AWS, on this stage's cutover state machine")
+      .option('--region <region>', `with --stage: ${REGION}`),
+    'sandbox only: ',
+  )
     .option('--json', 'print one JSON report')
     .addHelpText(
       'after',

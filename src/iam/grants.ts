@@ -196,6 +196,7 @@ export const GRANTS: Record<string, Grant> = {
   'CognitoIdentityProvider:AdminInitiateAuth': grant('cognito-idp:AdminInitiateAuth', oldPool),
   'CognitoIdentityProvider:DescribeUserPool': grant('cognito-idp:DescribeUserPool', pools),
   'CognitoIdentityProvider:DescribeUserPoolClient': grant('cognito-idp:DescribeUserPoolClient', poolClients),
+  'CognitoIdentityProvider:GetUserPoolMfaConfig': grant('cognito-idp:GetUserPoolMfaConfig', oldPool),
   'CognitoIdentityProvider:InitiateAuth': { action: null, resources: () => [] },
   'CognitoIdentityProvider:ListGroups': grant('cognito-idp:ListGroups', pools),
   'DynamoDB:GetItem': grant('dynamodb:GetItem', ledger),

@@ -60,6 +60,8 @@ export const FUNCTION_COMMANDS = {
     'Lambda:GetPolicy',
     // src/steps/checks/groups.ts: the old pool's groups exist in the new one.
     'CognitoIdentityProvider:ListGroups',
+    // src/steps/checks/pool-fit.ts: whether old-pool users may have an authenticator app to enrol again.
+    'CognitoIdentityProvider:GetUserPoolMfaConfig',
     // src/steps/checks/function-ready.ts: the aliases a bound function is invoked through.
     'Lambda:ListAliases',
   ]),

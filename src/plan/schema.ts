@@ -390,6 +390,11 @@ export const planSchema = z
           .describe(
             'Name or ARN of the new pool\'s PreTokenGeneration trigger Lambda, when the dependent services read claims it adds, e.g. "cognito-cutover-prod-preTokenGeneration". Optional; when set, preflight checks it is wired and invocable.',
           ),
+        acceptUsernameDifference: printable(nonEmpty)
+          .optional()
+          .describe(
+            'Why the new pool may sign users in by other names than the old one (case sensitivity, UsernameAttributes, AliasAttributes), e.g. "every username in both pools is a lower-case email". Preflight stops the cutover on such a difference unless this explains it; it then reports the difference with this reason. Leave it out while the pools agree.',
+          ),
       })
       .describe('The user pool users migrate to, and the triggers that migrate them.'),
     notify: z

@@ -1,9 +1,11 @@
+import type { SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provider';
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { isResourceKind } from '../kinds/index.ts';
 import { type Plan, USER_MANAGEMENT_ACTIONS } from '../plan/schema.ts';
 import { shortId } from './core.ts';
 import { sandboxKinds, seedBinding, seedFreeze, splitLabel, splitOnce } from './kinds.ts';
 import { CREATED, type Seeding, seedFunction, seedSecret } from './seeding.ts';
+import { customString, standardSchema } from './services/cognito-schema.ts';
 import { dnsName, sortRecords, zoneApex } from './services/route53.ts';
 import {
   emptyWorld,
@@ -56,9 +58,13 @@ function seedingOf(world: World, plan: Plan, options: WorldOptions): Seeding {
   return { world, plan, options, oldPoolArn, oldValue };
 }
 
-/** Both pools and their app clients; the new pool's triggers name the migration functions. */
 /** The groups the old pool's users are in, as the reference customer's services check them. */
 const GROUPS = ['admins', 'usermanagement-editors', 'reval-reviewers'] as const;
+
+/** The custom attribute the old pool's users carry: the reference customer's tenant. */
+const TENANT = customString('tenant', 64);
+
+/** Both pools and their app clients; the new pool's triggers name the migration functions. */
 
 function seedPools(world: World, plan: Plan, options: WorldOptions): void {
   const pool = (
@@ -66,6 +72,7 @@ function seedPools(world: World, plan: Plan, options: WorldOptions): void {
     name: string,
     lambdaConfig: Record<string, string>,
     client: UserPoolClient,
+    custom: SchemaAttributeType[],
     groups: readonly string[] = GROUPS,
   ) =>
     world.pools.set(id, {
@@ -81,6 +88,10 @@ function seedPools(world: World, plan: Plan, options: WorldOptions): void {
           { name: group, description: `${group} of ${plan.migrationId}`, precedence, createdAt: CREATED },
         ]),
       ),
+      schema: [...standardSchema(['email']), ...custom],
+      caseSensitive: false,
+      mfa: 'OFF',
+      totp: false,
       createdAt: CREATED,
     });
   pool(
@@ -94,6 +105,7 @@ function seedPools(world: World, plan: Plan, options: WorldOptions): void {
       preventUserExistenceErrors: false,
       ...(options.confidentialClients ? { clientSecret: `${SANDBOX_SECRET_MARK}-old-client-secret` } : {}),
     },
+    [TENANT],
   );
   pool(
     plan.newPool.userPoolId,
@@ -114,6 +126,8 @@ function seedPools(world: World, plan: Plan, options: WorldOptions): void {
       preventUserExistenceErrors: true,
       ...(options.confidentialClients ? { clientSecret: `${SANDBOX_SECRET_MARK}-new-client-secret` } : {}),
     },
+    // --attribute-mismatch: the tenant was never added to the new pool, so no user of the old one fits it.
+    [...(options.attributeMismatch ? [] : [TENANT]), customString('legacy_sub', 64, false)],
     // --missing-group: the one a migrated reviewer's role checks depend on was never created.
     options.missingGroup ? GROUPS.slice(0, -1) : GROUPS,
   );
@@ -160,7 +174,6 @@ function wireTriggers(world: World, plan: Plan, options: WorldOptions): void {
   }
 }
 
-/** What the health checks call: endpoints, alarms, and the canary's user and secret. */
 /**
  * Each dependent service's role, allowed its Cognito actions on both pools, as a team that read the
  * wiring runbook leaves it; with `serviceRoleDenied`, on the old pool only, as most teams forget.
@@ -178,6 +191,7 @@ function seedServiceRoles(world: World, plan: Plan, options: WorldOptions): void
   }
 }
 
+/** What the health checks call: endpoints, alarms, and the canary's user and secret. */
 function seedHealth(world: World, plan: Plan): void {
   for (const check of plan.health.checks) {
     if (check.kind === 'http') world.endpoints.push({ url: check.url, expectStatus: check.expectStatus });
@@ -302,7 +316,13 @@ function seedCanary(world: World, plan: Plan, secretId: string): void {
     username,
     sub: `00000000-0000-4000-a000-${n.toString(16).padStart(12, '0')}`,
     password,
-    attributes: { email: username, email_verified: 'true', given_name: 'Cutover', family_name: 'Canary' },
+    attributes: {
+      email: username,
+      email_verified: 'true',
+      given_name: 'Cutover',
+      family_name: 'Canary',
+      'custom:tenant': 'tis',
+    },
     status: 'CONFIRMED',
     enabled: true,
     groups: [],

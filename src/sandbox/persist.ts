@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sandbox } from './sandbox.ts';
+import { standardSchema } from './services/cognito-schema.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { World } from './world.ts';
 
@@ -46,6 +47,12 @@ export function loadSandbox(dir: string): { sandbox: Sandbox; startingWorld: Sna
   // A state directory written before executions were kept knows of none.
   saved.world.executions ??= new Map();
   saved.world.roles ??= new Map();
-  for (const pool of saved.world.pools.values()) pool.groups ??= new Map();
+  for (const pool of saved.world.pools.values()) {
+    pool.groups ??= new Map();
+    pool.schema ??= standardSchema();
+    pool.caseSensitive ??= false;
+    pool.mfa ??= 'OFF';
+    pool.totp ??= false;
+  }
   return { sandbox: new Sandbox(saved.world, saved.clockMs), startingWorld: saved.startingWorld };
 }

@@ -1,4 +1,4 @@
-import type { ExplicitAuthFlowsType } from '@aws-sdk/client-cognito-identity-provider';
+import type { ExplicitAuthFlowsType, SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provider';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 
@@ -27,6 +27,8 @@ export interface WorldOptions {
   serviceRoleDenied?: boolean;
   /** The new pool lacks one of the old pool's groups. */
   missingGroup?: boolean;
+  /** The new pool's schema lacks a custom attribute the old pool's users carry. */
+  attributeMismatch?: boolean;
   dnsPropagationSeconds?: number;
   ecsStabilizeSeconds?: number;
   /** Seconds a Lambda configuration update stays InProgress (LastUpdateStatus). */
@@ -53,6 +55,8 @@ export interface UserPoolClient {
   preventUserExistenceErrors: boolean;
   /** A confidential client's secret: every sign-in through it must send SECRET_HASH. */
   clientSecret?: string;
+  /** The attributes the client may read; undefined, as Cognito leaves it, when it may read them all. */
+  readAttributes?: string[];
 }
 export interface PoolUser {
   username: string;
@@ -74,6 +78,13 @@ export interface UserPool {
   users: Map<string, PoolUser>;
   /** By name, in the order they were created. */
   groups: Map<string, PoolGroup>;
+  /** Standard and custom attributes, as DescribeUserPool lists them (`custom:` names included). */
+  schema: SchemaAttributeType[];
+  /** UsernameConfiguration.CaseSensitive. */
+  caseSensitive: boolean;
+  mfa: 'OFF' | 'ON' | 'OPTIONAL';
+  /** Users may enrol an authenticator app (SoftwareTokenMfaConfiguration). */
+  totp: boolean;
   createdAt: number;
 }
 export interface PoolGroup {

@@ -9,19 +9,24 @@ import type { Binding, Freeze, Plan } from '../plan/schema.ts';
 import { readers } from '../resources/reads/index.ts';
 import { effectiveTtl, recordRef, route53RecordReader } from '../resources/reads/route53-record.ts';
 import type { ResourceReader } from '../resources/resource.ts';
+import { carryRuleFromEnv } from '../triggers/attributes.ts';
 import { canaryReady } from './checks/canary-ready.ts';
 import { functionReady } from './checks/function-ready.ts';
 import { groupsCarried } from './checks/groups.ts';
 import {
   clientAllows,
   invokeAllowed,
+  migrationFunction,
   oldPoolAuthAllowed,
   type Trigger,
   triggerWired,
 } from './checks/migration-wiring.ts';
+import { attributesFit, legacySubReadable, totpReenrolment, usernamesAlike } from './checks/pool-fit.ts';
 import { serviceRoleAllowed } from './checks/service-role.ts';
 import type { StepContext } from './core/context.ts';
 import { type PoolFacts, poolFacts } from './core/pools.ts';
+
+type MigrationFunction = Awaited<ReturnType<typeof migrationFunction>>;
 
 export interface PreflightCheck {
   field: string;
@@ -63,7 +68,11 @@ function bindingProbe(plan: Plan, binding: Binding, field: string): Probe {
 }
 
 /** The triggers the reference incident lacked the wiring of: set on the new pool, invocable, and allowed on the old pool. */
-function triggerProbes(plan: Plan, facts: Promise<PoolFacts>): Probe[] {
+function triggerProbes(
+  plan: Plan,
+  facts: Promise<PoolFacts>,
+  migration: Promise<MigrationFunction>,
+): Probe[] {
   const triggers: [Trigger, string, string][] = [
     ['UserMigration', plan.newPool.migrationFunctionName, 'newPool.migrationFunctionName'],
   ];
@@ -85,7 +94,38 @@ function triggerProbes(plan: Plan, facts: Promise<PoolFacts>): Probe[] {
     {
       field: 'newPool.migrationFunctionName',
       check: `old pool access of ${plan.newPool.migrationFunctionName}`,
-      run: async () => oldPoolAuthAllowed(plan, (await facts).oldPoolArn),
+      run: async () => oldPoolAuthAllowed(plan, (await migration).role, (await facts).oldPoolArn),
+    },
+  ];
+}
+
+/** The new pool can hold the old pool's users as the migration function carries them. */
+function poolFitProbes(
+  plan: Plan,
+  facts: Promise<PoolFacts>,
+  migration: Promise<MigrationFunction>,
+): Probe[] {
+  const rule = async () => carryRuleFromEnv((await migration).environment);
+  return [
+    {
+      field: 'newPool.userPoolId',
+      check: "the old pool's attributes in the new pool's schema",
+      run: async () => attributesFit(plan, await facts, await rule()),
+    },
+    {
+      field: 'newPool.userPoolId',
+      check: "the new pool's attribute for the legacy sub",
+      run: async () => legacySubReadable(plan, await facts, await rule()),
+    },
+    {
+      field: 'newPool.acceptUsernameDifference',
+      check: "both pools' username configuration",
+      run: async () => usernamesAlike(plan, await facts),
+    },
+    {
+      field: 'oldPool.userPoolId',
+      check: 'authenticator apps (TOTP) to enrol again',
+      run: async () => totpReenrolment(plan, await facts),
     },
   ];
 }
@@ -108,6 +148,7 @@ function serviceRoleProbes(plan: Plan, facts: Promise<PoolFacts>): Probe[] {
 function probes(plan: Plan): Probe[] {
   // Several probes need the pools' ARNs and triggers: ask Cognito once. Every probe awaits it, so a failure is reported, never unhandled.
   const facts = poolFacts(plan);
+  const migration = migrationFunction(plan);
   const topic = (arn: string, field: string): Probe => ({
     field,
     check: `SNS topic ${arn}`,
@@ -128,7 +169,8 @@ function probes(plan: Plan): Probe[] {
         return `${pools.oldPoolArn} → ${pools.newPoolArn}`;
       },
     },
-    ...triggerProbes(plan, facts),
+    ...triggerProbes(plan, facts, migration),
+    ...poolFitProbes(plan, facts, migration),
     {
       field: 'newPool.userPoolId',
       check: "the old pool's groups in the new pool",

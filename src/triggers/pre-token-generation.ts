@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ConfigInvalid } from '../errors.ts';
+import { carryRuleFromEnv } from './attributes.ts';
 import { parseTriggerEvent } from './event.ts';
 
 export interface PreTokenGenerationConfig {
@@ -7,6 +8,13 @@ export interface PreTokenGenerationConfig {
   preferredUsernameFrom: string;
   /** The claim that carries the user's groups joined by ',', when the dependent services read one. */
   groupClaim?: string;
+  /** The attribute the migration trigger keeps the old pool's `sub` in. */
+  legacySubAttribute: string;
+  /**
+   * The claim that names the user as the old world did: the old pool's `sub` for a migrated user, the
+   * user's own `sub` otherwise, so a service keyed by the old `sub` reads one claim for everyone.
+   */
+  legacySubClaim: string;
 }
 
 // Cognito refuses to add or override these; failing at load beats failing every sign-in.
@@ -36,14 +44,22 @@ export function preTokenGenerationConfigFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): PreTokenGenerationConfig {
   const preferredUsernameFrom = env.CLAIMS_PREFERRED_USERNAME_FROM?.trim() || 'email';
+  const { legacySubAttribute } = carryRuleFromEnv({ LEGACY_SUB_ATTRIBUTE: env.LEGACY_SUB_ATTRIBUTE });
+  const legacySubClaim = claimName('LEGACY_SUB_CLAIM', env.LEGACY_SUB_CLAIM?.trim() || 'legacy_sub');
   const groupClaim = env.GROUP_CLAIM?.trim();
-  if (!groupClaim) return { preferredUsernameFrom };
-  if (RESERVED_CLAIMS.has(groupClaim)) {
-    throw new ConfigInvalid(
-      `GROUP_CLAIM '${groupClaim}' is a claim Cognito will not override: pick another name.`,
-    );
+  return {
+    preferredUsernameFrom,
+    legacySubAttribute,
+    legacySubClaim,
+    ...(groupClaim ? { groupClaim: claimName('GROUP_CLAIM', groupClaim) } : {}),
+  };
+}
+
+function claimName(variable: string, name: string): string {
+  if (RESERVED_CLAIMS.has(name)) {
+    throw new ConfigInvalid(`${variable} '${name}' is a claim Cognito will not override: pick another name.`);
   }
-  return { preferredUsernameFrom, groupClaim };
+  return name;
 }
 
 // Only what addLegacyClaims reads. Cognito sends `claimsOverrideDetails: null`; cognito-local sends an
@@ -75,8 +91,11 @@ export function addLegacyClaims(
 ): PreTokenGenerationEvent {
   const event = parseTriggerEvent('PreTokenGeneration', preTokenGenerationEvent, untrusted);
   const claims: Record<string, string> = {};
-  const preferred = event.request.userAttributes[config.preferredUsernameFrom];
+  const attributes = event.request.userAttributes;
+  const preferred = attributes[config.preferredUsernameFrom];
   if (preferred) claims.preferred_username = preferred;
+  const legacySub = attributes[config.legacySubAttribute] ?? attributes.sub;
+  if (legacySub) claims[config.legacySubClaim] = legacySub;
   // Always present when configured, even empty, so a reader never meets a missing claim.
   if (config.groupClaim) {
     claims[config.groupClaim] = (event.request.groupConfiguration?.groupsToOverride ?? []).join(',');

@@ -1,9 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import {
-  AdminGetUserCommand,
-  AdminInitiateAuthCommand,
-  type AttributeType,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, AdminInitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import * as z from 'zod';
 import * as aws from '../aws/aws.ts';
 import { toNamedError } from '../aws/clients.ts';
@@ -12,10 +8,8 @@ import { requireEnv } from '../config.ts';
 import { ConfigInvalid, MigrationMisconfigured } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
+import { type CarryRule, carriedAttributes, carryRuleFromEnv } from './attributes.ts';
 import { parseTriggerEvent } from './event.ts';
-
-export const DEFAULT_MIGRATED_ATTRIBUTES =
-  'email,email_verified,given_name,family_name,phone_number,phone_number_verified';
 
 /**
  * Cognito gives a trigger 5 s in all, cold start included; both old-pool calls, SDK retries
@@ -27,7 +21,8 @@ export interface UserMigrationConfig {
   oldUserPoolId: string;
   oldPoolClientId: string;
   region: string;
-  migratedAttributes: readonly string[];
+  /** Which attributes travel, and where the old `sub` is kept. */
+  carry: CarryRule;
   /** The function's own name, for fixes that name its role. */
   functionName: string;
 }
@@ -47,17 +42,8 @@ export function userMigrationConfigFromEnv(env: NodeJS.ProcessEnv = process.env)
       `OLD_USER_POOL_ID '${oldUserPoolId}' is not a user pool id (like eu-west-2_AbCdEf123): fix it in serverless.yml.`,
     );
   }
-  const migratedAttributes = (env.MIGRATED_ATTRIBUTES ?? DEFAULT_MIGRATED_ATTRIBUTES)
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
-  if (migratedAttributes.length === 0) {
-    throw new ConfigInvalid(
-      'MIGRATED_ATTRIBUTES names no attribute: list them comma-separated, or unset it.',
-    );
-  }
   const functionName = env.AWS_LAMBDA_FUNCTION_NAME ?? '(the migration function)';
-  return { oldUserPoolId, oldPoolClientId, region, migratedAttributes, functionName };
+  return { oldUserPoolId, oldPoolClientId, region, carry: carryRuleFromEnv(env), functionName };
 }
 
 // Only what migrateUser reads or writes. Cognito sends null for every response field and cognito-local
@@ -120,8 +106,8 @@ function oldClientSecret(config: UserMigrationConfig, abortSignal: AbortSignal):
 const TIMED_OUT = new Set(['TimeoutError', 'AbortError']);
 
 /**
- * Moves a user from the old pool on first sign-in (or first "forgot password"). Only the
- * allow-listed attributes travel; a refusal by the old pool becomes `MigrationMisconfigured`.
+ * Moves a user from the old pool on first sign-in (or first "forgot password"), with the attributes
+ * the carry rule keeps and the old `sub` in the legacy attribute; a refusal by the old pool becomes `MigrationMisconfigured`.
  * The event is parsed here rather than in the handler so the sandbox and the emulator tests, which
  * call this directly, check the same schema against the events they send.
  */
@@ -155,7 +141,7 @@ export async function migrateUser(
       new AdminGetUserCommand({ UserPoolId: config.oldUserPoolId, Username: username }),
       { abortSignal: deadline },
     );
-    event.response.userAttributes = allowListed(user.UserAttributes ?? [], config.migratedAttributes);
+    event.response.userAttributes = carriedAttributes(user.UserAttributes ?? [], config.carry);
   } catch (error) {
     throw outcomeOf(error, event.triggerSource, config);
   }
@@ -164,15 +150,6 @@ export async function migrateUser(
   if (event.triggerSource === 'UserMigration_Authentication') event.response.finalUserStatus = 'CONFIRMED';
   logger.info('User migrated from the old pool', { triggerSource: event.triggerSource });
   return event;
-}
-
-function allowListed(attributes: AttributeType[], allowed: readonly string[]): Record<string, string> {
-  const kept: Record<string, string> = {};
-  for (const { Name, Value } of attributes) {
-    // Cognito already sends *_verified as 'true'/'false', which is what the new pool wants back.
-    if (Name !== undefined && Value !== undefined && allowed.includes(Name)) kept[Name] = Value;
-  }
-  return kept;
 }
 
 function outcomeOf(error: unknown, triggerSource: string, config: UserMigrationConfig): Error {

@@ -158,6 +158,11 @@ describe('cutover rehearse and cutover plan on the reference incident', () => {
       "the new pool lacks 1 of the old pool's 3 group(s): reval-reviewers",
       'aws cognito-idp create-group --user-pool-id eu-west-2_NewPool01 --group-name NAME',
     ],
+    [
+      '--attribute-mismatch',
+      "the new pool's schema lacks custom:tenant, which the migration carries",
+      'aws cognito-idp add-custom-attributes --user-pool-id eu-west-2_NewPool01 --custom-attributes Name=tenant',
+    ],
   ])('%s stops the cutover in Preflight with the fix, exit 3, and the dry-run exits 5', async (flag, fix, detail) => {
     // Act
     const rehearsal = await cutover('rehearse', '--plan', 'examples/plan.json', flag, '--json');

@@ -261,6 +261,7 @@ const REQUESTS: Record<string, (arns: Arns, names: StackNames) => Request[]> = {
     on('cognito-idp:DescribeUserPool', [...a.oldPool, ...a.newPool]),
   'CognitoIdentityProvider:DescribeUserPoolClient': (a) =>
     on('cognito-idp:DescribeUserPoolClient', a.clients),
+  'CognitoIdentityProvider:GetUserPoolMfaConfig': (a) => on('cognito-idp:GetUserPoolMfaConfig', a.oldPool),
   // Unauthenticated: Cognito checks the client, not IAM.
   'CognitoIdentityProvider:InitiateAuth': () => [],
   'CognitoIdentityProvider:ListGroups': (a) => on('cognito-idp:ListGroups', [...a.oldPool, ...a.newPool]),

@@ -1,5 +1,14 @@
-import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PreflightFailed } from '../../src/errors.ts';
+import { parsePlan } from '../../src/plan/schema.ts';
+import { attributesFit } from '../../src/steps/checks/pool-fit.ts';
+import { carryRuleFromEnv } from '../../src/triggers/attributes.ts';
+import { example } from '../fixtures/plans.ts';
 import { type CapturedLogs, captureLogs } from '../support/logs.ts';
 import {
   attributesOf,
@@ -55,7 +64,7 @@ function migrationCount(): number {
 }
 
 describe('UserMigration and PreTokenGeneration triggers on cognito-local', () => {
-  it('migrates an old-pool user on first sign-in, with only the allow-listed attributes', async () => {
+  it('migrates an old-pool user on first sign-in, with every attribute and the old sub kept', async () => {
     // Arrange
     const email = 'ada@example.com';
     await world.createOldUser(email, PASSWORD, {
@@ -63,6 +72,9 @@ describe('UserMigration and PreTokenGeneration triggers on cognito-local', () =>
       given_name: 'Ada',
       'custom:tenant': 'acme',
     });
+    const old = await world.oldCognito.send(
+      new AdminGetUserCommand({ UserPoolId: world.oldPool.id, Username: email }),
+    );
     const before = migrationCount();
 
     // Act
@@ -79,22 +91,35 @@ describe('UserMigration and PreTokenGeneration triggers on cognito-local', () =>
     expect(migrationsSince(before)[0]).not.toHaveProperty('error');
     const migrated = await getNewPoolUser(email);
     expect(migrated.UserStatus).toBe('CONFIRMED');
-    // Cognito adds a sub of its own; cognito-local adds none. custom:tenant is not on the allow-list.
+    // Cognito adds a sub of its own; cognito-local adds none.
     const { sub: _sub, ...attributes } = attributesOf(migrated.UserAttributes);
-    expect(attributes).toEqual({ email, email_verified: 'true', given_name: 'Ada' });
+    expect(attributes).toEqual({
+      email,
+      email_verified: 'true',
+      given_name: 'Ada',
+      'custom:tenant': 'acme',
+      'custom:legacy_sub': attributesOf(old.UserAttributes).sub,
+    });
   });
 
-  it('puts the legacy claims in the id token', async () => {
+  it('puts the legacy claims in the id token, legacy_sub naming the user as the old pool did', async () => {
     // Arrange
     const email = 'katherine@example.com';
     await world.createOldUser(email, PASSWORD, { email_verified: 'true' });
+    const old = await world.oldCognito.send(
+      new AdminGetUserCommand({ UserPoolId: world.oldPool.id, Username: email }),
+    );
 
     // Act
     const tokens = await world.signIn(email, PASSWORD);
 
     // Assert
     // Empty: a freshly migrated user is in no group (and cognito-local never sends groups to the trigger).
-    expect(jwtPayload(tokens.IdToken)).toMatchObject({ preferred_username: email, [GROUP_CLAIM]: '' });
+    expect(jwtPayload(tokens.IdToken)).toMatchObject({
+      preferred_username: email,
+      [GROUP_CLAIM]: '',
+      legacy_sub: attributesOf(old.UserAttributes).sub,
+    });
   });
 
   it('refuses a wrong password and creates no one in the new pool', async () => {
@@ -220,5 +245,54 @@ describe('UserMigration and PreTokenGeneration triggers on cognito-local', () =>
     expect(tokens.IdToken).toEqual(expect.any(String));
     expect(migrationCount()).toBe(before);
     expect(world.lambda.invocationsOf(FUNCTIONS.preTokenGeneration)).toHaveLength(tokensIssued + 1);
+  });
+});
+
+describe("Preflight's schema check on cognito-local's own DescribeUserPool", () => {
+  const plan = parsePlan(example);
+  const describePool = async (cognito: MigrationWorld['newCognito'], id: string) =>
+    (await cognito.send(new DescribeUserPoolCommand({ UserPoolId: id }))).UserPool ?? {};
+
+  it('finds that the new pool holds every attribute of the old one', async () => {
+    // Arrange
+    const oldPool = await describePool(world.oldCognito, world.oldPool.id);
+    const newPool = await describePool(world.newCognito, world.newPool.id);
+
+    // Act
+    const detail = attributesFit(
+      plan,
+      { oldPoolArn: '', newPoolArn: '', newPoolTriggers: {}, oldPool, newPool },
+      carryRuleFromEnv({}),
+    );
+
+    // Assert: every attribute of the old schema but the two Cognito assigns, custom:tenant among them.
+    const names = (oldPool.SchemaAttributes ?? []).map((a) => a.Name);
+    expect(names).toContain('custom:tenant');
+    const carried = names.filter((name) => name !== 'sub' && name !== 'identities');
+    expect(detail).toMatch(`holds all ${carried.length} carried attribute(s)`);
+  });
+
+  it('names the custom attribute a pool without it lacks', async () => {
+    // Arrange
+    const oldPool = await describePool(world.oldCognito, world.oldPool.id);
+    const created = await world.newCognito.send(
+      new CreateUserPoolCommand({
+        PoolName: 'no-tenant',
+        Schema: [{ Name: 'legacy_sub', AttributeDataType: 'String', Mutable: false }],
+      }),
+    );
+    const newPool = await describePool(world.newCognito, created.UserPool?.Id ?? '');
+
+    // Act
+    const check = () =>
+      attributesFit(
+        plan,
+        { oldPoolArn: '', newPoolArn: '', newPoolTriggers: {}, oldPool, newPool },
+        carryRuleFromEnv({}),
+      );
+
+    // Assert
+    expect(check).toThrow(PreflightFailed);
+    expect(check).toThrow("the new pool's schema lacks custom:tenant, which the migration carries");
   });
 });

@@ -68,6 +68,35 @@ describe('sign-in through the new pool in the sandbox', () => {
     expect(oldPoolSignIns()).toBe(1);
   });
 
+  it("keeps the old pool's sub as legacy_sub, and every attribute the user had", async () => {
+    // Arrange
+    const canary = world();
+    const old = sandbox.world.pools.get(OLD_POOL)?.users.get(canary.username);
+
+    // Act
+    const out = await signIn(canary.username, canary.password);
+
+    // Assert
+    const idToken = claims(out.AuthenticationResult?.IdToken);
+    expect(idToken.sub).not.toBe(old?.sub);
+    expect(idToken).toMatchObject({ legacy_sub: old?.sub, 'custom:tenant': 'tis' });
+    const migrated = sandbox.world.pools.get(NEW_POOL)?.users.get(canary.username);
+    expect(migrated?.attributes).toEqual({ ...old?.attributes, 'custom:legacy_sub': old?.sub });
+  });
+
+  it("refuses to create a user whose attributes the new pool's schema lacks, as Cognito does", async () => {
+    // Arrange
+    const canary = world({ attributeMismatch: true }, { hideErrors: false });
+
+    // Act
+    const refused = signIn(canary.username, canary.password);
+
+    // Assert
+    await expect(refused).rejects.toBeInstanceOf(UserLambdaValidationException);
+    await expect(refused).rejects.toThrow('user.custom:tenant: Attribute does not exist in the schema.');
+    expect(sandbox.world.pools.get(NEW_POOL)?.users.size).toBe(0);
+  });
+
   it('signs a migrated user in again without the trigger, until they are deleted', async () => {
     // Arrange
     const canary = world();

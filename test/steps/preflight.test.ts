@@ -8,6 +8,7 @@ import {
   DescribeUserPoolCommand,
   InitiateAuthCommand,
   ListGroupsCommand,
+  type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
@@ -52,10 +53,26 @@ async function problems(): Promise<string[]> {
   }
 }
 
+/** Both pools' schema and username settings, alike: the new pool can hold the old pool's users. */
+const POOL = {
+  SchemaAttributes: [
+    { Name: 'sub', AttributeDataType: 'String', Required: true, Mutable: false },
+    { Name: 'email', AttributeDataType: 'String', Required: true },
+    {
+      Name: 'custom:legacy_sub',
+      AttributeDataType: 'String',
+      StringAttributeConstraints: { MaxLength: '64' },
+    },
+  ],
+  UsernameConfiguration: { CaseSensitive: false },
+  MfaConfiguration: 'OFF',
+} satisfies UserPoolType;
+
 // Every resource of the example plan exists and is readable; each test breaks what it is about.
 beforeEach(() => {
   mocks.cognito.on(DescribeUserPoolCommand).resolves({
     UserPool: {
+      ...POOL,
       Arn: NEW_POOL_ARN,
       LambdaConfig: { UserMigration: MIGRATION_FN_ARN, PreTokenGeneration: CLAIMS_FN_ARN },
     },
@@ -108,6 +125,10 @@ describe('preflight', () => {
       'newPool.preTokenGenerationFunctionName',
       'newPool.preTokenGenerationFunctionName',
       'newPool.migrationFunctionName',
+      'newPool.userPoolId',
+      'newPool.userPoolId',
+      'newPool.acceptUsernameDifference',
+      'oldPool.userPoolId',
       'newPool.userPoolId',
       'services[1].roleArn',
       'newPool.appClientId',
@@ -333,6 +354,7 @@ describe('preflight', () => {
     it('accepts PreTokenGeneration named in PreTokenGenerationConfig, as pools on the V2 event do', async () => {
       mocks.cognito.on(DescribeUserPoolCommand).resolves({
         UserPool: {
+          ...POOL,
           Arn: NEW_POOL_ARN,
           LambdaConfig: {
             UserMigration: MIGRATION_FN_ARN,
@@ -347,7 +369,7 @@ describe('preflight', () => {
     it('names a trigger that points elsewhere', async () => {
       mocks.cognito
         .on(DescribeUserPoolCommand)
-        .resolves({ UserPool: { Arn: NEW_POOL_ARN, LambdaConfig: {} } });
+        .resolves({ UserPool: { ...POOL, Arn: NEW_POOL_ARN, LambdaConfig: {} } });
 
       expect(await problems()).toEqual([
         expect.stringContaining(

@@ -7,6 +7,7 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   InitiateAuthCommand,
+  type SchemaAttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { PreTokenGenerationTriggerEvent, UserMigrationTriggerEvent } from 'aws-lambda';
 import { useTransport } from '../../src/aws/clients.ts';
@@ -28,6 +29,8 @@ export interface MigrationWorldOptions {
   userMigrationEnv?: NodeJS.ProcessEnv;
   /** Variables of the PreTokenGeneration function. */
   preTokenGenerationEnv?: NodeJS.ProcessEnv;
+  /** The new pool's custom attributes besides legacy_sub; by default the old pool's `tenant`. */
+  newPoolSchema?: SchemaAttributeType[];
 }
 
 export interface MigrationWorld {
@@ -83,10 +86,13 @@ export async function startMigrationWorld(options: MigrationWorldOptions = {}): 
       'ALLOW_ADMIN_USER_PASSWORD_AUTH',
       'ALLOW_REFRESH_TOKEN_AUTH',
     ]);
-    const newPool = await createPool(newCognito, 'new-pool', 'web', [
-      'ALLOW_USER_PASSWORD_AUTH',
-      'ALLOW_REFRESH_TOKEN_AUTH',
-    ]);
+    const newPool = await createPool(
+      newCognito,
+      'new-pool',
+      'web',
+      ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      [...(options.newPoolSchema ?? [TENANT]), LEGACY_SUB],
+    );
 
     // The trigger meets the old pool's errors as Cognito words them, not as cognito-local does.
     const oldPoolAnswers = await answerAsCognito(oldEmulator.url);
@@ -200,18 +206,25 @@ function clientFor(emulator: CognitoLocal): CognitoIdentityProviderClient {
   });
 }
 
+/** The custom attribute the old pool's users carry. */
+const TENANT: SchemaAttributeType = { Name: 'tenant', AttributeDataType: 'String', Mutable: true };
+/** Where the new pool keeps a migrated user's old sub, as runbooks/triggers.md creates it. */
+const LEGACY_SUB: SchemaAttributeType = {
+  Name: 'legacy_sub',
+  AttributeDataType: 'String',
+  Mutable: false,
+  StringAttributeConstraints: { MinLength: '1', MaxLength: '64' },
+};
+
 async function createPool(
   cognito: CognitoIdentityProviderClient,
   name: string,
   clientName: string,
   explicitAuthFlows: NonNullable<CreateUserPoolClientCommand['input']['ExplicitAuthFlows']>,
+  custom: SchemaAttributeType[] = [TENANT],
 ): Promise<{ id: string; clientId: string }> {
   const { UserPool } = await cognito.send(
-    new CreateUserPoolCommand({
-      PoolName: name,
-      UsernameAttributes: ['email'],
-      Schema: [{ Name: 'tenant', AttributeDataType: 'String', Mutable: true }],
-    }),
+    new CreateUserPoolCommand({ PoolName: name, UsernameAttributes: ['email'], Schema: custom }),
   );
   const id = UserPool?.Id;
   if (!id) throw new Error(`CreateUserPool ${name} returned no id`);

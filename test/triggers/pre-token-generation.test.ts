@@ -11,6 +11,9 @@ const { addLegacyClaims, preTokenGenerationConfigFromEnv } = await import(
   '../../src/triggers/pre-token-generation.ts'
 );
 
+/** The configuration serverless.yml gives by default, preferred_username aside. */
+const LEGACY = { legacySubAttribute: 'custom:legacy_sub', legacySubClaim: 'legacy_sub' };
+
 function event(attributes: Record<string, string>, groups?: string[]): PreTokenGenerationTriggerEvent {
   return {
     version: '1',
@@ -25,12 +28,23 @@ function event(attributes: Record<string, string>, groups?: string[]): PreTokenG
 }
 
 describe('PreTokenGeneration', () => {
-  it('adds preferred_username from email and the groups claim', async () => {
-    const result = await handler(event({ email: 'ada@example.com' }, ['admins', 'billing']));
+  it("adds preferred_username from email, the groups claim, and the user's own sub as legacy_sub", async () => {
+    const result = await handler(event({ sub: 'new-1111', email: 'ada@example.com' }, ['admins', 'billing']));
 
     expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride).toEqual({
       preferred_username: 'ada@example.com',
       roles: 'admins,billing',
+      legacy_sub: 'new-1111',
+    });
+  });
+
+  it("names a migrated user by the old pool's sub in legacy_sub", async () => {
+    const result = await handler(
+      event({ sub: 'new-1111', email: 'ada@example.com', 'custom:legacy_sub': 'old-2222' }),
+    );
+
+    expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride).toMatchObject({
+      legacy_sub: 'old-2222',
     });
   });
 
@@ -43,6 +57,7 @@ describe('PreTokenGeneration', () => {
   it('reads preferred_username from the configured attribute and adds no group claim when unset', () => {
     const result = addLegacyClaims(event({ email: 'ada@example.com', 'custom:login': 'ada' }, ['admins']), {
       preferredUsernameFrom: 'custom:login',
+      ...LEGACY,
     });
 
     expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride).toEqual({
@@ -59,7 +74,7 @@ describe('PreTokenGeneration', () => {
     };
 
     // Act
-    const result = addLegacyClaims(asked, { preferredUsernameFrom: 'email' });
+    const result = addLegacyClaims(asked, { preferredUsernameFrom: 'email', ...LEGACY });
 
     // Assert
     expect(result.response.claimsOverrideDetails).toEqual({
@@ -68,11 +83,14 @@ describe('PreTokenGeneration', () => {
     });
   });
 
-  it('refuses a group claim Cognito will not override', () => {
-    vi.stubEnv('GROUP_CLAIM', 'cognito:groups');
+  it.each([
+    ['GROUP_CLAIM', 'cognito:groups'],
+    ['LEGACY_SUB_CLAIM', 'sub'],
+  ])('refuses a %s Cognito will not override', (variable, claim) => {
+    vi.stubEnv(variable, claim);
 
     expect(() => preTokenGenerationConfigFromEnv()).toThrow(
-      expect.objectContaining({ name: 'ConfigInvalid' }),
+      expect.objectContaining({ name: 'ConfigInvalid', message: expect.stringContaining(variable) }),
     );
     vi.unstubAllEnvs();
   });
@@ -137,7 +155,11 @@ describe('the PreTokenGeneration event', () => {
       ...fromCognito,
       response: {
         claimsOverrideDetails: {
-          claimsToAddOrOverride: { preferred_username: 'ada@example.com', roles: 'admins' },
+          claimsToAddOrOverride: {
+            preferred_username: 'ada@example.com',
+            roles: 'admins',
+            legacy_sub: '1111-2222',
+          },
         },
       },
     });

@@ -53,6 +53,15 @@ const oldUser = {
   ],
 };
 
+/** What the new pool's user is created with, by default. */
+const CARRIED = {
+  email: 'ada@example.com',
+  email_verified: 'true',
+  given_name: 'Ada',
+  'custom:tenant': 'acme',
+  'custom:legacy_sub': '1111-2222',
+};
+
 /** What the function wrote to stdout and stderr during the current test: its logs and its EMF records. */
 let logs: CapturedLogs;
 
@@ -79,7 +88,7 @@ afterEach(() => {
 });
 
 describe('UserMigration_Authentication', () => {
-  it('checks the password on the old pool and migrates only the allow-listed attributes', async () => {
+  it('checks the password on the old pool and migrates every attribute, the old sub kept as legacy_sub', async () => {
     const result = await handler(event('UserMigration_Authentication'));
 
     expect(cognito).toHaveReceivedCommandWith(AdminInitiateAuthCommand, {
@@ -93,15 +102,12 @@ describe('UserMigration_Authentication', () => {
       Username: 'ada@example.com',
     });
     expect(result.response).toMatchObject({
-      userAttributes: { email: 'ada@example.com', email_verified: 'true', given_name: 'Ada' },
+      userAttributes: CARRIED,
       finalUserStatus: 'CONFIRMED',
       messageAction: 'SUPPRESS',
     });
-    expect(Object.keys(result.response.userAttributes ?? {}).sort()).toEqual([
-      'email',
-      'email_verified',
-      'given_name',
-    ]);
+    // Exactly these: the new pool assigns its own sub.
+    expect(result.response.userAttributes).toEqual(CARRIED);
   });
 
   it('signs in through a confidential client with SECRET_HASH under its secret, read once and never logged', async () => {
@@ -194,11 +200,7 @@ describe('UserMigration_ForgotPassword', () => {
     const result = await handler(event('UserMigration_ForgotPassword'));
 
     expect(cognito).not.toHaveReceivedCommand(AdminInitiateAuthCommand);
-    expect(result.response.userAttributes).toEqual({
-      email: 'ada@example.com',
-      email_verified: 'true',
-      given_name: 'Ada',
-    });
+    expect(result.response.userAttributes).toEqual(CARRIED);
     expect(result.response.messageAction).toBe('SUPPRESS');
     expect(result.response.finalUserStatus).toBeUndefined();
   });
@@ -362,7 +364,7 @@ describe('the event', () => {
       ...fromCognito,
       response: {
         ...fromCognito.response,
-        userAttributes: { email: 'ada@example.com', email_verified: 'true', given_name: 'Ada' },
+        userAttributes: CARRIED,
         finalUserStatus: 'CONFIRMED',
         messageAction: 'SUPPRESS',
       },

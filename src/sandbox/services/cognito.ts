@@ -11,6 +11,8 @@ import {
   type DescribeUserPoolClientCommandOutput,
   type DescribeUserPoolCommandInput,
   type DescribeUserPoolCommandOutput,
+  type GetUserPoolMfaConfigCommandInput,
+  type GetUserPoolMfaConfigCommandOutput,
   type InitiateAuthCommandInput,
   type InitiateAuthCommandOutput,
   InvalidParameterException,
@@ -24,6 +26,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type Env, fail, type Out, type ServiceModel, serviceError, uuid } from '../core.ts';
 import type { PoolUser, UserPool, UserPoolClient, World } from '../world.ts';
+import { checkNewUserAttributes } from './cognito-schema.ts';
 
 function poolOf(world: World, id: string | undefined): UserPool {
   return world.pools.get(id ?? '') ?? fail(ResourceNotFoundException, `User pool ${id} does not exist.`);
@@ -63,11 +66,22 @@ function DescribeUserPool(
       LambdaConfig: { ...pool.lambdaConfig },
       CreationDate: new Date(pool.createdAt),
       LastModifiedDate: new Date(pool.createdAt),
-      MfaConfiguration: 'OFF',
+      MfaConfiguration: pool.mfa,
       EstimatedNumberOfUsers: pool.users.size,
       DeletionProtection: 'ACTIVE',
+      SchemaAttributes: pool.schema.map((attribute) => structuredClone(attribute)),
+      UsernameConfiguration: { CaseSensitive: pool.caseSensitive },
     },
   };
+}
+
+/** The pool's MFA settings (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolMfaConfig.html). */
+function GetUserPoolMfaConfig(
+  input: GetUserPoolMfaConfigCommandInput,
+  { world }: Env,
+): Out<GetUserPoolMfaConfigCommandOutput> {
+  const pool = poolOf(world, input.UserPoolId);
+  return { MfaConfiguration: pool.mfa, SoftwareTokenMfaConfiguration: { Enabled: pool.totp } };
 }
 
 /**
@@ -117,6 +131,7 @@ function DescribeUserPoolClient(
       RefreshTokenValidity: 30,
       AllowedOAuthFlowsUserPoolClient: false,
       ...(client.clientSecret ? { ClientSecret: client.clientSecret } : {}),
+      ...(client.readAttributes ? { ReadAttributes: [...client.readAttributes] } : {}),
     },
   };
 }
@@ -315,7 +330,13 @@ async function migrate(
       desiredDeliveryMediums: null,
     },
   });
-  const { sub: _ignored, ...attributes } = response.userAttributes ?? {};
+  const attributes = response.userAttributes ?? {};
+  try {
+    checkNewUserAttributes(pool.schema, attributes);
+  } catch (error) {
+    // Cognito creates the user from what the trigger answered; a refusal reaches the client as the trigger's failure.
+    triggerFailed(client, 'UserMigration', error);
+  }
   const user: PoolUser = {
     username,
     sub: uuid(env.world),
@@ -387,6 +408,7 @@ export const cognito: ServiceModel = {
   commands: {
     DescribeUserPool,
     DescribeUserPoolClient,
+    GetUserPoolMfaConfig,
     ListGroups,
     AdminInitiateAuth,
     AdminGetUser,

@@ -100,14 +100,19 @@ const OLD_POOL_ACTIONS = [
   'cognito-idp:DescribeUserPoolClient',
 ];
 
-/** The migration function's role may sign users in on, and read them from, the old pool. */
-export async function oldPoolAuthAllowed(plan: Plan, oldPoolArn: string): Promise<string> {
+/** The migration function as deployed: its role, and the environment its carry rule is read from. */
+export async function migrationFunction(plan: Plan) {
   const fn = plan.newPool.migrationFunctionName;
   const config = await named(
     `reading the configuration of ${fn}`,
     aws.lambda(plan.region).send(new GetFunctionConfigurationCommand({ FunctionName: fn })),
   );
-  const role = config.Role ?? '';
+  return { role: config.Role ?? '', environment: config.Environment?.Variables ?? {} };
+}
+
+/** The migration function's role may sign users in on, and read them from, the old pool. */
+export async function oldPoolAuthAllowed(plan: Plan, role: string, oldPoolArn: string): Promise<string> {
+  const fn = plan.newPool.migrationFunctionName;
   const out = await named(
     `simulating ${role}'s access to ${oldPoolArn}`,
     aws.iam(plan.region).send(

@@ -1,4 +1,8 @@
-import { DescribeUserPoolCommand, type LambdaConfigType } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  DescribeUserPoolCommand,
+  type LambdaConfigType,
+  type UserPoolType,
+} from '@aws-sdk/client-cognito-identity-provider';
 import * as aws from '../../aws/aws.ts';
 import { named } from '../../aws/clients.ts';
 import type { Placeholder, Plan } from '../../plan/schema.ts';
@@ -8,6 +12,9 @@ export interface PoolFacts {
   newPoolArn: string;
   /** The new pool's triggers, as its LambdaConfig names them. */
   newPoolTriggers: LambdaConfigType;
+  /** Each pool as DescribeUserPool answers: its schema, username configuration, MFA. */
+  oldPool: UserPoolType;
+  newPool: UserPoolType;
 }
 
 async function describePool(region: string, userPoolId: string, which: string) {
@@ -18,6 +25,7 @@ async function describePool(region: string, userPoolId: string, which: string) {
   return {
     arn: out.UserPool?.Arn ?? `arn:aws:cognito-idp:${region}:unknown:userpool/${userPoolId}`,
     triggers: out.UserPool?.LambdaConfig ?? {},
+    described: out.UserPool ?? {},
   };
 }
 
@@ -26,7 +34,13 @@ export async function poolFacts(plan: Plan): Promise<PoolFacts> {
     describePool(plan.region, plan.oldPool.userPoolId, 'old'),
     describePool(plan.region, plan.newPool.userPoolId, 'new'),
   ]);
-  return { oldPoolArn: oldPool.arn, newPoolArn: newPool.arn, newPoolTriggers: newPool.triggers };
+  return {
+    oldPoolArn: oldPool.arn,
+    newPoolArn: newPool.arn,
+    newPoolTriggers: newPool.triggers,
+    oldPool: oldPool.described,
+    newPool: newPool.described,
+  };
 }
 
 /** Fills `{{newPool.userPoolId}}` and friends in a binding's value. */

@@ -17,11 +17,12 @@ describe('poolFacts', () => {
       },
     });
 
-    expect(await poolFacts(plan)).toEqual({
+    expect(await poolFacts(plan)).toMatchObject({
       oldPoolArn: 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_OldPool01',
       newPoolArn: 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_NewPool01',
       newPoolTriggers: { UserMigration: 'arn:aws:lambda:eu-west-2:111122223333:function:migrate' },
     });
+    expect(mocks.cognito).toHaveReceivedCommandTimes(DescribeUserPoolCommand, 2);
   });
 });
 
