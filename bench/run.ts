@@ -73,16 +73,17 @@ console.log(
   `Sandbox DynamoDB: a rehearsal's ${dynamo.callsPerRehearsal} ledger calls take ${dynamo.modelMsPerRehearsal} ms in the sandbox's model, ${dynamo.dynaliteMsPerRehearsal} ms in dynalite in process (×${dynamo.dynaliteOverModel})`,
 );
 
-// The UserMigration trigger behind cognito-local (two emulators on 127.0.0.1, started and stopped here).
+// The UserMigration and PreTokenGeneration triggers behind cognito-local (two emulators on 127.0.0.1, started and stopped here).
 const { triggerLatency } = await import('./trigger-latency.ts');
 const latency = await triggerLatency();
 console.log('');
 console.log(
-  `UserMigration trigger on cognito-local, ${latency.signIns} first sign-ins (emulators up in ${latency.startupMs} ms)`,
+  `Triggers on cognito-local, ${latency.signIns} first sign-ins (emulators up in ${latency.startupMs} ms)`,
 );
 console.log('measure                                 p50 ms   p99 ms');
 for (const [label, p50, p99] of [
   ['trigger (time in the function)', latency.triggerP50Ms, latency.triggerP99Ms],
+  ['token trigger, copying 2 groups', latency.claimsP50Ms, latency.claimsP99Ms],
   ['sign-in (InitiateAuth round trip)', latency.signInP50Ms, latency.signInP99Ms],
 ] as const) {
   console.log(`${label.padEnd(39)}${String(p50).padStart(7)}  ${String(p99).padStart(7)}`);

@@ -97,7 +97,13 @@ export const FUNCTION_COMMANDS = {
     // The old migration client's secret, when it has one (src/aws/secret-hash.ts).
     'CognitoIdentityProvider:DescribeUserPoolClient',
   ]),
-  preTokenGeneration: NONE,
+  // src/triggers/groups.ts: a migrated user's groups, read in the old pool (by name, or by their old
+  // sub), added in the new one.
+  preTokenGeneration: commands([
+    'CognitoIdentityProvider:AdminAddUserToGroup',
+    'CognitoIdentityProvider:AdminListGroupsForUser',
+    'CognitoIdentityProvider:ListUsers',
+  ]),
   loadMigration: commands(LEDGER_PLAN),
   releaseAfterRollback: commands(LEDGER_LOCK),
 } satisfies Record<string, readonly string[]>;
@@ -130,7 +136,8 @@ export const FUNCTION_AREAS: Record<keyof typeof FUNCTION_COMMANDS, readonly Are
   requestApproval: [],
   // Signs users in on the old pool through its migration client.
   userMigration: ['oldPool'],
-  preTokenGeneration: [],
+  // Reads the migrated user's groups in the old pool, adds them in the new one.
+  preTokenGeneration: ['oldPool', 'newPool'],
   loadMigration: [],
   releaseAfterRollback: [],
 };

@@ -141,7 +141,10 @@ function seedTriggers(world: World, plan: Plan): void {
   });
   const preTokenGeneration = plan.newPool.preTokenGenerationFunctionName;
   if (preTokenGeneration)
-    seedFunction(world, preTokenGeneration, { CLAIMS_PREFERRED_USERNAME_FROM: 'email' });
+    seedFunction(world, preTokenGeneration, {
+      CLAIMS_PREFERRED_USERNAME_FROM: 'email',
+      OLD_USER_POOL_ID: plan.oldPool.userPoolId,
+    });
 }
 
 /** One deployment per API, made once its authorizers exist, serves every stage. */
@@ -325,7 +328,8 @@ function seedCanary(world: World, plan: Plan, secretId: string): void {
     },
     status: 'CONFIRMED',
     enabled: true,
-    groups: [],
+    // A reviewer: a migrated canary whose token lacks the group would show the copy broken.
+    groups: ['reval-reviewers'],
     createdAt: CREATED,
   });
 }

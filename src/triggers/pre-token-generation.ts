@@ -2,6 +2,8 @@ import * as z from 'zod';
 import { ConfigInvalid } from '../errors.ts';
 import { carryRuleFromEnv } from './attributes.ts';
 import { parseTriggerEvent } from './event.ts';
+import { copyGroups } from './groups.ts';
+import { type OldPool, oldPoolFromEnv } from './old-pool.ts';
 
 export interface PreTokenGenerationConfig {
   /** The attribute copied into `preferred_username`, as the old world's tokens carried it. */
@@ -15,6 +17,8 @@ export interface PreTokenGenerationConfig {
    * user's own `sub` otherwise, so a service keyed by the old `sub` reads one claim for everyone.
    */
   legacySubClaim: string;
+  /** Where a migrated user's group memberships are copied from; unset, nothing is copied. */
+  groupsFrom?: OldPool;
 }
 
 // Cognito refuses to add or override these; failing at load beats failing every sign-in.
@@ -52,6 +56,7 @@ export function preTokenGenerationConfigFromEnv(
     legacySubAttribute,
     legacySubClaim,
     ...(groupClaim ? { groupClaim: claimName('GROUP_CLAIM', groupClaim) } : {}),
+    ...(env.OLD_USER_POOL_ID?.trim() ? { groupsFrom: oldPoolFromEnv(env) } : {}),
   };
 }
 
@@ -74,33 +79,64 @@ const preTokenGenerationEvent = z.looseObject({
     groupConfiguration: z.looseObject({ groupsToOverride: z.array(z.string()).nullish() }).nullish(),
   }),
   response: z.looseObject({
-    claimsOverrideDetails: z.looseObject({ claimsToAddOrOverride: stringMap.nullish() }).nullish(),
+    claimsOverrideDetails: z
+      .looseObject({
+        claimsToAddOrOverride: stringMap.nullish(),
+        groupOverrideDetails: z.looseObject({ groupsToOverride: z.array(z.string()).nullish() }).nullish(),
+      })
+      .nullish(),
   }),
+  userName: z.string().min(1),
+  userPoolId: z.string().min(1),
 });
+
+/**
+ * A user signing in with their password (or answering a challenge to): the moments a migrated user's
+ * groups are copied. Not a token refresh: the session began with a sign-in that already tried.
+ */
+const SIGN_INS = new Set([
+  'TokenGeneration_Authentication',
+  'TokenGeneration_HostedAuth',
+  'TokenGeneration_NewPasswordChallenge',
+  'TokenGeneration_AuthenticateDevice',
+]);
 
 export type PreTokenGenerationEvent = z.output<typeof preTokenGenerationEvent>;
 
 /**
- * Adds the claims the dependent services read from the old pool's tokens. No AWS calls. The event is
- * parsed here rather than in the handler so the sandbox and the emulator tests, which call this
- * directly, check the same schema against the events they send.
+ * Adds the claims the dependent services read from the old pool's tokens, and, for a migrated user
+ * the new pool has in no group yet, copies their old-pool groups first, so the very first token
+ * carries them (`cognito:groups` and the group claim). The event is parsed here rather than in the
+ * handler so the sandbox and the emulator tests, which call this directly, check the same schema
+ * against the events they send.
  */
-export function addLegacyClaims(
+export async function addLegacyClaims(
   untrusted: unknown,
   config: PreTokenGenerationConfig,
-): PreTokenGenerationEvent {
+): Promise<PreTokenGenerationEvent> {
   const event = parseTriggerEvent('PreTokenGeneration', preTokenGenerationEvent, untrusted);
   const claims: Record<string, string> = {};
   const attributes = event.request.userAttributes;
   const preferred = attributes[config.preferredUsernameFrom];
   if (preferred) claims.preferred_username = preferred;
-  const legacySub = attributes[config.legacySubAttribute] ?? attributes.sub;
+  const migratedFrom = attributes[config.legacySubAttribute];
+  const legacySub = migratedFrom ?? attributes.sub;
   if (legacySub) claims[config.legacySubClaim] = legacySub;
-  // Always present when configured, even empty, so a reader never meets a missing claim.
-  if (config.groupClaim) {
-    claims[config.groupClaim] = (event.request.groupConfiguration?.groupsToOverride ?? []).join(',');
-  }
   const details = event.response.claimsOverrideDetails ?? {};
+  let groups = event.request.groupConfiguration?.groupsToOverride ?? [];
+  if (config.groupsFrom && migratedFrom && groups.length === 0 && SIGN_INS.has(event.triggerSource)) {
+    const copied = await copyGroups(config.groupsFrom, {
+      newUserPoolId: event.userPoolId,
+      username: event.userName,
+      legacySub: migratedFrom,
+    });
+    if (copied.length > 0) {
+      groups = copied;
+      details.groupOverrideDetails = { ...details.groupOverrideDetails, groupsToOverride: copied };
+    }
+  }
+  // Always present when configured, even empty, so a reader never meets a missing claim.
+  if (config.groupClaim) claims[config.groupClaim] = groups.join(',');
   event.response.claimsOverrideDetails = {
     ...details,
     claimsToAddOrOverride: { ...details.claimsToAddOrOverride, ...claims },

@@ -5,11 +5,12 @@ import * as aws from '../aws/aws.ts';
 import { toNamedError } from '../aws/clients.ts';
 import { clientSecretOf, withSecretHash } from '../aws/secret-hash.ts';
 import { requireEnv } from '../config.ts';
-import { ConfigInvalid, MigrationMisconfigured } from '../errors.ts';
+import { MigrationMisconfigured } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
 import { type CarryRule, carriedAttributes, carryRuleFromEnv } from './attributes.ts';
 import { parseTriggerEvent } from './event.ts';
+import { oldPoolFromEnv } from './old-pool.ts';
 
 /**
  * Cognito gives a trigger 5 s in all, cold start included; both old-pool calls, SDK retries
@@ -33,15 +34,8 @@ export interface UserMigrationConfig {
  * variables so they run the same code.
  */
 export function userMigrationConfigFromEnv(env: NodeJS.ProcessEnv = process.env): UserMigrationConfig {
-  const oldUserPoolId = requireEnv('OLD_USER_POOL_ID', env);
+  const { oldUserPoolId, region } = oldPoolFromEnv(env);
   const oldPoolClientId = requireEnv('OLD_POOL_CLIENT_ID', env);
-  // A pool id starts with its region; an emulator's ids do not, and the function's own region serves.
-  const region = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/.exec(oldUserPoolId)?.[1] ?? env.AWS_REGION;
-  if (!region || !/^[\w-]+_[0-9A-Za-z]+$/.test(oldUserPoolId)) {
-    throw new ConfigInvalid(
-      `OLD_USER_POOL_ID '${oldUserPoolId}' is not a user pool id (like eu-west-2_AbCdEf123): fix it in serverless.yml.`,
-    );
-  }
   const functionName = env.AWS_LAMBDA_FUNCTION_NAME ?? '(the migration function)';
   return { oldUserPoolId, oldPoolClientId, region, carry: carryRuleFromEnv(env), functionName };
 }

@@ -567,7 +567,9 @@ describe('serverless package (offline, no credentials)', () => {
       'ExecutionsTimedOut',
     ]);
     expect(on('RollbackStateMachine')).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
-    expect(alarms.map((a) => a.MetricName)).toContain('MigrationMisconfigured');
+    expect(alarms.map((a) => a.MetricName)).toEqual(
+      expect.arrayContaining(['MigrationMisconfigured', 'GroupCopyFailed']),
+    );
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'OperatorsTopic' }]);
   });
 

@@ -41,6 +41,8 @@ const NOT_STATES = [
   'ExecutionsAborted',
   'LastUpdateStatus',
   'ResourceConflictException',
+  // A metric of PreTokenGeneration's, not an error any state sees.
+  'GroupCopyFailed',
 ];
 
 const text = (file: string) => readFileSync(file, 'utf8');

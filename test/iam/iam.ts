@@ -254,9 +254,12 @@ const REQUESTS: Record<string, (arns: Arns, names: StackNames) => Request[]> = {
   'APIGateway:UpdateAuthorizer': (a) => on('apigateway:PATCH', a.authorizers),
   'APIGateway:UpdateRestApi': (a) => on('apigateway:PATCH', a.frozenApis),
   'CloudWatch:DescribeAlarms': (a) => on('cloudwatch:DescribeAlarms', a.alarms),
+  'CognitoIdentityProvider:AdminAddUserToGroup': (a) => on('cognito-idp:AdminAddUserToGroup', a.newPool),
   'CognitoIdentityProvider:AdminDeleteUser': (a) => on('cognito-idp:AdminDeleteUser', a.newPool),
   'CognitoIdentityProvider:AdminGetUser': (a) => on('cognito-idp:AdminGetUser', a.oldPool),
   'CognitoIdentityProvider:AdminInitiateAuth': (a) => on('cognito-idp:AdminInitiateAuth', a.oldPool),
+  'CognitoIdentityProvider:AdminListGroupsForUser': (a) =>
+    on('cognito-idp:AdminListGroupsForUser', a.oldPool),
   'CognitoIdentityProvider:DescribeUserPool': (a) =>
     on('cognito-idp:DescribeUserPool', [...a.oldPool, ...a.newPool]),
   'CognitoIdentityProvider:DescribeUserPoolClient': (a) =>
@@ -265,6 +268,7 @@ const REQUESTS: Record<string, (arns: Arns, names: StackNames) => Request[]> = {
   // Unauthenticated: Cognito checks the client, not IAM.
   'CognitoIdentityProvider:InitiateAuth': () => [],
   'CognitoIdentityProvider:ListGroups': (a) => on('cognito-idp:ListGroups', [...a.oldPool, ...a.newPool]),
+  'CognitoIdentityProvider:ListUsers': (a) => on('cognito-idp:ListUsers', a.oldPool),
   'DynamoDB:GetItem': (a) => on('dynamodb:GetItem', a.table),
   'DynamoDB:PutItem': (a) => on('dynamodb:PutItem', a.table),
   'DynamoDB:Query': (a) => on('dynamodb:Query', a.table),

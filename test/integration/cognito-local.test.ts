@@ -1,5 +1,6 @@
 import {
   AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -120,6 +121,29 @@ describe('UserMigration and PreTokenGeneration triggers on cognito-local', () =>
       [GROUP_CLAIM]: '',
       legacy_sub: attributesOf(old.UserAttributes).sub,
     });
+  });
+
+  // The new pool names the user by a generated id, the old one by email: the trigger finds the old
+  // user by their old sub (ListUsers), as with pools that sign users in by email.
+  it("copies the old pool's groups at the first sign-in: the new pool holds them, the first token names them", async () => {
+    // Arrange
+    const email = 'dorothy@example.com';
+    await world.createOldUser(email, PASSWORD, { email_verified: 'true' }, ['admins', 'reval-reviewers']);
+
+    // Act
+    const tokens = await world.signIn(email, PASSWORD);
+
+    // Assert
+    // By the new pool's own name for the user: cognito-local matches memberships by that name only.
+    const { Username } = await getNewPoolUser(email);
+    const inNewPool = await world.newCognito.send(
+      new AdminListGroupsForUserCommand({ UserPoolId: world.newPool.id, Username }),
+    );
+    expect(inNewPool.Groups?.map((g) => g.GroupName).sort()).toEqual(['admins', 'reval-reviewers']);
+    // cognito-local applies claimsToAddOrOverride but not groupOverrideDetails: the group claim shows it.
+    expect(jwtPayload(tokens.IdToken)).toMatchObject({ [GROUP_CLAIM]: 'admins,reval-reviewers' });
+    const claims = world.lambda.invocationsOf(FUNCTIONS.preTokenGeneration).at(-1);
+    expect(claims).not.toHaveProperty('error');
   });
 
   it('refuses a wrong password and creates no one in the new pool', async () => {

@@ -1,5 +1,5 @@
 import { UpdateAuthorizerCommand } from '@aws-sdk/client-api-gateway';
-import { ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminUpdateUserAttributesCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import {
@@ -144,9 +144,15 @@ describe('the sandbox', () => {
   it('says so when a command is not modelled', async () => {
     start();
 
-    const unmodelled = aws.cognito(REGION).send(new ListUsersCommand({ UserPoolId: OLD_POOL }));
+    const unmodelled = aws
+      .cognito(REGION)
+      .send(
+        new AdminUpdateUserAttributesCommand({ UserPoolId: OLD_POOL, Username: 'ada', UserAttributes: [] }),
+      );
 
-    await expect(unmodelled).rejects.toThrow('The sandbox does not model CognitoIdentityProvider.ListUsers');
+    await expect(unmodelled).rejects.toThrow(
+      'The sandbox does not model CognitoIdentityProvider.AdminUpdateUserAttributes',
+    );
   });
 
   it('leaves out the resources named as missing, and refuses a label that names nothing', async () => {

@@ -1,10 +1,13 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
+  AdminAddUserToGroupCommand,
+  AdminListGroupsForUserCommand,
   InvalidParameterException as CognitoInvalidParameter,
   ResourceNotFoundException as CognitoNotFound,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   ListGroupsCommand,
+  ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   ClusterNotFoundException,
@@ -453,5 +456,61 @@ describe('Cognito groups in the sandbox', () => {
     // Assert
     expect(names(OLD_POOL)).toEqual(['admins', 'usermanagement-editors', 'reval-reviewers']);
     expect(names(NEW_POOL)).toEqual(['admins', 'usermanagement-editors']);
+  });
+});
+
+describe('Cognito users in the sandbox', () => {
+  /** Ada, a reviewer in the old pool. */
+  const canaryOf = () => {
+    const ada = {
+      username: 'ada@example.com',
+      sub: '11111111-2222-4333-8444-555555555555',
+      password: 'pw',
+      attributes: { email: 'ada@example.com' },
+      status: 'CONFIRMED' as const,
+      enabled: true,
+      groups: ['reval-reviewers'],
+      createdAt: 0,
+    };
+    sandbox.world.pools.get(OLD_POOL)?.users.set(ada.username, ada);
+    return ada;
+  };
+
+  it("finds a user by sub with ListUsers' one filter, and refuses an attribute it cannot search", async () => {
+    // Arrange
+    const cognito = aws.cognito(REGION);
+    const canary = canaryOf();
+
+    // Act
+    const found = await cognito.send(
+      new ListUsersCommand({ UserPoolId: OLD_POOL, Filter: `sub = "${canary?.sub}"`, Limit: 1 }),
+    );
+    const unsearchable = cognito.send(
+      new ListUsersCommand({ UserPoolId: OLD_POOL, Filter: 'custom:tenant = "tis"' }),
+    );
+
+    // Assert
+    expect(found.Users?.map((u) => u.Username)).toEqual([canary?.username]);
+    await expect(unsearchable).rejects.toBeInstanceOf(CognitoInvalidParameter);
+  });
+
+  it('adds a user to a group once however often asked, and refuses a group the pool lacks', async () => {
+    // Arrange
+    const cognito = aws.cognito(REGION);
+    const username = canaryOf()?.username;
+    const add = (GroupName: string) =>
+      cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: OLD_POOL, Username: username, GroupName }));
+
+    // Act
+    await add('admins');
+    await add('admins');
+    const missing = add('no-such-group');
+    const listed = await cognito.send(
+      new AdminListGroupsForUserCommand({ UserPoolId: OLD_POOL, Username: username }),
+    );
+
+    // Assert
+    expect(listed.Groups?.map((g) => g.GroupName)).toEqual(['reval-reviewers', 'admins']);
+    await expect(missing).rejects.toBeInstanceOf(CognitoNotFound);
   });
 });

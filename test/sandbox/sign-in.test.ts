@@ -84,6 +84,37 @@ describe('sign-in through the new pool in the sandbox', () => {
     expect(migrated?.attributes).toEqual({ ...old?.attributes, 'custom:legacy_sub': old?.sub });
   });
 
+  it('copies the old-pool groups at the first sign-in, so the first token already names them', async () => {
+    // Arrange
+    const canary = world();
+
+    // Act
+    const first = await signIn(canary.username, canary.password);
+    const again = await signIn(canary.username, canary.password);
+
+    // Assert
+    expect(claims(first.AuthenticationResult?.IdToken)['cognito:groups']).toEqual(['reval-reviewers']);
+    expect(claims(first.AuthenticationResult?.AccessToken)['cognito:groups']).toEqual(['reval-reviewers']);
+    expect(sandbox.world.pools.get(NEW_POOL)?.users.get(canary.username)?.groups).toEqual([
+      'reval-reviewers',
+    ]);
+    expect(claims(again.AuthenticationResult?.IdToken)['cognito:groups']).toEqual(['reval-reviewers']);
+    // Once in the group, the next sign-in reads nothing from the old pool.
+    expect(sandbox.calls.filter((c) => c.command === 'AdminListGroupsForUser')).toHaveLength(1);
+  });
+
+  it('still signs a user in when a group cannot be copied, without it', async () => {
+    // Arrange
+    const canary = world({ missingGroup: true });
+
+    // Act
+    const out = await signIn(canary.username, canary.password);
+
+    // Assert
+    expect(claims(out.AuthenticationResult?.IdToken)).not.toHaveProperty('cognito:groups');
+    expect(sandbox.calls.filter((c) => c.command === 'AdminAddUserToGroup' && c.error)).toHaveLength(1);
+  });
+
   it("refuses to create a user whose attributes the new pool's schema lacks, as Cognito does", async () => {
     // Arrange
     const canary = world({ attributeMismatch: true }, { hideErrors: false });

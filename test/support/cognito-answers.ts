@@ -26,17 +26,22 @@ export interface CognitoAnswers {
 /**
  * A thin proxy on 127.0.0.1 in front of cognito-local that answers as Cognito does where the two
  * differ (AS_COGNITO), passing everything else through byte for byte. Without it, a wrong password
- * takes the trigger's unexpected-error path, not the one users meet.
+ * takes the trigger's unexpected-error path, not the one users meet. Like Cognito's one regional
+ * endpoint, it serves every pool: a request naming a pool in `pools` goes to that pool's emulator.
  */
-export async function answerAsCognito(upstream: string): Promise<CognitoAnswers> {
+export async function answerAsCognito(
+  upstream: string,
+  pools: Record<string, string> = {},
+): Promise<CognitoAnswers> {
   const rewritten: string[] = [];
-  const target = new URL(upstream);
 
-  const forward = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+  const forward = (incoming: IncomingMessage, outgoing: ServerResponse, sent: Buffer) => {
     const operation =
       String(incoming.headers['x-amz-target'] ?? '')
         .split('.')
         .pop() ?? '';
+    const poolId = (parsed(sent) as { UserPoolId?: string } | undefined)?.UserPoolId ?? '';
+    const target = new URL(pools[poolId] ?? upstream);
     const proxied = request(
       {
         host: target.hostname,
@@ -70,10 +75,14 @@ export async function answerAsCognito(upstream: string): Promise<CognitoAnswers>
       outgoing.writeHead(502);
       outgoing.end(String(error));
     });
-    incoming.pipe(proxied);
+    proxied.end(sent);
   };
 
-  const server = createServer(forward);
+  const server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => forward(incoming, outgoing, Buffer.concat(chunks)));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,9 +1,11 @@
 import {
+  AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
   type AttributeType,
   type AuthenticationResultType,
   CognitoIdentityProviderClient,
+  CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   InitiateAuthCommand,
@@ -44,8 +46,13 @@ export interface MigrationWorld {
   readonly oldPoolAnswers: CognitoAnswers;
   /** Wall time until both emulators answered (they start in parallel). */
   readonly startupMs: number;
-  /** A confirmed user of the old pool, signed up with `email` as username. */
-  createOldUser(email: string, password: string, attributes?: Record<string, string>): Promise<void>;
+  /** A confirmed user of the old pool, signed up with `email` as username, in `groups` of GROUPS. */
+  createOldUser(
+    email: string,
+    password: string,
+    attributes?: Record<string, string>,
+    groups?: readonly string[],
+  ): Promise<void>;
   /** A USER_PASSWORD_AUTH sign-in on the new pool's app client, as the apps will do after the cutover. */
   signIn(email: string, password: string): Promise<AuthenticationResultType>;
   /** Redeploys the UserMigration function with these variables over the world's own; returns the undo. */
@@ -94,8 +101,15 @@ export async function startMigrationWorld(options: MigrationWorldOptions = {}): 
       [...(options.newPoolSchema ?? [TENANT]), LEGACY_SUB],
     );
 
+    await Promise.all(
+      GROUPS.flatMap((GroupName) => [
+        oldCognito.send(new CreateGroupCommand({ UserPoolId: oldPool.id, GroupName })),
+        newCognito.send(new CreateGroupCommand({ UserPoolId: newPool.id, GroupName })),
+      ]),
+    );
+
     // The trigger meets the old pool's errors as Cognito words them, not as cognito-local does.
-    const oldPoolAnswers = await answerAsCognito(oldEmulator.url);
+    const oldPoolAnswers = await answerAsCognito(oldEmulator.url, { [newPool.id]: newEmulator.url });
     cleanups.push(() => oldPoolAnswers.stop());
     cleanups.push(pointTriggerClientsAt(oldPoolAnswers.url));
 
@@ -117,6 +131,7 @@ export async function startMigrationWorld(options: MigrationWorldOptions = {}): 
     const preTokenConfig = preTokenGenerationConfigFromEnv({
       AWS_REGION: REGION,
       AWS_LAMBDA_FUNCTION_NAME: FUNCTIONS.preTokenGeneration,
+      OLD_USER_POOL_ID: oldPool.id,
       ...options.preTokenGenerationEnv,
     });
     lambda.define(FUNCTIONS.preTokenGeneration, (event) =>
@@ -131,7 +146,7 @@ export async function startMigrationWorld(options: MigrationWorldOptions = {}): 
       lambda,
       oldPoolAnswers,
       startupMs,
-      async createOldUser(email, password, attributes = {}) {
+      async createOldUser(email, password, attributes = {}, groups = []) {
         await oldCognito.send(
           new AdminCreateUserCommand({
             UserPoolId: oldPool.id,
@@ -148,6 +163,11 @@ export async function startMigrationWorld(options: MigrationWorldOptions = {}): 
             Permanent: true,
           }),
         );
+        for (const GroupName of groups) {
+          await oldCognito.send(
+            new AdminAddUserToGroupCommand({ UserPoolId: oldPool.id, Username: email, GroupName }),
+          );
+        }
       },
       async signIn(email, password) {
         const answer = await newCognito.send(
@@ -205,6 +225,9 @@ function clientFor(emulator: CognitoLocal): CognitoIdentityProviderClient {
     maxAttempts: 1,
   });
 }
+
+/** The groups both pools have. */
+export const GROUPS = ['admins', 'reval-reviewers'] as const;
 
 /** The custom attribute the old pool's users carry. */
 const TENANT: SchemaAttributeType = { Name: 'tenant', AttributeDataType: 'String', Mutable: true };

@@ -1,9 +1,18 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminListGroupsForUserCommand,
+  CognitoIdentityProviderClient,
+  ListUsersCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { PreTokenGenerationTriggerEvent } from 'aws-lambda';
-import { describe, expect, it, vi } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type CapturedLogs, captureLogs } from '../support/logs.ts';
 
 vi.hoisted(() => {
   delete process.env.CLAIMS_PREFERRED_USERNAME_FROM;
   process.env.GROUP_CLAIM = 'roles';
+  process.env.OLD_USER_POOL_ID = 'eu-west-2_OldPool01';
 });
 
 const { handler } = await import('../../handlers/preTokenGeneration.ts');
@@ -54,18 +63,21 @@ describe('PreTokenGeneration', () => {
     expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride).toEqual({ roles: '' });
   });
 
-  it('reads preferred_username from the configured attribute and adds no group claim when unset', () => {
-    const result = addLegacyClaims(event({ email: 'ada@example.com', 'custom:login': 'ada' }, ['admins']), {
-      preferredUsernameFrom: 'custom:login',
-      ...LEGACY,
-    });
+  it('reads preferred_username from the configured attribute and adds no group claim when unset', async () => {
+    const result = await addLegacyClaims(
+      event({ email: 'ada@example.com', 'custom:login': 'ada' }, ['admins']),
+      {
+        preferredUsernameFrom: 'custom:login',
+        ...LEGACY,
+      },
+    );
 
     expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride).toEqual({
       preferred_username: 'ada',
     });
   });
 
-  it('keeps what the response already overrides and adds its own claims to it', () => {
+  it('keeps what the response already overrides and adds its own claims to it', async () => {
     // Arrange
     const asked = event({ email: 'ada@example.com' });
     asked.response.claimsOverrideDetails = {
@@ -74,7 +86,7 @@ describe('PreTokenGeneration', () => {
     };
 
     // Act
-    const result = addLegacyClaims(asked, { preferredUsernameFrom: 'email', ...LEGACY });
+    const result = await addLegacyClaims(asked, { preferredUsernameFrom: 'email', ...LEGACY });
 
     // Assert
     expect(result.response.claimsOverrideDetails).toEqual({
@@ -187,5 +199,114 @@ describe('the PreTokenGeneration event', () => {
       preferred_username: 'ada@example.com',
       roles: '',
     });
+  });
+});
+
+describe("a migrated user's groups", () => {
+  const cognito = mockClient(CognitoIdentityProviderClient);
+  const migrated = { sub: 'new-1111', email: 'ada@example.com', 'custom:legacy_sub': 'old-2222' };
+  const groupsOf = (names: string[]) => ({ Groups: names.map((GroupName) => ({ GroupName })) });
+  let logs: CapturedLogs;
+
+  beforeEach(() => {
+    logs = captureLogs();
+    cognito.reset();
+    cognito.on(AdminListGroupsForUserCommand).resolves(groupsOf(['admins', 'reval-reviewers']));
+    cognito.on(AdminAddUserToGroupCommand).resolves({});
+  });
+
+  afterEach(() => {
+    logs.restore();
+  });
+
+  it('are copied from the old pool at the first sign-in, and the first token already carries them', async () => {
+    // Act
+    const result = await handler(event(migrated));
+
+    // Assert
+    expect(cognito).toHaveReceivedCommandWith(AdminListGroupsForUserCommand, {
+      UserPoolId: 'eu-west-2_OldPool01',
+      Username: 'ada',
+    });
+    for (const GroupName of ['admins', 'reval-reviewers']) {
+      expect(cognito).toHaveReceivedCommandWith(AdminAddUserToGroupCommand, {
+        UserPoolId: 'eu-west-2_NewPool01',
+        Username: 'ada',
+        GroupName,
+      });
+    }
+    expect(result.response.claimsOverrideDetails).toMatchObject({
+      groupOverrideDetails: { groupsToOverride: ['admins', 'reval-reviewers'] },
+      claimsToAddOrOverride: { roles: 'admins,reval-reviewers', legacy_sub: 'old-2222' },
+    });
+  });
+
+  it('are found by the old sub when the old pool knows the user by another name', async () => {
+    // Arrange
+    cognito
+      .on(AdminListGroupsForUserCommand, { Username: 'ada' })
+      .rejects(Object.assign(new Error('User does not exist.'), { name: 'UserNotFoundException' }));
+    cognito.on(ListUsersCommand).resolves({ Users: [{ Username: 'old-name-of-ada' }] });
+    cognito.on(AdminListGroupsForUserCommand, { Username: 'old-name-of-ada' }).resolves(groupsOf(['admins']));
+
+    // Act
+    const result = await handler(event(migrated));
+
+    // Assert
+    expect(cognito).toHaveReceivedCommandWith(ListUsersCommand, {
+      UserPoolId: 'eu-west-2_OldPool01',
+      Filter: 'sub = "old-2222"',
+      Limit: 1,
+    });
+    expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride).toMatchObject({ roles: 'admins' });
+  });
+
+  it('are not read again for a user the new pool has in a group, on a token refresh, or for a user never migrated', async () => {
+    // Act
+    await handler(event(migrated, ['admins']));
+    await handler({ ...event(migrated), triggerSource: 'TokenGeneration_RefreshTokens' });
+    await handler(event({ sub: 'new-3333', email: 'grace@example.com' }));
+
+    // Assert
+    expect(cognito).not.toHaveReceivedCommand(AdminListGroupsForUserCommand);
+    expect(cognito).not.toHaveReceivedCommand(AdminAddUserToGroupCommand);
+  });
+
+  it('never fail the sign-in: a group the new pool lacks is logged with GroupCopyFailed, the others carried', async () => {
+    // Arrange
+    cognito
+      .on(AdminAddUserToGroupCommand, { GroupName: 'reval-reviewers' })
+      .rejects(Object.assign(new Error('Group not found.'), { name: 'ResourceNotFoundException' }));
+
+    // Act
+    const result = await handler(event(migrated));
+
+    // Assert
+    expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride).toMatchObject({ roles: 'admins' });
+    expect(logs.records()).toContainEqual(
+      expect.objectContaining({
+        level: 'ERROR',
+        metric: 'GroupCopyFailed',
+        why: expect.stringContaining('lacks group(s) reval-reviewers: create them with the same names'),
+      }),
+    );
+  });
+
+  it('never fail the sign-in when the old pool does not answer: the token goes out without them', async () => {
+    // Arrange
+    cognito
+      .on(AdminListGroupsForUserCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
+
+    // Act
+    const result = await handler(event(migrated));
+
+    // Assert
+    expect(result.response.claimsOverrideDetails?.claimsToAddOrOverride).toMatchObject({ roles: '' });
+    expect(result.response.claimsOverrideDetails).not.toHaveProperty('groupOverrideDetails');
+    expect(cognito).not.toHaveReceivedCommand(AdminAddUserToGroupCommand);
+    expect(logs.records()).toContainEqual(
+      expect.objectContaining({ level: 'ERROR', metric: 'GroupCopyFailed' }),
+    );
   });
 });

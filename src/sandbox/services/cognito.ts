@@ -1,10 +1,13 @@
 import { createHmac } from 'node:crypto';
 import {
+  type AdminAddUserToGroupCommandInput,
   type AdminDeleteUserCommandInput,
   type AdminGetUserCommandInput,
   type AdminGetUserCommandOutput,
   type AdminInitiateAuthCommandInput,
   type AdminInitiateAuthCommandOutput,
+  type AdminListGroupsForUserCommandInput,
+  type AdminListGroupsForUserCommandOutput,
   type AuthenticationResultType,
   CognitoIdentityProviderServiceException,
   type DescribeUserPoolClientCommandInput,
@@ -18,6 +21,8 @@ import {
   InvalidParameterException,
   type ListGroupsCommandInput,
   type ListGroupsCommandOutput,
+  type ListUsersCommandInput,
+  type ListUsersCommandOutput,
   NotAuthorizedException,
   PasswordResetRequiredException,
   ResourceNotFoundException,
@@ -25,7 +30,7 @@ import {
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type Env, fail, type Out, type ServiceModel, serviceError, uuid } from '../core.ts';
-import type { PoolUser, UserPool, UserPoolClient, World } from '../world.ts';
+import type { PoolGroup, PoolUser, UserPool, UserPoolClient, World } from '../world.ts';
 import { checkNewUserAttributes } from './cognito-schema.ts';
 
 function poolOf(world: World, id: string | undefined): UserPool {
@@ -90,27 +95,8 @@ function GetUserPoolMfaConfig(
  */
 function ListGroups(input: ListGroupsCommandInput, { world }: Env): Out<ListGroupsCommandOutput> {
   const pool = poolOf(world, input.UserPoolId);
-  const limit = input.Limit ?? 60;
-  if (!Number.isInteger(limit) || limit < 0 || limit > 60) {
-    fail(
-      InvalidParameterException,
-      `1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60`,
-    );
-  }
-  const start = input.NextToken ? Number(input.NextToken) : 0;
-  const groups = [...pool.groups.values()];
-  const page = groups.slice(start, start + limit);
-  return {
-    Groups: page.map((g) => ({
-      GroupName: g.name,
-      UserPoolId: pool.id,
-      Description: g.description,
-      Precedence: g.precedence,
-      CreationDate: new Date(g.createdAt),
-      LastModifiedDate: new Date(g.createdAt),
-    })),
-    ...(start + limit < groups.length ? { NextToken: String(start + limit) } : {}),
-  };
+  const { items, ...next } = page([...pool.groups.values()], input.Limit, input.NextToken);
+  return { Groups: items.map((g) => groupOut(pool, g)), ...next };
 }
 
 function DescribeUserPoolClient(
@@ -180,8 +166,9 @@ function tokens(
   clientId: string,
   user: PoolUser,
   now: number,
-  extraClaims: Record<string, string> = {},
+  overrides: { claims?: Record<string, string>; groups?: string[] } = {},
 ): AuthenticationResultType {
+  const groups = overrides.groups ?? user.groups;
   const iat = Math.floor(now / 1000);
   const jwt = (claims: object) =>
     `${base64url({ kid: 'sandbox', alg: 'RS256' })}.${base64url(claims)}.c2FuZGJveA`;
@@ -199,8 +186,8 @@ function tokens(
       aud: clientId,
       token_use: 'id',
       'cognito:username': user.username,
-      ...(user.groups.length > 0 ? { 'cognito:groups': user.groups } : {}),
-      ...extraClaims,
+      ...(groups.length > 0 ? { 'cognito:groups': groups } : {}),
+      ...overrides.claims,
     }),
     AccessToken: jwt({
       ...common,
@@ -208,6 +195,7 @@ function tokens(
       token_use: 'access',
       scope: 'aws.cognito.signin.user.admin',
       username: user.username,
+      ...(groups.length > 0 ? { 'cognito:groups': groups } : {}),
     }),
     RefreshToken: `sandbox-refresh-${user.sub}`,
     ExpiresIn: 3600,
@@ -251,6 +239,106 @@ function AdminGetUser(input: AdminGetUserCommandInput, { world }: Env): Out<Admi
     UserLastModifiedDate: new Date(user.createdAt),
     Enabled: user.enabled,
     UserStatus: user.status,
+  };
+}
+
+/** Pages of at most 60, as Cognito's group listings allow. */
+function page<T>(items: T[], limit: number | undefined, token: string | undefined) {
+  const size = limit ?? 60;
+  if (!Number.isInteger(size) || size < 0 || size > 60) {
+    fail(
+      InvalidParameterException,
+      `1 validation error detected: Value '${size}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60`,
+    );
+  }
+  const start = token ? Number(token) : 0;
+  return {
+    items: items.slice(start, start + size),
+    ...(start + size < items.length ? { NextToken: String(start + size) } : {}),
+  };
+}
+
+const groupOut = (pool: UserPool, g: PoolGroup) => ({
+  GroupName: g.name,
+  UserPoolId: pool.id,
+  Description: g.description,
+  Precedence: g.precedence,
+  CreationDate: new Date(g.createdAt),
+  LastModifiedDate: new Date(g.createdAt),
+});
+
+/** The groups a user is in (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListGroupsForUser.html). */
+function AdminListGroupsForUser(
+  input: AdminListGroupsForUserCommandInput,
+  { world }: Env,
+): Out<AdminListGroupsForUserCommandOutput> {
+  const pool = poolOf(world, input.UserPoolId);
+  authorize(world, pool, 'AdminListGroupsForUser');
+  const user = userOf(pool, input.Username);
+  const groups = user.groups.flatMap((name) => {
+    const group = pool.groups.get(name);
+    return group ? [groupOut(pool, group)] : [];
+  });
+  const { items, ...next } = page(groups, input.Limit, input.NextToken);
+  return { Groups: items, ...next };
+}
+
+/**
+ * Adds a user to a group; adding a member again changes nothing. The group must exist
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminAddUserToGroup.html).
+ */
+function AdminAddUserToGroup(input: AdminAddUserToGroupCommandInput, { world }: Env): object {
+  const pool = poolOf(world, input.UserPoolId);
+  authorize(world, pool, 'AdminAddUserToGroup');
+  const user = userOf(pool, input.Username);
+  const group = pool.groups.get(input.GroupName ?? '');
+  if (!group) fail(ResourceNotFoundException, 'Group not found.');
+  if (!user.groups.includes(group.name)) user.groups.push(group.name);
+  return {};
+}
+
+/**
+ * Users whose attribute equals (`=`) or starts with (`^=`) a value; one filter, on the attributes
+ * ListUsers can search, at most 60 a page
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsers.html).
+ */
+const SEARCHABLE = new Set([
+  'username',
+  'email',
+  'phone_number',
+  'name',
+  'given_name',
+  'family_name',
+  'preferred_username',
+  'sub',
+]);
+function ListUsers(input: ListUsersCommandInput, { world }: Env): Out<ListUsersCommandOutput> {
+  const pool = poolOf(world, input.UserPoolId);
+  authorize(world, pool, 'ListUsers');
+  let users = [...pool.users.values()];
+  if (input.Filter) {
+    const match = /^\s*([\w:]+)\s*(\^?=)\s*"([^"]*)"\s*$/.exec(input.Filter);
+    if (!match || !SEARCHABLE.has(match[1] ?? ''))
+      fail(InvalidParameterException, 'Invalid search attribute');
+    const [, name, operator, value = ''] = match;
+    const searched = (u: PoolUser) =>
+      name === 'username' ? u.username : name === 'sub' ? u.sub : (u.attributes[name ?? ''] ?? '');
+    users = users.filter((u) => (operator === '=' ? searched(u) === value : searched(u).startsWith(value)));
+  }
+  const { items, ...next } = page(users, input.Limit, input.PaginationToken);
+  return {
+    Users: items.map((u) => ({
+      Username: u.username,
+      Attributes: [
+        { Name: 'sub', Value: u.sub },
+        ...Object.entries(u.attributes).map(([Name, Value]) => ({ Name, Value })),
+      ],
+      UserCreateDate: new Date(u.createdAt),
+      UserLastModifiedDate: new Date(u.createdAt),
+      Enabled: u.enabled,
+      UserStatus: u.status,
+    })),
+    ...(next.NextToken ? { PaginationToken: next.NextToken } : {}),
   };
 }
 
@@ -352,10 +440,18 @@ async function migrate(
 }
 
 interface ClaimsResponse {
-  claimsOverrideDetails: { claimsToAddOrOverride?: Record<string, string> } | null;
+  claimsOverrideDetails: {
+    claimsToAddOrOverride?: Record<string, string>;
+    groupOverrideDetails?: { groupsToOverride?: string[] };
+  } | null;
 }
 
-async function extraClaims(pool: UserPool, client: UserPoolClient, user: PoolUser, env: Env) {
+/**
+ * What PreTokenGeneration changes in the tokens: claims it adds, and the groups `cognito:groups`
+ * names when it overrides them
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html).
+ */
+async function tokenOverrides(pool: UserPool, client: UserPoolClient, user: PoolUser, env: Env) {
   if (!pool.lambdaConfig.PreTokenGeneration) return {};
   const response = await runTrigger<ClaimsResponse>(env, pool, client, 'PreTokenGeneration', {
     triggerSource: 'TokenGeneration_Authentication',
@@ -366,7 +462,13 @@ async function extraClaims(pool: UserPool, client: UserPoolClient, user: PoolUse
     },
     response: { claimsOverrideDetails: null },
   });
-  return response.claimsOverrideDetails?.claimsToAddOrOverride ?? {};
+  const details = response.claimsOverrideDetails;
+  return {
+    claims: details?.claimsToAddOrOverride ?? {},
+    ...(details?.groupOverrideDetails?.groupsToOverride
+      ? { groups: details.groupOverrideDetails.groupsToOverride }
+      : {}),
+  };
 }
 
 /** USER_PASSWORD_AUTH, with lazy migration: a user the pool does not have yet goes through its trigger. */
@@ -396,10 +498,10 @@ async function InitiateAuth(
     }
     throw error;
   }
-  const claims = await extraClaims(pool, client, user, env);
+  const overrides = await tokenOverrides(pool, client, user, env);
   return {
     ChallengeParameters: {},
-    AuthenticationResult: tokens(pool, client.clientId, user, env.now, claims),
+    AuthenticationResult: tokens(pool, client.clientId, user, env.now, overrides),
   };
 }
 
@@ -413,6 +515,9 @@ export const cognito: ServiceModel = {
     AdminInitiateAuth,
     AdminGetUser,
     AdminDeleteUser,
+    AdminListGroupsForUser,
+    AdminAddUserToGroup,
+    ListUsers,
     InitiateAuth,
   },
 };
