@@ -77,6 +77,14 @@ export class HealthDeadlineExceeded extends CutoverError {
 }
 
 /**
+ * While the grace window was open, `requiredPasses` health polls in a row failed: the cutover rolls
+ * back, and the old pool is again the only one trusted.
+ */
+export class UnhealthyInGraceWindow extends CutoverError {
+  override readonly name = 'UnhealthyInGraceWindow';
+}
+
+/**
  * An operator said no-go: `aws stepfunctions send-task-failure --error ApprovalRejected`. The
  * cutover undoes what it prepared (the lowered TTL) and ends.
  */
@@ -119,6 +127,7 @@ export const NON_RETRYABLE = [
   'DnsNotInSync',
   'ServiceNotStable',
   'HealthDeadlineExceeded',
+  'UnhealthyInGraceWindow',
   'ApprovalRejected',
 ] as const;
 
@@ -140,6 +149,7 @@ export const ALL_ERROR_CLASSES = {
   DnsNotInSync,
   ServiceNotStable,
   HealthDeadlineExceeded,
+  UnhealthyInGraceWindow,
   ApprovalRejected,
   ConfigInvalid,
   MigrationMisconfigured,

@@ -201,6 +201,7 @@ export const GRANTS: Record<string, Grant> = {
   'CognitoIdentityProvider:GetUserPoolMfaConfig': grant('cognito-idp:GetUserPoolMfaConfig', oldPool),
   'CognitoIdentityProvider:InitiateAuth': { action: null, resources: () => [] },
   'CognitoIdentityProvider:ListGroups': grant('cognito-idp:ListGroups', pools),
+  'CognitoIdentityProvider:ListUserPoolClients': grant('cognito-idp:ListUserPoolClients', oldPool),
   'CognitoIdentityProvider:ListUsers': grant('cognito-idp:ListUsers', oldPool),
   'DynamoDB:GetItem': grant('dynamodb:GetItem', ledger),
   'DynamoDB:PutItem': grant('dynamodb:PutItem', ledger),

@@ -60,6 +60,8 @@ export const FUNCTION_COMMANDS = {
     'Lambda:GetPolicy',
     // src/steps/checks/groups.ts: the old pool's groups exist in the new one.
     'CognitoIdentityProvider:ListGroups',
+    // src/steps/checks/grace-window.ts: how long the old pool's clients' tokens live.
+    'CognitoIdentityProvider:ListUserPoolClients',
     // src/steps/checks/pool-fit.ts: whether old-pool users may have an authenticator app to enrol again.
     'CognitoIdentityProvider:GetUserPoolMfaConfig',
     // src/steps/checks/function-ready.ts: the aliases a bound function is invoked through.
@@ -71,6 +73,8 @@ export const FUNCTION_COMMANDS = {
   restrictWrites: commands(LEDGER, FREEZES),
   switchDns: commands(LEDGER, DNS),
   switchServices: commands(LEDGER, BINDINGS, POOLS),
+  // src/steps/retire-old-issuer.ts: the bindings again, without the old pool.
+  retireOldIssuer: commands(LEDGER, BINDINGS, POOLS),
   // src/steps/check-services.ts: redeploys and function updates; an alias is published and moved once
   // its function's update has finished (src/resources/lambda-update.ts).
   checkServices: commands(reads(['ecs-service', 'lambda-environment']), [
@@ -124,6 +128,7 @@ export const FUNCTION_AREAS: Record<keyof typeof FUNCTION_COMMANDS, readonly Are
   restrictWrites: ['freeze'],
   switchDns: [],
   switchServices: ['bindings'],
+  retireOldIssuer: ['bindings'],
   checkServices: ['bindings'],
   // Signs the canary in through the new pool's client.
   checkHealth: ['canary', 'newPool'],

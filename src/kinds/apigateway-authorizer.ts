@@ -21,9 +21,13 @@ export const apigatewayAuthorizer: Kind<'apigateway-authorizer', AuthorizerRef, 
     ref: (b) => ({ restApiId: b.restApiId, authorizerId: b.authorizerId, stageName: b.stageName }),
     check: (b) => `authorizer ${b.authorizerId} of REST API ${b.restApiId}`,
     approval: (b) => `authorizer ${b.authorizerId} of REST API ${b.restApiId}`,
+    // During the grace window tokens of both pools are accepted; after it, the new pool's alone.
     switched: (current, _b, to) => ({
       providerARNs: [
-        ...new Set([...current.providerARNs.filter((arn) => arn !== to.oldPoolArn), to.newPoolArn]),
+        ...new Set([
+          ...current.providerARNs.filter((arn) => to.keepOldPool || arn !== to.oldPoolArn),
+          to.newPoolArn,
+        ]),
       ].sort(),
     }),
     summary: (state) => `uses ${state.providerARNs.join(', ') || 'no pool'}`,

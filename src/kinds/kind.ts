@@ -21,6 +21,8 @@ export interface SwitchTo {
   fill(template: string): string;
   oldPoolArn: string;
   newPoolArn: string;
+  /** The grace window is open: what trusts a pool trusts both, so no signed-in user is signed out. */
+  keepOldPool: boolean;
 }
 
 /** The names a kind's IAM grants are built on, by what they name (src/iam/grants.ts). */

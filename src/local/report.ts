@@ -3,7 +3,13 @@ import { listChanges } from '../ledger/changes.ts';
 import type { DryRunReport } from '../plan/dry-run.ts';
 import type { Plan } from '../plan/schema.ts';
 import { difference } from '../resources/resource.ts';
-import type { Sandbox, Snapshot, WorldOptions } from '../sandbox/index.ts';
+import {
+  type Sandbox,
+  type SessionsSeen,
+  type Snapshot,
+  sessionsSeen,
+  type WorldOptions,
+} from '../sandbox/index.ts';
 import { taskStates } from '../statemachines/definition.ts';
 
 export interface TimelineEntry {
@@ -61,6 +67,8 @@ export interface RehearsalReport {
   plan?: DryRunReport;
   errors?: PlanIssue[];
   mutatingCalls: number;
+  /** What users signed in before the cutover met while it ran: were any signed out by it? */
+  users: SessionsSeen;
   notifications: { topicArn: string; subject: string | undefined }[];
   timeline: TimelineEntry[];
   wallMilliseconds: number;
@@ -151,6 +159,8 @@ export async function reportOf(trace: Trace, ending: Ending, from: ReportSources
     mutatingCalls: sandbox
       .mutatingCalls({ since: from.earlier.calls })
       .filter((c) => !(c.service === 'SNS' && c.command === 'Publish')).length,
+    // Until the last token expires: users go on calling after the run, in the world it left.
+    users: sessionsSeen(sandbox.world, sandbox.clock.now() - ending.simulatedSeconds * 1000),
     notifications: sandbox.messages
       .slice(from.earlier.messages)
       .map((m) => ({ topicArn: m.topicArn, subject: m.subject })),

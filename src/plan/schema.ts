@@ -589,6 +589,35 @@ export const planSchema = z
       .describe(
         'The go/no-go before the write freeze, e.g. { "required": true, "timeoutSeconds": 1800 }. Default: not required.',
       ),
+    grace: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe(
+            'When true (the default), a switched authorizer trusts both pools, so no signed-in user is signed out; the cutover removes the old pool once every token it can have issued has expired. False drops the old pool at the switch: every user signed in to it must sign in again.',
+          ),
+        marginSeconds: z
+          .int()
+          .min(0)
+          .max(3600)
+          .default(300)
+          .describe(
+            "Seconds added to the window, after the longest access or ID token validity of the old pool's app clients, counted from the switch of the services. 0 to 3600. Default 300.",
+          ),
+        intervalSeconds: z
+          .int()
+          .min(60)
+          .max(3600)
+          .default(300)
+          .describe(
+            'Seconds between health polls while the window is open (alarms and canary, as the health gate); requiredPasses failing polls in a row roll the cutover back, restoring the old pool as sole issuer. 60 to 3600. Default 300.',
+          ),
+      })
+      .default({ enabled: true, marginSeconds: 300, intervalSeconds: 300 })
+      .describe(
+        'The grace window after the cutover, while tokens the old pool issued are still valid, e.g. { "marginSeconds": 600 }. The lock is held until it closes; writes are not frozen during it.',
+      ),
   })
   .superRefine((plan, ctx) => {
     for (const [field, pool] of [

@@ -12,6 +12,7 @@ import {
   functionArn,
   poolArn,
   SANDBOX_SECRET_MARK,
+  START,
   type UserPoolClient,
   type World,
   type WorldOptions,
@@ -38,6 +39,7 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
   seedHealth(world, plan);
   world.topics.add(plan.notify.usersTopicArn).add(plan.notify.operatorsTopicArn);
   seedLedger(world, options.ledgerTable ?? 'cognito-cutover-ledger');
+  seedSessions(world, plan);
   for (const label of options.missing ?? []) {
     if (!leaveOut(world, label))
       throw new Error(`WorldOptions.missing: ${label} names nothing in the sandbox's world`);
@@ -60,6 +62,12 @@ function seedingOf(world: World, plan: Plan, options: WorldOptions): Seeding {
 
 /** The groups the old pool's users are in, as the reference customer's services check them. */
 const GROUPS = ['admins', 'usermanagement-editors', 'reval-reviewers'] as const;
+
+/**
+ * Cognito's default token validity, 60 minutes for access and ID tokens
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-with-identity-providers.html).
+ */
+const DEFAULT_VALIDITY = { accessTokenValidityMinutes: 60, idTokenValidityMinutes: 60 } as const;
 
 /** The custom attribute the old pool's users carry: the reference customer's tenant. */
 const TENANT = customString('tenant', 64);
@@ -101,6 +109,7 @@ function seedPools(world: World, plan: Plan, options: WorldOptions): void {
     {
       clientId: plan.oldPool.migrationClientId,
       clientName: 'user-migration',
+      ...DEFAULT_VALIDITY,
       explicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       preventUserExistenceErrors: false,
       ...(options.confidentialClients ? { clientSecret: `${SANDBOX_SECRET_MARK}-old-client-secret` } : {}),
@@ -119,6 +128,7 @@ function seedPools(world: World, plan: Plan, options: WorldOptions): void {
     {
       clientId: plan.newPool.appClientId,
       clientName: 'app',
+      ...DEFAULT_VALIDITY,
       explicitAuthFlows: options.srpOnlyClient
         ? ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']
         : ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
@@ -155,7 +165,10 @@ function deployApis(world: World): void {
       [...api.authorizers.values()].map((a) => [a.id, [...a.providerARNs]]),
     );
     api.deployments.set(id, { id, createdAt: CREATED, providerARNs });
-    for (const s of api.stages.values()) s.deploymentId = id;
+    for (const s of api.stages.values()) {
+      s.deploymentId = id;
+      s.history = [{ at: CREATED, deploymentId: id }];
+    }
   }
 }
 
@@ -191,6 +204,26 @@ function seedServiceRoles(world: World, plan: Plan, options: WorldOptions): void
         resources: pools.map((id) => poolArn(world, id)),
       },
     ]);
+  }
+}
+
+/** How many users were signed in to the old pool when the cutover started, their tokens issued 5 minutes apart. */
+const SIGNED_IN = 12;
+
+/**
+ * Users who signed in to the old pool in the hour before the cutover starts: each token was issued
+ * through the app client and is valid for its access token validity, so the last of them outlives
+ * the switch by most of an hour.
+ */
+function seedSessions(world: World, plan: Plan): void {
+  const oldPool = world.pools.get(plan.oldPool.userPoolId);
+  const validity = Math.max(
+    ...[...(oldPool?.clients.values() ?? [])].map((c) => c.accessTokenValidityMinutes),
+  );
+  if (!oldPool || !Number.isFinite(validity)) return;
+  for (let i = 0; i < SIGNED_IN; i++) {
+    const issuedAt = START - i * 5 * 60_000;
+    world.sessions.push({ poolArn: oldPool.arn, issuedAt, expiresAt: issuedAt + validity * 60_000 });
   }
 }
 

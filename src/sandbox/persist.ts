@@ -47,12 +47,22 @@ export function loadSandbox(dir: string): { sandbox: Sandbox; startingWorld: Sna
   // A state directory written before executions were kept knows of none.
   saved.world.executions ??= new Map();
   saved.world.roles ??= new Map();
+  saved.world.sessions ??= [];
+  for (const api of saved.world.restApis.values()) {
+    for (const stage of api.stages.values()) {
+      stage.history ??= [{ at: stage.lastUpdatedAt, deploymentId: stage.deploymentId }];
+    }
+  }
   for (const pool of saved.world.pools.values()) {
     pool.groups ??= new Map();
     pool.schema ??= standardSchema();
     pool.caseSensitive ??= false;
     pool.mfa ??= 'OFF';
     pool.totp ??= false;
+    for (const client of pool.clients.values()) {
+      client.accessTokenValidityMinutes ??= 60;
+      client.idTokenValidityMinutes ??= 60;
+    }
   }
   return { sandbox: new Sandbox(saved.world, saved.clockMs), startingWorld: saved.startingWorld };
 }

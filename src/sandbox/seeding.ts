@@ -41,7 +41,13 @@ export function seedRestApi(world: World, id: string): RestApi {
 
 /** A stage of `api`; the world deploys every API once its authorizers exist. */
 export function seedStage(api: RestApi, stageName: string): void {
-  api.stages.set(stageName, { stageName, deploymentId: '', createdAt: CREATED, lastUpdatedAt: CREATED });
+  api.stages.set(stageName, {
+    stageName,
+    deploymentId: '',
+    createdAt: CREATED,
+    lastUpdatedAt: CREATED,
+    history: [],
+  });
 }
 
 /** A String parameter, or a SecureString under a customer managed key when the options name it. */

@@ -57,6 +57,9 @@ export interface UserPoolClient {
   clientSecret?: string;
   /** The attributes the client may read; undefined, as Cognito leaves it, when it may read them all. */
   readAttributes?: string[];
+  /** How long the access and ID tokens it issues are valid, in minutes (Cognito's default: 60). */
+  accessTokenValidityMinutes: number;
+  idTokenValidityMinutes: number;
 }
 export interface PoolUser {
   username: string;
@@ -117,6 +120,19 @@ export interface Stage {
   deploymentId: string;
   createdAt: number;
   lastUpdatedAt: number;
+  /** Which deployment the stage served from when: what a caller met at any moment. */
+  history: { at: number; deploymentId: string }[];
+}
+
+/**
+ * A user signed in before the cutover, whose app keeps calling the APIs the plan's authorizers guard
+ * with the token it holds, until the token expires.
+ */
+export interface Session {
+  /** The pool that issued the token: its ARN, as an authorizer names pools. */
+  poolArn: string;
+  issuedAt: number;
+  expiresAt: number;
 }
 /** What a deployment serves: a policy or authorizer change is live only once deployed. */
 export interface Deployment {
@@ -294,6 +310,8 @@ export interface World {
   endpoints: { url: string; expectStatus: number }[];
   /** The executions rehearsed in this world, by ARN, so a lock's holder can be looked up. */
   executions: Map<string, Execution>;
+  /** Signed-in users calling the guarded APIs through the cutover. */
+  sessions: Session[];
 }
 
 /** An Allow statement of a role's identity policy; `*` ends an action or ARN that matches any rest. */
@@ -333,6 +351,7 @@ export function emptyWorld(region: string, accountId: string): World {
     tables: new Map(),
     endpoints: [],
     executions: new Map(),
+    sessions: [],
   };
 }
 

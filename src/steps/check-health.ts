@@ -2,7 +2,7 @@ import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import * as aws from '../aws/aws.ts';
 import { currentDispatcher, named } from '../aws/clients.ts';
 import { nowIso } from '../clock.ts';
-import { HealthDeadlineExceeded } from '../errors.ts';
+import { HealthDeadlineExceeded, UnhealthyInGraceWindow } from '../errors.ts';
 import type { HealthCheck, Plan } from '../plan/schema.ts';
 import { signInCanary } from './checks/canary.ts';
 import { canaryReadiness } from './checks/canary-ready.ts';
@@ -66,6 +66,39 @@ async function runCheck(plan: Plan, check: HealthCheck): Promise<CheckResult[]> 
       // Signing in migrates the canary and deleting it is a write: a dry-run only checks it is ready.
       return [plan.dryRun ? await canaryReadiness(plan, check) : await signInCanary(plan, check)];
   }
+}
+
+/** The grace window's memory between polls, carried in the execution state. */
+export interface GraceWatch {
+  /** When the services were switched: the old front end stopped being served then. */
+  since: string;
+  /** How long the window stays open from `since`. */
+  seconds: number;
+  failures: number;
+  polls: number;
+}
+
+/**
+ * One poll while the grace window is open: the same checks as the health gate, at the window's slower
+ * interval. `requiredPasses` failing polls in a row fail the cutover, so it rolls back; otherwise
+ * the window stays open until `seconds` have passed since the switch.
+ */
+export async function watchGrace(plan: Plan, watch: GraceWatch) {
+  const results = (await Promise.all(plan.health.checks.map((check) => runCheck(plan, check)))).flat();
+  const failures = results.every((r) => r.ok) ? 0 : watch.failures + 1;
+  if (failures >= plan.health.requiredPasses) {
+    const failing = results.filter((r) => !r.ok).map((r) => `${r.check}: ${r.detail}`);
+    throw new UnhealthyInGraceWindow(
+      `${failures} health polls in a row failed during the grace window. Last failures: ${failing.join('; ')}`,
+    );
+  }
+  return {
+    ...watch,
+    failures,
+    polls: watch.polls + 1,
+    open: elapsedSince(watch.since) < watch.seconds,
+    results,
+  };
 }
 
 /**

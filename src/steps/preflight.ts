@@ -12,6 +12,7 @@ import type { ResourceReader } from '../resources/resource.ts';
 import { carryRuleFromEnv } from '../triggers/attributes.ts';
 import { canaryReady } from './checks/canary-ready.ts';
 import { functionReady } from './checks/function-ready.ts';
+import { graceWindow } from './checks/grace-window.ts';
 import { groupsCarried } from './checks/groups.ts';
 import {
   clientAllows,
@@ -145,7 +146,7 @@ function serviceRoleProbes(plan: Plan, facts: Promise<PoolFacts>): Probe[] {
   });
 }
 
-function probes(plan: Plan): Probe[] {
+function probes(plan: Plan, window: { seconds?: number }): Probe[] {
   // Several probes need the pools' ARNs and triggers: ask Cognito once. Every probe awaits it, so a failure is reported, never unhandled.
   const facts = poolFacts(plan);
   const migration = migrationFunction(plan);
@@ -177,6 +178,7 @@ function probes(plan: Plan): Probe[] {
       run: () => groupsCarried(plan),
     },
     ...serviceRoleProbes(plan, facts),
+    ...graceProbe(plan, window),
     {
       field: 'newPool.appClientId',
       check: `new pool app client ${plan.newPool.appClientId}`,
@@ -251,14 +253,36 @@ function probes(plan: Plan): Probe[] {
   ];
 }
 
+/** The grace window, when the plan keeps one: its length lands in `window` for the state machine. */
+function graceProbe(plan: Plan, window: { seconds?: number }): Probe[] {
+  if (!plan.grace.enabled) return [];
+  const budget = EXECUTION_TIMEOUT_SECONDS - ttlBudgetUsed(plan) - plan.dns.cutoverTtlSeconds;
+  return [
+    {
+      field: 'grace',
+      check: "the grace window for the old pool's tokens",
+      run: async () => {
+        const { seconds, detail } = await graceWindow(plan, budget);
+        window.seconds = seconds;
+        return detail;
+      },
+    },
+  ];
+}
+
 /** The cutover's execution timeout (cutover.asl.yml), which every wait of one execution shares. */
 export const EXECUTION_TIMEOUT_SECONDS = 21_600;
 
-/** The longest old TTL PrepareDns can wait out and still leave time for the approval, the switch and the health gate. */
-export function ttlBudget(plan: Plan): number {
+/** What the approval, the health gate and every other state may take of the execution's time. */
+function ttlBudgetUsed(plan: Plan): number {
   const approval = plan.approval.required ? plan.approval.timeoutSeconds : 0;
   // Room for DNS propagation, redeploys and every other state: half an hour.
-  return EXECUTION_TIMEOUT_SECONDS - approval - plan.health.deadlineSeconds - 1800;
+  return approval + plan.health.deadlineSeconds + 1800;
+}
+
+/** The longest old TTL PrepareDns can wait out and still leave time for the approval, the switch and the health gate. */
+export function ttlBudget(plan: Plan): number {
+  return EXECUTION_TIMEOUT_SECONDS - ttlBudgetUsed(plan);
 }
 
 function fixFor(error: unknown, probe: Probe): string {
@@ -279,8 +303,9 @@ function fixFor(error: unknown, probe: Probe): string {
  * is reported at once, each with the fix, so an operator fixes them in one pass.
  */
 export async function preflight(ctx: StepContext) {
+  const window: { seconds?: number } = {};
   const checks: PreflightCheck[] = await Promise.all(
-    probes(ctx.plan).map(async (probe) => {
+    probes(ctx.plan, window).map(async (probe) => {
       try {
         return { field: probe.field, check: probe.check, ok: true, detail: await probe.run() };
       } catch (error) {
@@ -292,5 +317,6 @@ export async function preflight(ctx: StepContext) {
   const problems = checks.filter((c) => !c.ok).map((c) => c.detail);
   // A dry-run reports every problem instead of stopping at them: the report is the point.
   if (problems.length > 0 && !ctx.plan.dryRun) throw new PreflightFailed(problems);
-  return { checks, problems, ok: problems.length === 0 };
+  // The window's length, for the grace watch (0 without one).
+  return { checks, problems, ok: problems.length === 0, graceSeconds: window.seconds ?? 0 };
 }

@@ -5,10 +5,17 @@ import { applyItem, type ChangeReport } from './core/change.ts';
 import type { StepContext } from './core/context.ts';
 import { fillTemplate, poolFacts } from './core/pools.ts';
 
-/** Points each dependent service at the new pool, in plan order, binding by binding. */
-export async function switchServices(ctx: StepContext) {
+/**
+ * Points each dependent service at the new pool, in plan order, binding by binding. With the grace
+ * window on, what trusts a pool keeps trusting the old one too, until RetireOldIssuer.
+ */
+export async function switchServices(ctx: StepContext, keepOldPool = ctx.plan.grace.enabled) {
   const pools = await poolFacts(ctx.plan);
-  const to: SwitchTo = { ...pools, fill: (template) => fillTemplate(template, ctx.plan, pools) };
+  const to: SwitchTo = {
+    ...pools,
+    keepOldPool,
+    fill: (template) => fillTemplate(template, ctx.plan, pools),
+  };
   const changes: (ChangeReport & { service: string })[] = [];
   for (const service of ctx.plan.services) {
     for (const binding of service.bindings) {

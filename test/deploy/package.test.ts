@@ -25,6 +25,7 @@ const CUTOVER_FUNCTIONS = [
   'restrictWrites',
   'switchDns',
   'switchServices',
+  'retireOldIssuer',
   'checkServices',
   'checkHealth',
   'releaseWrites',

@@ -268,6 +268,7 @@ const REQUESTS: Record<string, (arns: Arns, names: StackNames) => Request[]> = {
   // Unauthenticated: Cognito checks the client, not IAM.
   'CognitoIdentityProvider:InitiateAuth': () => [],
   'CognitoIdentityProvider:ListGroups': (a) => on('cognito-idp:ListGroups', [...a.oldPool, ...a.newPool]),
+  'CognitoIdentityProvider:ListUserPoolClients': (a) => on('cognito-idp:ListUserPoolClients', a.oldPool),
   'CognitoIdentityProvider:ListUsers': (a) => on('cognito-idp:ListUsers', a.oldPool),
   'DynamoDB:GetItem': (a) => on('dynamodb:GetItem', a.table),
   'DynamoDB:PutItem': (a) => on('dynamodb:PutItem', a.table),

@@ -17,15 +17,17 @@ describe('the canary sign-in in a rehearsal', () => {
     // Assert
     expect(report.status).toBe('SUCCEEDED');
     const calls = session.sandbox.calls.filter((c) => !c.error);
-    // Each of the three passing polls signed in through the new pool, and the trigger checked the
-    // password against the old pool, then copied the user.
-    expect(calls.filter((c) => c.command === 'InitiateAuth')).toHaveLength(3);
+    // Each of the three passing polls of the health gate, and each of the grace window's 13, signed in
+    // through the new pool, and the trigger checked the password against the old pool, then copied the user.
+    const polls = report.timeline.filter((e) => e.state === 'CheckHealth' || e.state === 'WatchGrace');
+    expect(polls).toHaveLength(16);
+    expect(calls.filter((c) => c.command === 'InitiateAuth')).toHaveLength(16);
     expect(
       calls.filter(
         (c) =>
           c.command === 'AdminInitiateAuth' && 'UserPoolId' in c.input && c.input.UserPoolId === OLD_POOL,
       ),
-    ).toHaveLength(3);
+    ).toHaveLength(16);
     expect(session.sandbox.world.pools.get(NEW_POOL)?.users.size).toBe(0);
     expect(session.sandbox.compare(session.startingWorld).map((d) => d.resource)).not.toContainEqual(
       expect.stringMatching(/^cognito-user:/),

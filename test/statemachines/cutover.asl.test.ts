@@ -19,7 +19,7 @@ describe('statemachines/cutover.asl.yml', () => {
     const invoked = new Set(Object.values(functionOf));
 
     expect([...invoked].every((fn) => handlers[fn] !== undefined)).toBe(true);
-    expect(invoked.size).toBe(16);
+    expect(invoked.size).toBe(17);
   });
 
   it('rolls back through the rollback state machine, waiting for it to finish', () => {

@@ -3,8 +3,8 @@ import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useTransport } from '../../src/aws/clients.ts';
 import { useClock } from '../../src/clock.ts';
-import { HealthDeadlineExceeded } from '../../src/errors.ts';
-import { checkHealth } from '../../src/steps/check-health.ts';
+import { HealthDeadlineExceeded, UnhealthyInGraceWindow } from '../../src/errors.ts';
+import { checkHealth, watchGrace } from '../../src/steps/check-health.ts';
 import { CANARY, canaryAnswers, mocks, mutations, planWith } from './aws-mocks.ts';
 
 // The example plan checks https://admin.tis.example.org/health, https://reval.tis.example.org/api/health
@@ -135,5 +135,51 @@ describe('checkHealth', () => {
     const gate = await checkHealth(plan, { passes: 2, polls: 120, startedAt });
 
     expect(gate.healthy).toBe(true);
+  });
+});
+
+describe('watchGrace', () => {
+  const window = { since: startedAt, seconds: 3900, failures: 0, polls: 0 };
+
+  it('keeps the window open until its seconds have passed since the switch, then closes it', async () => {
+    // Arrange
+    answers();
+    answers();
+    at(3600);
+    const early = await watchGrace(plan, window);
+    at(3900);
+
+    // Act
+    const late = await watchGrace(plan, early);
+
+    // Assert
+    expect(early).toMatchObject({ open: true, failures: 0, polls: 1 });
+    expect(late).toMatchObject({ open: false, failures: 0, polls: 2 });
+  });
+
+  it('forgives a failing poll that a passing one follows', async () => {
+    // Arrange
+    answers({ admin: 500 });
+    answers();
+
+    // Act
+    const failed = await watchGrace(plan, window);
+    const passed = await watchGrace(plan, failed);
+
+    // Assert
+    expect(failed.failures).toBe(1);
+    expect(passed.failures).toBe(0);
+  });
+
+  it('fails the cutover with UnhealthyInGraceWindow after requiredPasses failing polls in a row, naming the failure', async () => {
+    // Arrange
+    answers({ alarm: 'ALARM' });
+
+    // Act
+    const outcome = watchGrace(plan, { ...window, failures: plan.health.requiredPasses - 1 });
+
+    // Assert
+    await expect(outcome).rejects.toBeInstanceOf(UnhealthyInGraceWindow);
+    await expect(outcome).rejects.toThrow('alarm usermanagement-prod-5xx: state ALARM');
   });
 });

@@ -45,6 +45,7 @@ import { giveBackLock } from '../../src/steps/release-lock.ts';
 import { releaseWrites } from '../../src/steps/release-writes.ts';
 import { restoreTtl } from '../../src/steps/restore-ttl.ts';
 import { restrictWrites } from '../../src/steps/restrict-writes.ts';
+import { retireOldIssuer } from '../../src/steps/retire-old-issuer.ts';
 import { switchDns } from '../../src/steps/switch-dns.ts';
 import { switchServices } from '../../src/steps/switch-services.ts';
 import {
@@ -266,13 +267,50 @@ const cases: Case[] = [
     reports: { inSync: true, statuses: [] },
   },
   {
+    step: 'retireOldIssuer',
+    act: retireOldIssuer,
+    reports: {
+      changes: [
+        {
+          service: 'reval',
+          ...planned('apigateway-authorizer', { providerARNs: [OLD_ARN] }, { providerARNs: [NEW_ARN] }),
+        },
+        { service: 'reval', ...planned('ssm-parameter', parameter(OLD), parameter(NEW)) },
+        { service: 'usermanagement', ...planned('secret', secretFor(OLD), secretFor(NEW)) },
+        {
+          service: 'usermanagement',
+          ...planned(
+            'ecs-service',
+            { taskDefinition: 'usermanagement:7', desiredCount: 2 },
+            { taskDefinition: 'usermanagement:7', desiredCount: 2 },
+          ),
+        },
+        {
+          service: 'migration',
+          ...planned(
+            'lambda-environment',
+            { variables: { USER_POOL_ID: OLD, LOG_LEVEL: 'info' } },
+            { variables: { USER_POOL_ID: NEW, LOG_LEVEL: 'info' } },
+          ),
+        },
+      ],
+      deployments: [],
+      settled: true,
+    },
+  },
+  {
     step: 'switchServices',
     act: switchServices,
     reports: {
       changes: [
         {
           service: 'reval',
-          ...planned('apigateway-authorizer', { providerARNs: [OLD_ARN] }, { providerARNs: [NEW_ARN] }),
+          // Both pools during the grace window.
+          ...planned(
+            'apigateway-authorizer',
+            { providerARNs: [OLD_ARN] },
+            { providerARNs: [NEW_ARN, OLD_ARN].sort() },
+          ),
         },
         {
           service: 'reval',

@@ -8,6 +8,7 @@ import {
   DescribeUserPoolCommand,
   InitiateAuthCommand,
   ListGroupsCommand,
+  ListUserPoolClientsCommand,
   type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
@@ -81,6 +82,7 @@ beforeEach(() => {
     UserPoolClient: { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH'] },
   });
   mocks.cognito.on(ListGroupsCommand).resolves({ Groups: [{ GroupName: 'admins' }] });
+  mocks.cognito.on(ListUserPoolClientsCommand).resolves({ UserPoolClients: [{ ClientId: 'web' }] });
   mocks.lambda.on(GetPolicyCommand).resolves({ Policy: cognitoMayInvoke(NEW_POOL_ARN) });
   mocks.lambda.on(GetFunctionConfigurationCommand).resolves({ Role: MIGRATION_ROLE });
   mocks.iam.on(SimulatePrincipalPolicyCommand).callsFake((input: { ActionNames: string[] }) => ({
@@ -131,6 +133,7 @@ describe('preflight', () => {
       'oldPool.userPoolId',
       'newPool.userPoolId',
       'services[1].roleArn',
+      'grace',
       'newPool.appClientId',
       'oldPool.migrationClientId',
       'notify.usersTopicArn',

@@ -93,10 +93,32 @@ describe('switchServices', () => {
     ]);
   });
 
-  it('swaps the old pool ARN for the new one on the authorizer and redeploys its stage', async () => {
+  it('adds the new pool to the authorizer beside the old one for the grace window, and redeploys its stage', async () => {
     servicesUse(OLD, OLD_ARN);
 
     await switchServices(context(plan()));
+
+    expect(mocks.apiGateway).toHaveReceivedCommandExactlyOnceWith(UpdateAuthorizerCommand, {
+      restApiId: 'rv0api5678',
+      authorizerId: 'cogauth1',
+      patchOperations: [{ op: 'add', path: '/providerARNs', value: NEW_ARN }],
+    });
+    expect(mocks.apiGateway).toHaveReceivedCommandExactlyOnceWith(CreateDeploymentCommand, {
+      restApiId: 'rv0api5678',
+      stageName: 'prod',
+    });
+  });
+
+  it('swaps the old pool ARN for the new one at once when the plan turns the grace window off', async () => {
+    servicesUse(OLD, OLD_ARN);
+
+    await switchServices(
+      context(
+        planWith((p) => {
+          p.grace = { enabled: false };
+        }),
+      ),
+    );
 
     expect(mocks.apiGateway).toHaveReceivedCommandExactlyOnceWith(UpdateAuthorizerCommand, {
       restApiId: 'rv0api5678',
@@ -105,10 +127,6 @@ describe('switchServices', () => {
         { op: 'add', path: '/providerARNs', value: NEW_ARN },
         { op: 'remove', path: '/providerARNs', value: OLD_ARN },
       ],
-    });
-    expect(mocks.apiGateway).toHaveReceivedCommandExactlyOnceWith(CreateDeploymentCommand, {
-      restApiId: 'rv0api5678',
-      stageName: 'prod',
     });
   });
 

@@ -156,12 +156,14 @@ function CreateDeployment(
     if (stage) {
       stage.deploymentId = deployment.id;
       stage.lastUpdatedAt = now;
+      stage.history.push({ at: now, deploymentId: deployment.id });
     } else {
       api.stages.set(input.stageName, {
         stageName: input.stageName,
         deploymentId: deployment.id,
         createdAt: now,
         lastUpdatedAt: now,
+        history: [{ at: now, deploymentId: deployment.id }],
       });
     }
   }

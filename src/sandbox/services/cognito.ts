@@ -21,6 +21,8 @@ import {
   InvalidParameterException,
   type ListGroupsCommandInput,
   type ListGroupsCommandOutput,
+  type ListUserPoolClientsCommandInput,
+  type ListUserPoolClientsCommandOutput,
   type ListUsersCommandInput,
   type ListUsersCommandOutput,
   NotAuthorizedException,
@@ -115,10 +117,30 @@ function DescribeUserPoolClient(
       CreationDate: new Date(pool.createdAt),
       LastModifiedDate: new Date(pool.createdAt),
       RefreshTokenValidity: 30,
+      AccessTokenValidity: client.accessTokenValidityMinutes,
+      IdTokenValidity: client.idTokenValidityMinutes,
+      TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'days' },
       AllowedOAuthFlowsUserPoolClient: false,
       ...(client.clientSecret ? { ClientSecret: client.clientSecret } : {}),
       ...(client.readAttributes ? { ReadAttributes: [...client.readAttributes] } : {}),
     },
+  };
+}
+
+/** A page of the pool's app clients, at most 60 (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClients.html). */
+function ListUserPoolClients(
+  input: ListUserPoolClientsCommandInput,
+  { world }: Env,
+): Out<ListUserPoolClientsCommandOutput> {
+  const pool = poolOf(world, input.UserPoolId);
+  const { items, ...next } = page([...pool.clients.values()], input.MaxResults, input.NextToken);
+  return {
+    UserPoolClients: items.map((c) => ({
+      ClientId: c.clientId,
+      ClientName: c.clientName,
+      UserPoolId: pool.id,
+    })),
+    ...next,
   };
 }
 
@@ -172,12 +194,14 @@ function tokens(
   const iat = Math.floor(now / 1000);
   const jwt = (claims: object) =>
     `${base64url({ kid: 'sandbox', alg: 'RS256' })}.${base64url(claims)}.c2FuZGJveA`;
+  // One validity for both tokens here: the access token's, which is what an API's authorizer checks.
+  const validitySeconds = (pool.clients.get(clientId)?.accessTokenValidityMinutes ?? 60) * 60;
   const common = {
     sub: user.sub,
     iss: `https://cognito-idp.${pool.arn.split(':')[3]}.amazonaws.com/${pool.id}`,
     auth_time: iat,
     iat,
-    exp: iat + 3600,
+    exp: iat + validitySeconds,
   };
   return {
     IdToken: jwt({
@@ -198,7 +222,7 @@ function tokens(
       ...(groups.length > 0 ? { 'cognito:groups': groups } : {}),
     }),
     RefreshToken: `sandbox-refresh-${user.sub}`,
-    ExpiresIn: 3600,
+    ExpiresIn: validitySeconds,
     TokenType: 'Bearer',
   };
 }
@@ -512,6 +536,7 @@ export const cognito: ServiceModel = {
     DescribeUserPoolClient,
     GetUserPoolMfaConfig,
     ListGroups,
+    ListUserPoolClients,
     AdminInitiateAuth,
     AdminGetUser,
     AdminDeleteUser,

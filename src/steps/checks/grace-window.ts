@@ -1,0 +1,75 @@
+import {
+  DescribeUserPoolClientCommand,
+  ListUserPoolClientsCommand,
+  type UserPoolClientType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import * as aws from '../../aws/aws.ts';
+import { named } from '../../aws/clients.ts';
+import { PreflightFailed } from '../../errors.ts';
+import type { Plan } from '../../plan/schema.ts';
+
+const UNIT_SECONDS = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 } as const;
+
+/**
+ * How long a token of one kind from this client lives. Cognito's default is one hour, and an unset
+ * unit is hours
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html).
+ */
+function lifetime(client: UserPoolClientType, token: 'AccessToken' | 'IdToken'): number {
+  const value = token === 'AccessToken' ? client.AccessTokenValidity : client.IdTokenValidity;
+  if (value === undefined) return 3600;
+  return value * UNIT_SECONDS[client.TokenValidityUnits?.[token] ?? 'hours'];
+}
+
+/** Every app client of a pool, as DescribeUserPoolClient answers, listing them 60 at a time. */
+async function clientsOf(region: string, userPoolId: string): Promise<UserPoolClientType[]> {
+  const cognito = aws.cognito(region);
+  const ids: string[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await named(
+      `listing the app clients of ${userPoolId}`,
+      cognito.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60, NextToken })),
+    );
+    ids.push(...(page.UserPoolClients ?? []).flatMap((c) => (c.ClientId ? [c.ClientId] : [])));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return Promise.all(
+    ids.map(async (ClientId) => {
+      const out = await named(
+        `describing app client ${ClientId} of ${userPoolId}`,
+        cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId })),
+      );
+      return out.UserPoolClient ?? {};
+    }),
+  );
+}
+
+/**
+ * The grace window: the longest an access or ID token of any of the old pool's app clients lives,
+ * plus the plan's margin, counted from the switch of the services. It must fit the execution's time
+ * limit with everything else the cutover waits for.
+ */
+export async function graceWindow(
+  plan: Plan,
+  budgetSeconds: number,
+): Promise<{ seconds: number; detail: string }> {
+  const clients = await clientsOf(plan.region, plan.oldPool.userPoolId);
+  let longest = { seconds: 3600, client: '(none)', token: 'AccessToken' };
+  for (const client of clients) {
+    for (const token of ['AccessToken', 'IdToken'] as const) {
+      const seconds = lifetime(client, token);
+      if (seconds > longest.seconds || longest.client === '(none)') {
+        longest = { seconds, client: client.ClientId ?? '?', token };
+      }
+    }
+  }
+  const seconds = longest.seconds + plan.grace.marginSeconds;
+  const why = `app client ${longest.client}'s ${longest.token === 'AccessToken' ? 'access' : 'ID'} tokens live ${longest.seconds} s, + ${plan.grace.marginSeconds} s margin`;
+  if (seconds > budgetSeconds) {
+    throw new PreflightFailed([
+      `the grace window would be ${seconds} s (${why}), longer than the ${budgetSeconds} s the cutover's time limit leaves for it: shorten that client's token validity before the cutover, or set grace.enabled to false (every user signed in to the old pool must then sign in again)`,
+    ]);
+  }
+  return { seconds, detail: `${seconds} s (${why}), polled every ${plan.grace.intervalSeconds} s` };
+}
