@@ -204,6 +204,38 @@ const planned = (kind: string, before: unknown, after: unknown) => ({
   pending: [],
 });
 
+/** What switching the services would do, the authorizer coming to trust `authorizerTrusts`. */
+function servicesPlanned(authorizerTrusts: string[]) {
+  return {
+    changes: [
+      {
+        service: 'reval',
+        ...planned('apigateway-authorizer', { providerARNs: [OLD_ARN] }, { providerARNs: authorizerTrusts }),
+      },
+      { service: 'reval', ...planned('ssm-parameter', parameter(OLD), parameter(NEW)) },
+      { service: 'usermanagement', ...planned('secret', secretFor(OLD), secretFor(NEW)) },
+      {
+        service: 'usermanagement',
+        ...planned(
+          'ecs-service',
+          { taskDefinition: 'usermanagement:7', desiredCount: 2 },
+          { taskDefinition: 'usermanagement:7', desiredCount: 2 },
+        ),
+      },
+      {
+        service: 'migration',
+        ...planned(
+          'lambda-environment',
+          { variables: { USER_POOL_ID: OLD, LOG_LEVEL: 'info' } },
+          { variables: { USER_POOL_ID: NEW, LOG_LEVEL: 'info' } },
+        ),
+      },
+    ],
+    deployments: [],
+    settled: true,
+  };
+}
+
 const cases: Case[] = [
   { step: 'takeLock (free)', act: takeLock, reports: { acquired: false } },
   {
@@ -266,78 +298,9 @@ const cases: Case[] = [
     act: (ctx) => checkDnsSync(ctx.plan.region, [], SINCE),
     reports: { inSync: true, statuses: [] },
   },
-  {
-    step: 'retireOldIssuer',
-    act: retireOldIssuer,
-    reports: {
-      changes: [
-        {
-          service: 'reval',
-          ...planned('apigateway-authorizer', { providerARNs: [OLD_ARN] }, { providerARNs: [NEW_ARN] }),
-        },
-        { service: 'reval', ...planned('ssm-parameter', parameter(OLD), parameter(NEW)) },
-        { service: 'usermanagement', ...planned('secret', secretFor(OLD), secretFor(NEW)) },
-        {
-          service: 'usermanagement',
-          ...planned(
-            'ecs-service',
-            { taskDefinition: 'usermanagement:7', desiredCount: 2 },
-            { taskDefinition: 'usermanagement:7', desiredCount: 2 },
-          ),
-        },
-        {
-          service: 'migration',
-          ...planned(
-            'lambda-environment',
-            { variables: { USER_POOL_ID: OLD, LOG_LEVEL: 'info' } },
-            { variables: { USER_POOL_ID: NEW, LOG_LEVEL: 'info' } },
-          ),
-        },
-      ],
-      deployments: [],
-      settled: true,
-    },
-  },
-  {
-    step: 'switchServices',
-    act: switchServices,
-    reports: {
-      changes: [
-        {
-          service: 'reval',
-          // Both pools during the grace window.
-          ...planned(
-            'apigateway-authorizer',
-            { providerARNs: [OLD_ARN] },
-            { providerARNs: [NEW_ARN, OLD_ARN].sort() },
-          ),
-        },
-        {
-          service: 'reval',
-          ...planned('ssm-parameter', parameter(OLD), parameter(NEW)),
-        },
-        { service: 'usermanagement', ...planned('secret', secretFor(OLD), secretFor(NEW)) },
-        {
-          service: 'usermanagement',
-          ...planned(
-            'ecs-service',
-            { taskDefinition: 'usermanagement:7', desiredCount: 2 },
-            { taskDefinition: 'usermanagement:7', desiredCount: 2 },
-          ),
-        },
-        {
-          service: 'migration',
-          ...planned(
-            'lambda-environment',
-            { variables: { USER_POOL_ID: OLD, LOG_LEVEL: 'info' } },
-            { variables: { USER_POOL_ID: NEW, LOG_LEVEL: 'info' } },
-          ),
-        },
-      ],
-      deployments: [],
-      settled: true,
-    },
-  },
+  // Both pools during the grace window, the new one alone once it closes.
+  { step: 'switchServices', act: switchServices, reports: servicesPlanned([NEW_ARN, OLD_ARN].sort()) },
+  { step: 'retireOldIssuer', act: retireOldIssuer, reports: servicesPlanned([NEW_ARN]) },
   {
     step: 'checkServices (no deployments: the dry-run started none)',
     act: () => checkServices([], SINCE),
