@@ -106,6 +106,14 @@ export function summary(report: RehearsalReport): string {
         : '';
     lines.push(`Write freeze: ${report.freezeWindowSeconds} s${floor}`);
   }
+  const { signedIn, requests, sessionsCut } = report.users;
+  if (signedIn > 0) {
+    lines.push(
+      sessionsCut === 0
+        ? `Signed-in users: ${signedIn}, none signed out (all ${requests} calls with a valid token accepted).`
+        : `Signed-in users: ${signedIn}; ${sessionsCut} of their ${requests} calls refused while their token was valid: they were signed out by the cutover.`,
+    );
+  }
   lines.push(
     `Simulated ${clock(report.simulatedSeconds)} in ${report.wallMilliseconds} ms, ${report.stateTransitions} state transitions, ${report.notifications.length} notification(s).`,
   );

@@ -13,6 +13,9 @@ describe('cutover rehearse', () => {
     expect(stdout).toMatch(/^\+00:\d\d:\d\d {2}SwitchDns\s+ok$/m);
     expect(stdout).toMatch(/^Status: SUCCEEDED/m);
     expect(stdout).toMatch(/^Write freeze: \d+ s \(floor 140 s\)$/m);
+    expect(stdout).toMatch(
+      /^Signed-in users: 12, none signed out \(all 390 calls with a valid token accepted\)\.$/m,
+    );
   });
 
   it('rolls back a failed state and exits 3, reporting the world restored in JSON', async () => {
