@@ -87,6 +87,7 @@ interface RehearseOptions extends WorldFlags {
   failRestore?: string;
   approvalTimeout?: boolean;
   unhealthy?: boolean;
+  unhealthyInGrace?: boolean;
   failTrigger?: boolean;
   crash?: Crash;
   takeOverLock?: string;
@@ -132,7 +133,7 @@ async function rehearseCommand(options: RehearseOptions, io: Io): Promise<number
     plan,
     session,
     faults: options.fail,
-    unhealthy: options.unhealthy ?? false,
+    unhealthy: options.unhealthyInGrace ? 'grace' : (options.unhealthy ?? false),
     ...(stopState ? { stopAt: { state: stopState, kind: options.abortAt ? 'abort' : 'timeout' } } : {}),
     autoRollback: options.autoRollback,
     approval: options.rejectApproval ? 'reject' : options.approvalTimeout ? 'timeout' : 'approve',
@@ -224,6 +225,10 @@ export function localCommands(cli: Command, io: Io, done: (code: number) => void
         [],
       )
       .option('--unhealthy', 'every health check fails, so the health deadline triggers rollback')
+      .option(
+        '--unhealthy-in-grace',
+        'the health checks pass the gate, then fail once the grace window opens: its watch rolls back, restoring the old pool as sole issuer',
+      )
       .option(
         '--abort-at <state>',
         'abort the execution as it enters this Task state; the rollback then starts by itself',

@@ -9,8 +9,11 @@ export interface RehearsalOptions {
   /** The plan as the operator wrote it; it is validated by the state machine's first state. */
   plan: unknown;
   faults?: Fault[];
-  /** Every health check fails, so the deadline triggers rollback. */
-  unhealthy?: boolean;
+  /**
+   * Every health check fails, so the deadline triggers rollback; `grace`: they pass the health gate
+   * and start failing once the grace window opens, so the window's watch rolls back.
+   */
+  unhealthy?: boolean | 'grace';
   world?: WorldOptions;
   /** Stops the cutover as it enters this state, as an operator's abort or the execution timeout would. */
   stopAt?: { state: string; kind: 'abort' | 'timeout' };

@@ -333,6 +333,8 @@ export class Rehearsal {
         watching.abort();
         return;
       }
+      // --unhealthy-in-grace: the services fall over after the health gate let them through.
+      if (name === 'OpenGrace' && options.unhealthy === 'grace') this.sandbox.unhealthy = true;
       this.entered(launch, name, event.state);
     } else if (event.type === 'StateExited' && event.state.type !== 'Wait') {
       this.exited(name, event.state.type);

@@ -36,7 +36,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const parsed = planSchema.safeParse(planInput(options.plan));
   const plan = parsed.success ? parsed.data : undefined;
   const { sandbox, startingWorld } = options.session ?? newSession(options.plan, options.world);
-  sandbox.unhealthy = options.unhealthy ?? false;
+  sandbox.unhealthy = options.unhealthy === true;
   // A carried-over session has answered earlier commands' calls: report only this rehearsal's.
   const earlier = { calls: sandbox.calls.length, messages: sandbox.messages.length };
   const rehearsal = new Rehearsal(options, sandbox, plan?.region ?? 'eu-west-2', LEDGER_TABLE);

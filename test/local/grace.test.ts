@@ -46,6 +46,23 @@ describe('the grace window in a rehearsal', () => {
     expect(report.timeline.map((e) => e.state)).not.toContain('WatchGrace');
   });
 
+  it('rolls back when health fails while the window is open, and the old pool is again the only one trusted', async () => {
+    // Arrange
+    const session = newSession(example);
+
+    // Act
+    const report = await rehearse({ plan: example, session, unhealthy: 'grace' });
+
+    // Assert
+    expect(report.status).toBe('ROLLED_BACK');
+    expect(report.failure).toMatchObject({ state: 'WatchGrace', error: 'UnhealthyInGraceWindow' });
+    // The gate passed; the window's watch saw requiredPasses failing polls in a row.
+    expect(report.timeline.filter((e) => e.state === 'WatchGrace' && e.outcome === 'ok')).toHaveLength(2);
+    expect(report.worldRestored).toBe(true);
+    expect(trusted(session)).toEqual([OLD_POOL_ARN]);
+    expect(report.users.sessionsCut).toBe(0);
+  });
+
   it('rolls back a failure while the window is open, and the old pool is again the only one trusted', async () => {
     // Arrange
     const session = newSession(example);
