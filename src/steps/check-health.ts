@@ -68,6 +68,18 @@ async function runCheck(plan: Plan, check: HealthCheck): Promise<CheckResult[]> 
   }
 }
 
+/** One poll: every check of the plan, at once. */
+async function runChecks(plan: Plan): Promise<CheckResult[]> {
+  return (await Promise.all(plan.health.checks.map((check) => runCheck(plan, check)))).flat();
+}
+
+/** The checks that failed, as an operator reads them in the error. */
+const failing = (results: CheckResult[]) =>
+  results
+    .filter((r) => !r.ok)
+    .map((r) => `${r.check}: ${r.detail}`)
+    .join('; ');
+
 /** The grace window's memory between polls, carried in the execution state. */
 export interface GraceWatch {
   /** When the services were switched: the old front end stopped being served then. */
@@ -84,12 +96,11 @@ export interface GraceWatch {
  * the window stays open until `seconds` have passed since the switch.
  */
 export async function watchGrace(plan: Plan, watch: GraceWatch) {
-  const results = (await Promise.all(plan.health.checks.map((check) => runCheck(plan, check)))).flat();
+  const results = await runChecks(plan);
   const failures = results.every((r) => r.ok) ? 0 : watch.failures + 1;
   if (failures >= plan.health.requiredPasses) {
-    const failing = results.filter((r) => !r.ok).map((r) => `${r.check}: ${r.detail}`);
     throw new UnhealthyInGraceWindow(
-      `${failures} health polls in a row failed during the grace window. Last failures: ${failing.join('; ')}`,
+      `${failures} health polls in a row failed during the grace window. Last failures: ${failing(results)}`,
     );
   }
   return {
@@ -107,15 +118,14 @@ export async function watchGrace(plan: Plan, watch: GraceWatch) {
  */
 export async function checkHealth(plan: Plan, gate: Gate) {
   const startedAt = gate.startedAt ?? nowIso();
-  const results = (await Promise.all(plan.health.checks.map((check) => runCheck(plan, check)))).flat();
+  const results = await runChecks(plan);
   const ok = results.every((r) => r.ok);
   const passes = ok ? gate.passes + 1 : 0;
   const healthy = passes >= plan.health.requiredPasses;
   const elapsed = elapsedSince(startedAt);
   if (!healthy && elapsed >= plan.health.deadlineSeconds) {
-    const failing = results.filter((r) => !r.ok).map((r) => `${r.check}: ${r.detail}`);
     throw new HealthDeadlineExceeded(
-      `Not healthy ${plan.health.requiredPasses} times in a row within ${plan.health.deadlineSeconds} s. Last failures: ${failing.join('; ') || 'none (passes did not reach the required count)'}`,
+      `Not healthy ${plan.health.requiredPasses} times in a row within ${plan.health.deadlineSeconds} s. Last failures: ${failing(results) || 'none (passes did not reach the required count)'}`,
     );
   }
   return { startedAt, passes, polls: gate.polls + 1, healthy, results };
