@@ -12,7 +12,7 @@ import type { ResourceReader } from '../resources/resource.ts';
 import { carryRuleFromEnv } from '../triggers/attributes.ts';
 import { canaryReady } from './checks/canary-ready.ts';
 import { functionReady } from './checks/function-ready.ts';
-import { graceWindow } from './checks/grace-window.ts';
+import { type GraceWindow, graceWindow } from './checks/grace-window.ts';
 import { groupsCarried } from './checks/groups.ts';
 import {
   clientAllows,
@@ -146,7 +146,7 @@ function serviceRoleProbes(plan: Plan, facts: Promise<PoolFacts>): Probe[] {
   });
 }
 
-function probes(plan: Plan, window: { seconds?: number }): Probe[] {
+function probes(plan: Plan, grace: Promise<GraceWindow> | undefined): Probe[] {
   // Several probes need the pools' ARNs and triggers: ask Cognito once. Every probe awaits it, so a failure is reported, never unhandled.
   const facts = poolFacts(plan);
   const migration = migrationFunction(plan);
@@ -178,7 +178,7 @@ function probes(plan: Plan, window: { seconds?: number }): Probe[] {
       run: () => groupsCarried(plan),
     },
     ...serviceRoleProbes(plan, facts),
-    ...graceProbe(plan, window),
+    ...graceProbe(grace),
     {
       field: 'newPool.appClientId',
       check: `new pool app client ${plan.newPool.appClientId}`,
@@ -253,19 +253,19 @@ function probes(plan: Plan, window: { seconds?: number }): Probe[] {
   ];
 }
 
-/** The grace window, when the plan keeps one: its length lands in `window` for the state machine. */
-function graceProbe(plan: Plan, window: { seconds?: number }): Probe[] {
-  if (!plan.grace.enabled) return [];
-  const budget = EXECUTION_TIMEOUT_SECONDS - ttlBudgetUsed(plan) - plan.dns.cutoverTtlSeconds;
+/** The grace window, when the plan keeps one: Preflight reports it, and hands its length to the state machine. */
+function graceWindowOf(plan: Plan): Promise<GraceWindow> | undefined {
+  if (!plan.grace.enabled) return undefined;
+  return graceWindow(plan, EXECUTION_TIMEOUT_SECONDS - ttlBudgetUsed(plan) - plan.dns.cutoverTtlSeconds);
+}
+
+function graceProbe(grace: Promise<GraceWindow> | undefined): Probe[] {
+  if (!grace) return [];
   return [
     {
       field: 'grace',
       check: "the grace window for the old pool's tokens",
-      run: async () => {
-        const { seconds, detail } = await graceWindow(plan, budget);
-        window.seconds = seconds;
-        return detail;
-      },
+      run: async () => (await grace).detail,
     },
   ];
 }
@@ -303,9 +303,9 @@ function fixFor(error: unknown, probe: Probe): string {
  * is reported at once, each with the fix, so an operator fixes them in one pass.
  */
 export async function preflight(ctx: StepContext) {
-  const window: { seconds?: number } = {};
+  const grace = graceWindowOf(ctx.plan);
   const checks: PreflightCheck[] = await Promise.all(
-    probes(ctx.plan, window).map(async (probe) => {
+    probes(ctx.plan, grace).map(async (probe) => {
       try {
         return { field: probe.field, check: probe.check, ok: true, detail: await probe.run() };
       } catch (error) {
@@ -317,6 +317,7 @@ export async function preflight(ctx: StepContext) {
   const problems = checks.filter((c) => !c.ok).map((c) => c.detail);
   // A dry-run reports every problem instead of stopping at them: the report is the point.
   if (problems.length > 0 && !ctx.plan.dryRun) throw new PreflightFailed(problems);
-  // The window's length, for the grace watch (0 without one).
-  return { checks, problems, ok: problems.length === 0, graceSeconds: window.seconds ?? 0 };
+  // The window's length, for the grace watch: 0 without one, or in a dry-run that found it too long.
+  const graceSeconds = (await grace?.catch(() => undefined))?.seconds ?? 0;
+  return { checks, problems, ok: problems.length === 0, graceSeconds };
 }

@@ -45,25 +45,30 @@ async function clientsOf(region: string, userPoolId: string): Promise<UserPoolCl
   );
 }
 
+export interface GraceWindow {
+  seconds: number;
+  /** What Preflight reports: how long, why, and how often it is watched. */
+  detail: string;
+}
+
 /**
  * The grace window: the longest an access or ID token of any of the old pool's app clients lives,
  * plus the plan's margin, counted from the switch of the services. It must fit the execution's time
  * limit with everything else the cutover waits for.
  */
-export async function graceWindow(
-  plan: Plan,
-  budgetSeconds: number,
-): Promise<{ seconds: number; detail: string }> {
+export async function graceWindow(plan: Plan, budgetSeconds: number): Promise<GraceWindow> {
   const clients = await clientsOf(plan.region, plan.oldPool.userPoolId);
-  let longest = { seconds: 3600, client: '(none)', token: 'AccessToken' };
-  for (const client of clients) {
-    for (const token of ['AccessToken', 'IdToken'] as const) {
-      const seconds = lifetime(client, token);
-      if (seconds > longest.seconds || longest.client === '(none)') {
-        longest = { seconds, client: client.ClientId ?? '?', token };
-      }
-    }
-  }
+  const lifetimes = clients.flatMap((client) =>
+    (['AccessToken', 'IdToken'] as const).map((token) => ({
+      seconds: lifetime(client, token),
+      client: client.ClientId ?? '?',
+      token,
+    })),
+  );
+  const longest = lifetimes.reduce(
+    (most, next) => (next.seconds > most.seconds ? next : most),
+    lifetimes[0] ?? { seconds: 3600, client: '(none)', token: 'AccessToken' },
+  );
   const seconds = longest.seconds + plan.grace.marginSeconds;
   const why = `app client ${longest.client}'s ${longest.token === 'AccessToken' ? 'access' : 'ID'} tokens live ${longest.seconds} s, + ${plan.grace.marginSeconds} s margin`;
   if (seconds > budgetSeconds) {
