@@ -249,13 +249,11 @@ function AdminInitiateAuth(
   return { ChallengeParameters: {}, AuthenticationResult: tokens(pool, client.clientId, user, now) };
 }
 
-function AdminGetUser(input: AdminGetUserCommandInput, { world }: Env): Out<AdminGetUserCommandOutput> {
-  const pool = poolOf(world, input.UserPoolId);
-  authorize(world, pool, 'AdminGetUser');
-  const user = userOf(pool, input.Username);
+/** A user as AdminGetUser and ListUsers describe one; `sub` is among the attributes. */
+function userOut(user: PoolUser) {
   return {
     Username: user.username,
-    UserAttributes: [
+    Attributes: [
       { Name: 'sub', Value: user.sub },
       ...Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value })),
     ],
@@ -266,7 +264,15 @@ function AdminGetUser(input: AdminGetUserCommandInput, { world }: Env): Out<Admi
   };
 }
 
-/** Pages of at most 60, as Cognito's group listings allow. */
+function AdminGetUser(input: AdminGetUserCommandInput, { world }: Env): Out<AdminGetUserCommandOutput> {
+  const pool = poolOf(world, input.UserPoolId);
+  authorize(world, pool, 'AdminGetUser');
+  // AdminGetUser names the list UserAttributes; ListUsers, Attributes.
+  const { Attributes: UserAttributes, ...user } = userOut(userOf(pool, input.Username));
+  return { ...user, UserAttributes };
+}
+
+/** Pages of at most 60, as Cognito's group, user and app client listings allow. */
 function page<T>(items: T[], limit: number | undefined, token: string | undefined) {
   const size = limit ?? 60;
   if (!Number.isInteger(size) || size < 0 || size > 60) {
@@ -351,17 +357,7 @@ function ListUsers(input: ListUsersCommandInput, { world }: Env): Out<ListUsersC
   }
   const { items, ...next } = page(users, input.Limit, input.PaginationToken);
   return {
-    Users: items.map((u) => ({
-      Username: u.username,
-      Attributes: [
-        { Name: 'sub', Value: u.sub },
-        ...Object.entries(u.attributes).map(([Name, Value]) => ({ Name, Value })),
-      ],
-      UserCreateDate: new Date(u.createdAt),
-      UserLastModifiedDate: new Date(u.createdAt),
-      Enabled: u.enabled,
-      UserStatus: u.status,
-    })),
+    Users: items.map(userOut),
     ...(next.NextToken ? { PaginationToken: next.NextToken } : {}),
   };
 }
