@@ -2,6 +2,8 @@ import type { SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provi
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { isResourceKind } from '../kinds/index.ts';
 import { type Plan, USER_MANAGEMENT_ACTIONS } from '../plan/schema.ts';
+import { DEFAULT_LEGACY_SUB_ATTRIBUTE } from '../triggers/attributes.ts';
+import { answerOf, PEOPLE } from './arrivals.ts';
 import { shortId } from './core.ts';
 import { sandboxKinds, seedBinding, seedFreeze, splitLabel, splitOnce } from './kinds.ts';
 import { CREATED, type Seeding, seedFunction, seedSecret } from './seeding.ts';
@@ -40,6 +42,7 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
   world.topics.add(plan.notify.usersTopicArn).add(plan.notify.operatorsTopicArn);
   seedLedger(world, options.ledgerTable ?? 'cognito-cutover-ledger');
   seedSessions(world, plan);
+  seedArrivals(world, plan);
   for (const label of options.missing ?? []) {
     if (!leaveOut(world, label))
       throw new Error(`WorldOptions.missing: ${label} names nothing in the sandbox's world`);
@@ -225,6 +228,43 @@ function seedSessions(world: World, plan: Plan): void {
     const issuedAt = START - i * 5 * 60_000;
     world.sessions.push({ poolArn: oldPool.arn, issuedAt, expiresAt: issuedAt + validity * 60_000 });
   }
+}
+
+/**
+ * The old pool's ordinary users, and who of them reaches the new pool while the record serves it
+ * (src/sandbox/arrivals.ts). Called after the DNS is seeded: the record as seeded serves the old pool.
+ */
+function seedArrivals(world: World, plan: Plan): void {
+  const oldPool = world.pools.get(plan.oldPool.userPoolId);
+  if (!oldPool) return;
+  for (let n = 1; n <= PEOPLE; n++) {
+    const username = `person-${String(n).padStart(2, '0')}@example.org`;
+    oldPool.users.set(username, {
+      username,
+      sub: `00000000-0000-4000-b000-${n.toString(16).padStart(12, '0')}`,
+      password: `${SANDBOX_SECRET_MARK}-person-${n}`,
+      attributes: { email: username, email_verified: 'true', 'custom:tenant': 'tis' },
+      status: 'CONFIRMED',
+      enabled: true,
+      groups: ['usermanagement-editors'],
+      createdAt: CREATED,
+    });
+  }
+  const zoneId = plan.dns.hostedZoneId.replace(/^\/hostedzone\//, '');
+  const recordName = dnsName(plan.dns.recordName);
+  const records = (world.zones.get(zoneId)?.records ?? []).filter(
+    (r) => r.Name === recordName && r.Type === plan.dns.recordType,
+  );
+  world.arrivals = {
+    zoneId,
+    recordName,
+    recordType: plan.dns.recordType,
+    before: answerOf(records),
+    oldPoolId: plan.oldPool.userPoolId,
+    newPoolId: plan.newPool.userPoolId,
+    legacySubAttribute: DEFAULT_LEGACY_SUB_ATTRIBUTE,
+    done: { migrates: 0, signsUp: 0, changesPassword: 0 },
+  };
 }
 
 /** What the health checks call: endpoints, alarms, and the canary's user and secret. */

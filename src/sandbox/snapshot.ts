@@ -20,9 +20,11 @@ export interface Difference {
 export function takeSnapshot(world: World): Snapshot {
   const snapshot: Snapshot = {};
   for (const kind of RESOURCE_KINDS) Object.assign(snapshot, sandboxKinds[kind].snapshot(world));
-  // Users are part of the world a rollback must leave as it was: a canary left behind is drift.
+  // Users are part of the world a rollback must leave as it was: a canary left behind is drift. Those
+  // who arrived in the new pool by their own doing stay, and the rollback reports them.
   for (const pool of world.pools.values()) {
     for (const user of pool.users.values()) {
+      if (user.arrived) continue;
       snapshot[`cognito-user:${pool.id}/${user.username}`] = {
         status: user.status,
         enabled: user.enabled,

@@ -70,6 +70,10 @@ export interface PoolUser {
   enabled: boolean;
   groups: string[];
   createdAt: number;
+  /** When the password, an attribute or the status last changed; createdAt until then. */
+  modifiedAt?: number;
+  /** Came to the new pool by their own sign-in or sign-up (src/sandbox/arrivals.ts), not by a step. */
+  arrived?: true;
 }
 export interface UserPool {
   id: string;
@@ -312,6 +316,23 @@ export interface World {
   executions: Map<string, Execution>;
   /** Signed-in users calling the guarded APIs through the cutover. */
   sessions: Session[];
+  /** People who reach the new pool while the front end serves it (src/sandbox/arrivals.ts). */
+  arrivals?: Arrivals;
+}
+
+export interface Arrivals {
+  zoneId: string;
+  recordName: string;
+  recordType: string;
+  /** The record's answer before the cutover: any other answer serves the new pool. */
+  before: string;
+  oldPoolId: string;
+  newPoolId: string;
+  legacySubAttribute: string;
+  /** When the record started serving the new pool; unset while it serves the old one. */
+  servingSince?: number | undefined;
+  /** What happened in this serving period, by kind of arrival. */
+  done: Record<'migrates' | 'signsUp' | 'changesPassword', number>;
 }
 
 /** An Allow statement of a role's identity policy; `*` ends an action or ARN that matches any rest. */

@@ -31,6 +31,7 @@ import {
   UserLambdaValidationException,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { arrive } from '../arrivals.ts';
 import { type Env, fail, type Out, type ServiceModel, serviceError, uuid } from '../core.ts';
 import type { PoolGroup, PoolUser, UserPool, UserPoolClient, World } from '../world.ts';
 import { checkNewUserAttributes } from './cognito-schema.ts';
@@ -258,7 +259,7 @@ function userOut(user: PoolUser) {
       ...Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value })),
     ],
     UserCreateDate: new Date(user.createdAt),
-    UserLastModifiedDate: new Date(user.createdAt),
+    UserLastModifiedDate: new Date(user.modifiedAt ?? user.createdAt),
     Enabled: user.enabled,
     UserStatus: user.status,
   };
@@ -541,4 +542,6 @@ export const cognito: ServiceModel = {
     ListUsers,
     InitiateAuth,
   },
+  // People keep signing in and up while the front end serves the new pool.
+  settle: arrive,
 };
