@@ -1,5 +1,6 @@
 import type { RehearsalReport, TimelineEntry } from '../local/report.ts';
 import type { DryRunReport } from '../plan/dry-run.ts';
+import { type GainedReport, gainedLines } from '../steps/gained-report.ts';
 import type { Progress } from './progress.ts';
 
 export function clock(seconds: number): string {
@@ -114,6 +115,7 @@ export function summary(report: RehearsalReport): string {
         : `Signed-in users: ${signedIn}; ${sessionsCut} of their ${requests} calls refused while their token was valid: they were signed out by the cutover.`,
     );
   }
+  if (report.gained) lines.push(...gainedSummary(report.gained));
   lines.push(
     `Simulated ${clock(report.simulatedSeconds)} in ${report.wallMilliseconds} ms, ${report.stateTransitions} state transitions, ${report.notifications.length} notification(s).`,
   );
@@ -263,4 +265,15 @@ export function statusView(p: Progress): string {
     .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
     .join('\n')
     .trimEnd();
+}
+
+/** What the new pool gained, in counts: the usernames are in --json and `cutover gained`. */
+function gainedSummary(gained: GainedReport): string[] {
+  if (gained.users === 0)
+    return ['The new pool gained nobody while it served sign-in: nobody has anything to redo.'];
+  return [
+    `The new pool gained ${gained.users} user(s) while it served sign-in; after the rollback:`,
+    ...gainedLines(gained).map((line) => `  ${line}`),
+    '  Their usernames: --json (gained.list), or `cutover gained --migration-id ID --state-dir DIR` after a rehearsal with --state-dir.',
+  ];
 }

@@ -54,8 +54,12 @@ type Resources = (stage: Stage, areas: Areas) => Arn[];
 const oldPool: Resources = ({ plan }) => [arn('cognito-idp', `userpool/${plan.oldPool.userPoolId}`)];
 const newPool: Resources = ({ plan }) => [arn('cognito-idp', `userpool/${plan.newPool.userPoolId}`)];
 const pools: Resources = (stage, areas) => [...oldPool(stage, areas), ...newPool(stage, areas)];
-/** The pools whose app clients the function reads: the old one's (migration), the new one's (canary). */
-const poolClients: Resources = (stage, areas) => [
+/**
+ * The pools of the function's areas: whose app clients it reads (the old one's for the migration, the
+ * new one's for the canary), or whose users it lists (the old one's to find a migrated user's groups,
+ * the new one's to count what it gained before a rollback).
+ */
+const areaPools: Resources = (stage, areas) => [
   ...(areas.has('oldPool') ? oldPool(stage, areas) : []),
   ...(areas.has('newPool') ? newPool(stage, areas) : []),
 ];
@@ -197,12 +201,12 @@ export const GRANTS: Record<string, Grant> = {
   'CognitoIdentityProvider:AdminInitiateAuth': grant('cognito-idp:AdminInitiateAuth', oldPool),
   'CognitoIdentityProvider:AdminListGroupsForUser': grant('cognito-idp:AdminListGroupsForUser', oldPool),
   'CognitoIdentityProvider:DescribeUserPool': grant('cognito-idp:DescribeUserPool', pools),
-  'CognitoIdentityProvider:DescribeUserPoolClient': grant('cognito-idp:DescribeUserPoolClient', poolClients),
+  'CognitoIdentityProvider:DescribeUserPoolClient': grant('cognito-idp:DescribeUserPoolClient', areaPools),
   'CognitoIdentityProvider:GetUserPoolMfaConfig': grant('cognito-idp:GetUserPoolMfaConfig', oldPool),
   'CognitoIdentityProvider:InitiateAuth': { action: null, resources: () => [] },
   'CognitoIdentityProvider:ListGroups': grant('cognito-idp:ListGroups', pools),
   'CognitoIdentityProvider:ListUserPoolClients': grant('cognito-idp:ListUserPoolClients', oldPool),
-  'CognitoIdentityProvider:ListUsers': grant('cognito-idp:ListUsers', oldPool),
+  'CognitoIdentityProvider:ListUsers': grant('cognito-idp:ListUsers', areaPools),
   'DynamoDB:GetItem': grant('dynamodb:GetItem', ledger),
   'DynamoDB:PutItem': grant('dynamodb:PutItem', ledger),
   'DynamoDB:Query': grant('dynamodb:Query', ledger),

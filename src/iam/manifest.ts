@@ -110,6 +110,9 @@ export const FUNCTION_COMMANDS = {
   ]),
   loadMigration: commands(LEDGER_PLAN),
   releaseAfterRollback: commands(LEDGER_LOCK),
+  // src/steps/count-gained.ts: the new pool's users, page by page; each one gained is recorded
+  // (src/ledger/gained.ts, which also lists them for the CLI).
+  countGained: commands(['CognitoIdentityProvider:ListUsers', 'DynamoDB:PutItem', 'DynamoDB:Query']),
 } satisfies Record<string, readonly string[]>;
 
 /**
@@ -145,4 +148,6 @@ export const FUNCTION_AREAS: Record<keyof typeof FUNCTION_COMMANDS, readonly Are
   preTokenGeneration: ['oldPool', 'newPool'],
   loadMigration: [],
   releaseAfterRollback: [],
+  // Lists the new pool's users.
+  countGained: ['newPool'],
 };

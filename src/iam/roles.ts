@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parsePlan } from '../plan/schema.ts';
-import { type MachineKind, machine } from '../statemachines/definition.ts';
+import { everyState, type MachineKind, machine } from '../statemachines/definition.ts';
 import { arn, type Stage, type Statement, statementsFor } from './grants.ts';
 import { FUNCTION_AREAS, FUNCTION_COMMANDS } from './manifest.ts';
 
@@ -96,6 +96,27 @@ function machineRole(name: MachineKind, stage: Stage): object {
         Effect: 'Allow',
         Action: ['events:DescribeRule', 'events:PutRule', 'events:PutTargets'],
         Resource: [arn('events', 'rule/StepFunctionsGetEventsForStepFunctionsExecutionRule')],
+      },
+    );
+  }
+  // A distributed Map runs its items as child executions of the machine itself; its own ARN is built
+  // from its name, as naming the resource would make the role and the machine depend on each other
+  // (https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html).
+  const distributed = [...everyState(machine(name).definition)].some(
+    ([, state]) => state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED',
+  );
+  if (distributed) {
+    const own = `${stage.service}-${stage.stage}-${name}`;
+    statements.push(
+      {
+        Effect: 'Allow',
+        Action: ['states:StartExecution'],
+        Resource: [arn('states', `stateMachine:${own}`)],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['states:DescribeExecution', 'states:StopExecution'],
+        Resource: [arn('states', `execution:${own}:*`), arn('states', `execution:${own}/*`)],
       },
     );
   }

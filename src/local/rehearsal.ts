@@ -4,7 +4,13 @@ import { isResourceKind, kinds } from '../kinds/index.ts';
 import type { Plan } from '../plan/schema.ts';
 import type { Sandbox } from '../sandbox/index.ts';
 import type { Execution } from '../sandbox/world.ts';
-import { type AslState, type LoadedMachine, machine } from '../statemachines/definition.ts';
+import {
+  type AslState,
+  everyState,
+  type LoadedMachine,
+  machine,
+  stateNamed,
+} from '../statemachines/definition.ts';
 import { withResult } from '../statemachines/json-path.ts';
 import { retryDelaySeconds, waitSeconds } from '../statemachines/timing.ts';
 import { checkPayload, type FaultKind, statesTimeout, strike } from './faults.ts';
@@ -55,9 +61,7 @@ async function handlerFor(loaded: LoadedMachine, fn: string, ledgerTable: string
 /** Each state of `type` with zero: Waits and retries take no real time here. */
 const zeroFor = (definition: LoadedMachine['definition'], type: string) =>
   Object.fromEntries(
-    Object.entries(definition.States)
-      .filter(([, s]) => s.Type === type)
-      .map(([stateName]) => [stateName, 0]),
+    [...everyState(definition)].filter(([, s]) => s.Type === type).map(([stateName]) => [stateName, 0]),
   );
 
 /**
@@ -224,7 +228,7 @@ export class Rehearsal {
   ): Handler {
     const { options, sandbox, trace } = this;
     const { loaded, prefix } = launch;
-    const state = loaded.definition.States[stateName] as AslState;
+    const state = stateNamed(loaded.definition, stateName) as AslState;
     const key = prefix + stateName;
     const fault: FaultKind | undefined = options.faults?.find((f) => f.state === key)?.kind;
     return async (taskInput: unknown) => {
@@ -322,6 +326,15 @@ export class Rehearsal {
     if (!('state' in event)) return;
     const { options } = this;
     const name = launch.prefix + event.state.name;
+    // Inside a Map: the engine runs a distributed Map's item processor inline, as child executions
+    // would run it; the timeline shows the Map, and of its items only what went wrong. Their Waits
+    // keep each worker's share of a quota in AWS; they do not move the clock here, where the
+    // workers would have waited side by side.
+    if (event.index !== undefined) {
+      if (event.type === 'StateFailed' || event.type === 'StateRetried' || event.type === 'StateCaught')
+        this.failed(event, name);
+      return;
+    }
     if (event.type === 'StateEntered' || event.type === 'StateExited') {
       const payload = event.type === 'StateEntered' ? event.state.input : event.state.output;
       if (payload !== undefined) options.onPayload?.(name, JSON.stringify(payload));
@@ -381,8 +394,8 @@ export class Rehearsal {
     // A caught failure also exits the state: it stays FAILED, and its line is already printed.
     if (trace.outcome.get(name) === 'FAILED' && trace.caught.has(name)) return;
     if (type === 'Task') trace.outcome.set(name, 'SUCCEEDED');
-    if (type === 'Task' || type === 'Succeed') {
-      this.log({ at: this.since(), state: name, type, outcome: type === 'Task' ? 'ok' : 'succeed' });
+    if (type === 'Task' || type === 'Map' || type === 'Succeed') {
+      this.log({ at: this.since(), state: name, type, outcome: type === 'Succeed' ? 'succeed' : 'ok' });
     }
   }
 

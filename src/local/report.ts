@@ -1,5 +1,6 @@
 import type { PlanIssue } from '../errors.ts';
 import { listChanges } from '../ledger/changes.ts';
+import { listGained } from '../ledger/gained.ts';
 import type { DryRunReport } from '../plan/dry-run.ts';
 import type { Plan } from '../plan/schema.ts';
 import { difference } from '../resources/resource.ts';
@@ -11,6 +12,7 @@ import {
   type WorldOptions,
 } from '../sandbox/index.ts';
 import { taskStates } from '../statemachines/definition.ts';
+import { type GainedReport, gainedReport } from '../steps/gained-report.ts';
 
 export interface TimelineEntry {
   /** Simulated seconds since the execution started, when the state was entered. */
@@ -69,6 +71,8 @@ export interface RehearsalReport {
   mutatingCalls: number;
   /** What users signed in before the cutover met while it ran: were any signed out by it? */
   users: SessionsSeen;
+  /** Who the new pool gained while it served sign-in, as the rollback counted them; null when no rollback counted. */
+  gained: GainedReport | null;
   notifications: { topicArn: string; subject: string | undefined }[];
   timeline: TimelineEntry[];
   wallMilliseconds: number;
@@ -120,9 +124,9 @@ export interface ReportSources {
 /** The rehearsal's report: its trace, the ledger it left, and the world against the one it started in. */
 export async function reportOf(trace: Trace, ending: Ending, from: ReportSources): Promise<RehearsalReport> {
   const { plan, sandbox } = from;
-  const ledger = plan
-    ? await listChanges({ table: from.ledgerTable, region: plan.region, migrationId: plan.migrationId })
-    : [];
+  const at = plan && { table: from.ledgerTable, region: plan.region, migrationId: plan.migrationId };
+  const ledger = at ? await listChanges(at) : [];
+  const counted = at ? await listGained(at) : new Map();
   const drift = sandbox.compare(from.startingWorld);
   const path = taskStates('cutover', plan?.dryRun ?? false);
   const failurePath = [...trace.attempts.keys()].filter((s) => !path.includes(s));
@@ -161,6 +165,10 @@ export async function reportOf(trace: Trace, ending: Ending, from: ReportSources
       .filter((c) => !(c.service === 'SNS' && c.command === 'Publish')).length,
     // Until the last token expires: users go on calling after the run, in the world it left.
     users: sessionsSeen(sandbox.world, sandbox.clock.now() - ending.simulatedSeconds * 1000),
+    gained:
+      counted.size > 0 || [...trace.exited.keys()].some((s) => s.endsWith('CountGained'))
+        ? gainedReport(counted)
+        : null,
     notifications: sandbox.messages
       .slice(from.earlier.messages)
       .map((m) => ({ topicArn: m.topicArn, subject: m.subject })),

@@ -618,6 +618,19 @@ export const planSchema = z
       .describe(
         'The grace window after the cutover, while tokens the old pool issued are still valid, e.g. { "marginSeconds": 600 }. The lock is held until it closes; writes are not frozen during it.',
       ),
+    quotas: z
+      .strictObject({
+        listUsersPerSecond: z
+          .int()
+          .min(1)
+          .max(1000)
+          .default(15)
+          .describe(
+            "ListUsers requests per second this product may make, all workers together, when it reads a whole pool (the rollback's count of what the new pool gained). Cognito's UserList category allows 30 by default for the whole account and Region, shared with every other caller (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html); raise it only with a quota increase. 1 to 1000. Default 15.",
+          ),
+      })
+      .default({ listUsersPerSecond: 15 })
+      .describe('Request rates under Cognito\'s quotas, e.g. { "listUsersPerSecond": 25 }.'),
   })
   .superRefine((plan, ctx) => {
     for (const [field, pool] of [

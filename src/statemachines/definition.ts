@@ -40,6 +40,23 @@ function readYaml<T>(path: string): T {
 /** An ASL file as written (YAML, anchors and merge keys), its functions still named by `Fn::GetAtt`. */
 export const readAsl = (path: string): Asl => readYaml<Asl>(path);
 
+/**
+ * Every state of the definition, those of a Map's item processor included, by name: ASL names are
+ * unique across a whole definition, nested ones too.
+ */
+export function* everyState(asl: Pick<Asl, 'States'>): Generator<[string, AslState]> {
+  for (const [name, state] of Object.entries(asl.States)) {
+    yield [name, state];
+    if (state.ItemProcessor) yield* everyState(state.ItemProcessor);
+  }
+}
+
+/** The state of this name, at any depth. */
+export function stateNamed(asl: Pick<Asl, 'States'>, name: string): AslState | undefined {
+  for (const [stateName, state] of everyState(asl)) if (stateName === name) return state;
+  return undefined;
+}
+
 /** Reads the same serverless.yml and ASL file that are deployed, so a rehearsal runs what ships. */
 export function loadMachine(name: string, root = ROOT): LoadedMachine {
   const service = readYaml<ServerlessFile>(join(root, 'serverless.yml'));
@@ -49,7 +66,7 @@ export function loadMachine(name: string, root = ROOT): LoadedMachine {
   const asl = readAsl(join(root, file));
   const functionOf: Record<string, string> = {};
   const callbacks = new Set<string>();
-  for (const [stateName, state] of Object.entries(asl.States)) {
+  for (const [stateName, state] of everyState(asl)) {
     if (state.Type !== 'Task') continue;
     if (state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') callbacks.add(stateName);
     const getAtt = callbacks.has(stateName)

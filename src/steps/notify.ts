@@ -3,6 +3,7 @@ import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
 import { listNotices, noticeSent, recordNotice } from '../ledger/notices.ts';
 import type { StepContext } from './core/context.ts';
+import { type GainedReport, gainedLines } from './gained-report.ts';
 
 export type NoticeEvent = 'started' | 'done' | 'rolled-back' | 'rollback-incomplete';
 
@@ -22,6 +23,45 @@ export interface NoticeDetail {
    * ever changed. Operators hear nothing more; users hear "called off" only if still owed it.
    */
   nothingLeft?: boolean;
+  /**
+   * What the new pool gained while it served sign-in, counted by the rollback since the cutover began
+   * (`since`): the counts, or why they could not be counted.
+   */
+  gained?: { since: string; counts: GainedCounts } | { since: string; error: string };
+}
+
+type GainedCounts = Pick<GainedReport, 'users' | 'signedUp' | 'migrated' | 'changed'>;
+
+/**
+ * Where the rollback's stack is: its region and its stage, from the execution's ARN and its state
+ * machine's name (serverless.yml: `<service>-<stage>-rollback`). The ledger is there.
+ */
+function stackOf(executionId: string, planRegion: string) {
+  const [, region, stage] =
+    /^arn:[^:]+:states:([^:]+):\d+:execution:cognito-cutover-(.+)-rollback:/.exec(executionId) ?? [];
+  return { region: region ?? planRegion, stage: stage ?? 'STAGE' };
+}
+
+/** What operators are told of the users the new pool gained: counts only, and where the names are. */
+function gainedForOperators(ctx: StepContext, gained: NoticeDetail['gained']): string {
+  if (!gained) return '';
+  const stack = stackOf(ctx.executionId, ctx.plan.region);
+  const fetch = `cutover gained --migration-id ${ctx.plan.migrationId} --stage ${stack.stage} --region ${stack.region}`;
+  if ('error' in gained)
+    return `\nWhat the new pool gained since ${gained.since} could not be counted (${gained.error}); its users are still there. List those created or changed since then: aws cognito-idp list-users --user-pool-id ${ctx.plan.newPool.userPoolId} --region ${ctx.plan.region}, comparing UserCreateDate and UserLastModifiedDate.`;
+  if (gained.counts.users === 0)
+    return `\nThe new pool gained nobody since ${gained.since}: nobody has anything to redo.`;
+  return `\nThe new pool gained ${gained.counts.users} user(s) since ${gained.since}; after the rollback:\n${gainedLines(
+    gained.counts,
+  )
+    .map((line) => `- ${line}`)
+    .join('\n')}\nTheir usernames (not here: they are personal data): ${fetch}`;
+}
+
+/** What users are told to redo, when anyone signed up or changed something in the new pool. */
+function gainedForUsers(gained: NoticeDetail['gained']): string {
+  if (!gained || ('counts' in gained && gained.counts.signedUp + gained.counts.changed === 0)) return '';
+  return ` If you created your account, or changed your password or profile, since ${gained.since.slice(0, 16).replace('T', ' ')} UTC, please do it again: that was saved in the new system, which is no longer used.`;
 }
 
 /**
@@ -45,7 +85,7 @@ interface Message {
   body: string;
 }
 
-function forUsers(ctx: StepContext, event: NoticeEvent): Message | undefined {
+function forUsers(ctx: StepContext, event: NoticeEvent, detail: NoticeDetail): Message | undefined {
   const minutes = Math.ceil(
     (ctx.plan.dns.cutoverTtlSeconds +
       ctx.plan.health.intervalSeconds * ctx.plan.health.requiredPasses +
@@ -67,7 +107,7 @@ function forUsers(ctx: StepContext, event: NoticeEvent): Message | undefined {
     case 'rolled-back':
       return {
         subject: 'Sign-in maintenance was called off',
-        body: 'We called off the maintenance and everything is as it was before. You can save changes again.',
+        body: `We called off the maintenance and everything is as it was before. You can save changes again.${gainedForUsers(detail.gained)}`,
       };
     case 'rollback-incomplete':
       return undefined;
@@ -94,8 +134,8 @@ function forOperators(ctx: StepContext, event: NoticeEvent, detail: NoticeDetail
       return {
         subject: `[cutover] ${id} rolled back`,
         body: detail.startedBy
-          ? `Execution ${detail.startedBy} failed and ${ctx.executionId} restored every change it made.${failure}\nNext: fix the cause, run a dry-run, then start the cutover again.`
-          : `Rollback ${ctx.executionId}, started by an operator, restored every change of ${id} left in the ledger and released the lock.\nNext: fix the cause, run a dry-run, then start the cutover again.`,
+          ? `Execution ${detail.startedBy} failed and ${ctx.executionId} restored every change it made.${failure}${gainedForOperators(ctx, detail.gained)}\nNext: fix the cause, run a dry-run, then start the cutover again.`
+          : `Rollback ${ctx.executionId}, started by an operator, restored every change of ${id} left in the ledger and released the lock.${gainedForOperators(ctx, detail.gained)}\nNext: fix the cause, run a dry-run, then start the cutover again.`,
       };
     case 'rollback-incomplete':
       return {
@@ -111,7 +151,7 @@ function forOperators(ctx: StepContext, event: NoticeEvent, detail: NoticeDetail
  */
 export async function notify(ctx: StepContext, event: NoticeEvent, detail: NoticeDetail = {}) {
   const audiences = [
-    { audience: 'users', topicArn: ctx.plan.notify.usersTopicArn, message: forUsers(ctx, event) },
+    { audience: 'users', topicArn: ctx.plan.notify.usersTopicArn, message: forUsers(ctx, event, detail) },
     {
       audience: 'operators',
       topicArn: ctx.plan.notify.operatorsTopicArn,

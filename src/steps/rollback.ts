@@ -84,6 +84,8 @@ export async function rollback(ctx: StepContext, scope: string | null) {
     deployments,
     servicesPending: deployments.length > 0,
     at: nowIso(),
+    // When the cutover began: users the new pool gained from then on are counted before anyone is told.
+    since: lock?.acquiredAt ?? nowIso(),
     note:
       ours.length + restoredEarlier.length === 0
         ? 'Nothing was left to restore.'
@@ -104,6 +106,7 @@ export function nothingToRestore(note: string, hasPlan: boolean) {
     deployments: [] as Pending[],
     servicesPending: false,
     at: nowIso(),
+    since: nowIso(),
     note,
   };
 }

@@ -41,6 +41,7 @@ const ROLLBACK_FUNCTIONS = [
   'checkServices',
   'notify',
   'releaseAfterRollback',
+  'countGained',
 ] as const;
 const FUNCTIONS = [...new Set([...CUTOVER_FUNCTIONS, ...ROLLBACK_FUNCTIONS])];
 
@@ -497,6 +498,28 @@ describe('serverless package (offline, no credentials)', () => {
         },
       ]);
     });
+  });
+
+  it('lets the rollback run its distributed Map: start, describe and stop its own child executions, and no other machine', () => {
+    // Act
+    const states = statementsIn('RollbackMachineRole').filter((s) =>
+      s.Action.some((a) => a.startsWith('states:')),
+    );
+
+    // Assert
+    const own = `cognito-cutover-${STAGE}-rollback`;
+    expect(states).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['states:StartExecution'],
+        Resource: [arn('states', `stateMachine:${own}`)],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['states:DescribeExecution', 'states:StopExecution'],
+        Resource: [arn('states', `execution:${own}:*`), arn('states', `execution:${own}/*`)],
+      },
+    ]);
   });
 
   describe('each role as packaged, simulated by iam-simulate on the stage plan', () => {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { aslFileOf, readAsl, runbookFiles } from '../../docs/diagrams.ts';
 import { ALL_ERROR_CLASSES } from '../../src/errors.ts';
+import { everyState } from '../../src/statemachines/definition.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -23,6 +24,7 @@ const CLI_COMMANDS = [
   'approve',
   'reject',
   'abort',
+  'gained',
 ];
 
 /**
@@ -49,7 +51,9 @@ const text = (file: string) => readFileSync(file, 'utf8');
 const withoutCodeBlocks = (markdown: string) => markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
 
 const machines = ['cutover', 'rollback'].map((name) => readAsl(aslFileOf(ROOT, name)));
-const STATES = new Set(machines.flatMap((asl) => Object.keys(asl.States)));
+/** Every state, those of a Map's item processor too. */
+const statesOf = (asl: (typeof machines)[number]) => [...everyState(asl)].map(([name]) => name);
+const STATES = new Set(machines.flatMap(statesOf));
 /** What an execution fails with: every error class, and each Fail state's Error. */
 const ERRORS = new Set([
   ...Object.keys(ALL_ERROR_CLASSES),
@@ -142,7 +146,7 @@ describe('runbooks', () => {
       'Planned',
       'DryRunFailed',
     ];
-    const [cutover, rollback] = machines.map((asl) => Object.keys(asl.States));
+    const [cutover, rollback] = machines.map(statesOf);
     const missingFrom = (states: string[], where: string) =>
       states.filter((s) => !where.includes(`\`${s}\``));
 

@@ -191,6 +191,7 @@ export function arnsOf(plan: Plan, names: StackNames, areas: ReadonlySet<Area>) 
     ),
     oldPool: [pool(plan.oldPool.userPoolId)],
     newPool: [pool(plan.newPool.userPoolId)],
+    // The pools of the step's areas: whose clients it reads, or whose users it lists.
     clients: [
       ...(has('oldPool') ? [pool(plan.oldPool.userPoolId)] : []),
       ...(has('newPool') ? [pool(plan.newPool.userPoolId)] : []),
@@ -269,7 +270,7 @@ const REQUESTS: Record<string, (arns: Arns, names: StackNames) => Request[]> = {
   'CognitoIdentityProvider:InitiateAuth': () => [],
   'CognitoIdentityProvider:ListGroups': (a) => on('cognito-idp:ListGroups', [...a.oldPool, ...a.newPool]),
   'CognitoIdentityProvider:ListUserPoolClients': (a) => on('cognito-idp:ListUserPoolClients', a.oldPool),
-  'CognitoIdentityProvider:ListUsers': (a) => on('cognito-idp:ListUsers', a.oldPool),
+  'CognitoIdentityProvider:ListUsers': (a) => on('cognito-idp:ListUsers', a.clients),
   'DynamoDB:GetItem': (a) => on('dynamodb:GetItem', a.table),
   'DynamoDB:PutItem': (a) => on('dynamodb:PutItem', a.table),
   'DynamoDB:Query': (a) => on('dynamodb:Query', a.table),
