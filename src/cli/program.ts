@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { RESOURCE_KINDS } from '../kinds/index.ts';
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
+import { gainedCommands } from './gained.ts';
 import { help, REGION } from './help.ts';
 import { type Io, processIo } from './io.ts';
 import {
@@ -83,9 +84,9 @@ export function program(io: Io = processIo(), outcome: Outcome = { code: EXIT.SU
       'after',
       `
 On AWS (the stage's deployed state machines, cognito-cutover-<stage>-cutover and -rollback):
-  start, status, approve, reject, abort, plan --stage, rollback --stage
+  start, status, approve, reject, abort, plan --stage, rollback --stage, gained --stage
 On this machine (an in-process sandbox; no AWS account):
-  rehearse, plan --plan, rollback --plan, validate
+  rehearse, plan --plan, rollback --plan, gained --state-dir, validate
 
 AWS credentials are found as the AWS CLI finds them (AWS_PROFILE, access keys, SSO), and
 AWS_ENDPOINT_URL is honoured. The region is --region, else AWS_REGION, else AWS_DEFAULT_REGION;
@@ -156,6 +157,7 @@ Examples:
     )
     .action(async (options: RollbackOptions) => done(await rollbackCommand(options, io)));
   remoteCommands(cli, io, done);
+  gainedCommands(cli, io, done);
   return cli;
 }
 

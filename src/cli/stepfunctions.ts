@@ -141,7 +141,7 @@ export function migrationOf(input: unknown): { migrationId: string | null; dryRu
 
 // ---- calls, each failure turned into what to do next ------------------------------------------
 
-interface Call {
+export interface Call {
   /** What the call does, for messages: "starting the cutover". */
   what: string;
   /** The IAM action, for AccessDenied: `states:StartExecution`. */
@@ -151,6 +151,8 @@ interface Call {
   region: string;
   /** Messages for SDK error names this call expects, in place of the generic ones. */
   hints?: Record<string, string>;
+  /** The service called, for messages (default: Step Functions). */
+  service?: string;
 }
 
 const NETWORK = new Set([
@@ -165,7 +167,11 @@ const NETWORK = new Set([
 export function explain(error: unknown, call: Call): CommandFailed {
   const name = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | undefined)?.code;
+  // A step's own call (e.g. the ledger's) names the failure; the network's code is on its cause.
+  const code =
+    (error as { code?: unknown } | undefined)?.code ??
+    (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  const service = call.service ?? 'Step Functions';
   const fail = (text: string) => new CommandFailed(text, EXIT.OTHER, { cause: error });
   const hint = call.hints?.[name];
   if (hint) return fail(`${hint} (${name}: ${message})`);
@@ -206,19 +212,20 @@ export function explain(error: unknown, call: Call): CommandFailed {
         `Step Functions' limit of running executions in ${call.region} is reached: wait for some to end, then run again.`,
       );
     case 'ThrottlingException':
-      return fail('Step Functions throttled the call: wait a few seconds, then run again.');
+      return fail(`${service} throttled the call: wait a few seconds, then run again.`);
     case 'TimeoutError':
-      return fail(`Step Functions did not answer ${call.what} in time: check your network, then run again.`);
+      return fail(`${service} did not answer ${call.what} in time: check your network, then run again.`);
   }
   if (typeof code === 'string' && NETWORK.has(code)) {
     return fail(
-      `Cannot reach Step Functions in ${call.region} (${code}): check your network${process.env.AWS_ENDPOINT_URL ? ` and AWS_ENDPOINT_URL (${process.env.AWS_ENDPOINT_URL})` : ''}, then run again.`,
+      `Cannot reach ${service} in ${call.region} (${code}): check your network${process.env.AWS_ENDPOINT_URL ? ` and AWS_ENDPOINT_URL (${process.env.AWS_ENDPOINT_URL})` : ''}, then run again.`,
     );
   }
   return fail(`${call.what} failed: ${name}: ${message}`);
 }
 
-async function attempt<T>(call: Call, pending: () => Promise<T>): Promise<T> {
+/** Runs one AWS call of a command, turning its failure into a message that says what to do. */
+export async function attempt<T>(call: Call, pending: () => Promise<T>): Promise<T> {
   try {
     return await pending();
   } catch (error) {

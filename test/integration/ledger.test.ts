@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/program.ts';
 import { CutoverInProgress, LedgerConflict } from '../../src/errors.ts';
 import { getChange, recordIntent } from '../../src/ledger/changes.ts';
+import { type GainedCategory, recordGained } from '../../src/ledger/gained.ts';
 import { acquireLock, readLock, releaseLock, takeOverLock } from '../../src/ledger/lock.ts';
 import type { LedgerLocation } from '../../src/ledger/table.ts';
 import { type Dynalite, startDynalite } from '../support/dynalite.ts';
@@ -136,5 +138,47 @@ describe('change records on dynalite', () => {
       executionId: A,
       before: 'eu-west-2_OldPool01',
     });
+  });
+});
+
+describe('what the new pool gained, on dynalite', () => {
+  it('is listed by `cutover gained --stage` from the stage ledger, each user once, as the count that saw their latest change found them', async () => {
+    // Arrange: two rollbacks of one migration counted the same user differently; a third user belongs to another migration.
+    const at = fresh();
+    const user = (username: string, category: GainedCategory, modifiedAt = '2025-03-10T08:00:00.000Z') => ({
+      username,
+      category,
+      createdAt: '2025-03-10T08:00:00.000Z',
+      modifiedAt,
+    });
+    // The later rollback is recorded first: its execution's name sorts after the other's.
+    await recordGained(at, 'rollback-z', user('ada@example.org', 'changed', '2025-03-11T09:00:00.000Z'));
+    await recordGained(at, 'rollback-a', user('ada@example.org', 'migrated'));
+    await recordGained(at, 'rollback-z', user('bob@example.org', 'signedUp'));
+    await recordGained(fresh(), 'rollback-1', user('eve@example.org', 'signedUp'));
+    const out: string[] = [];
+
+    // Act: the stage `test` reads cognito-cutover-test-ledger, the table this file made.
+    const code = await run(
+      ['gained', '--migration-id', at.migrationId, '--stage', 'test', '--region', 'eu-west-2', '--json'],
+      {
+        out: (text) => out.push(text),
+      },
+    );
+
+    // Assert
+    expect(code).toBe(0);
+    const report = JSON.parse(out.join(''));
+    expect(report).toMatchObject({
+      migrationId: at.migrationId,
+      users: 2,
+      signedUp: 1,
+      changed: 1,
+      migrated: 0,
+    });
+    expect(report.list.map((u: { username: string; category: string }) => [u.username, u.category])).toEqual([
+      ['ada@example.org', 'changed'],
+      ['bob@example.org', 'signedUp'],
+    ]);
   });
 });
