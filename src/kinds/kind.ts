@@ -25,6 +25,11 @@ export interface SwitchTo {
   keepOldPool: boolean;
 }
 
+/** The value a binding writes now: its grace value while the window is open, else its value. */
+export function valueNow(binding: { value: string; graceValue?: string | undefined }, to: SwitchTo): string {
+  return to.fill(to.keepOldPool && binding.graceValue !== undefined ? binding.graceValue : binding.value);
+}
+
 /** The names a kind's IAM grants are built on, by what they name (src/iam/grants.ts). */
 export type IamTarget =
   | 'parameter'

@@ -29,7 +29,11 @@ export const lambdaEnvironment: Kind<'lambda-environment', FunctionRef, Environm
     switched: (current, b, to) => {
       const variables = {
         ...current.variables,
-        ...Object.fromEntries(Object.entries(b.variables).map(([name, value]) => [name, to.fill(value)])),
+        ...Object.fromEntries(
+          Object.entries({ ...b.variables, ...(to.keepOldPool ? b.graceVariables : {}) }).map(
+            ([name, value]) => [name, to.fill(value)],
+          ),
+        ),
       };
       // The alias is to serve what $LATEST will hold: on a version published once the update is done.
       return current.alias ? { variables, alias: { ...current.alias, variables } } : { variables };

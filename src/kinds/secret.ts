@@ -1,5 +1,5 @@
 import { digest } from '../redact.ts';
-import type { Kind } from './kind.ts';
+import { type Kind, valueNow } from './kind.ts';
 
 export interface SecretRef {
   secretId: string;
@@ -43,7 +43,7 @@ export const secret: Kind<'secret', SecretRef, SecretState> = {
     ref: secretRef,
     check: (b) => `secret ${b.secretId}`,
     approval: (b) => `secret ${b.secretId}${b.jsonKey ? ` (${b.jsonKey})` : ''}`,
-    switched: (current, b, to) => switchedTo(current, to.fill(b.value)),
+    switched: (current, b, to) => switchedTo(current, valueNow(b, to)),
     // Refuses a secret that is not JSON when the binding names a key of it (the read does).
     summary: (state, b) => (b.jsonKey ? `JSON; ${b.jsonKey} holds ${state.value}` : `holds ${state.value}`),
     iam: (b) => ({ secret: [b.secretId] }),

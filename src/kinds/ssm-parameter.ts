@@ -1,5 +1,5 @@
 import { digest } from '../redact.ts';
-import type { Kind } from './kind.ts';
+import { type Kind, valueNow } from './kind.ts';
 
 export interface ParameterRef {
   name: string;
@@ -43,7 +43,7 @@ export const ssmParameter: Kind<'ssm-parameter', ParameterRef, ParameterState> =
     ref: (b) => ({ name: b.name }),
     check: (b) => `SSM parameter ${b.name}`,
     approval: (b) => `SSM parameter ${b.name}`,
-    switched: (current, b, to) => setTo(current, to.fill(b.value)),
+    switched: (current, b, to) => setTo(current, valueNow(b, to)),
     summary: holds,
     iam: (b) => ({ parameter: [b.name] }),
   },

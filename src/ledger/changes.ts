@@ -91,6 +91,7 @@ export async function getChange(at: LedgerLocation, key: string): Promise<Change
 /**
  * Records that `key` is about to change to `after`. The first record keeps the resource's
  * original state as `before`; later records (the same record touched by a later step) keep it.
+ * Resolves to the record's number in the migration's order of changes.
  */
 export async function recordIntent(
   at: LedgerLocation,
@@ -104,7 +105,7 @@ export async function recordIntent(
     executionId: string;
   },
   existing: Change | undefined,
-): Promise<void> {
+): Promise<number> {
   const seq = await nextSeq(at);
   const command =
     existing && existing.status !== 'restored'
@@ -167,6 +168,7 @@ export async function recordIntent(
     }
     throw toNamedError(error, `recording the change of ${intent.key} in the ledger`);
   }
+  return seq;
 }
 
 async function setStatus(

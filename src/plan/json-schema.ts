@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PLACEHOLDERS, planSchema } from './schema.ts';
+import { GRACE_PLACEHOLDERS, PLACEHOLDERS, planSchema } from './schema.ts';
 
 const DESCRIPTION = [
   'A cognito-cutover plan: the execution input of the cutover state machine.',
@@ -7,7 +7,10 @@ const DESCRIPTION = [
   'This schema checks the shape of each field; `cutover validate` checks more: both pools and both topics',
   "are in the plan's region, the pools differ, service names are unique, a CNAME takes exactly one value,",
   'a lambda-environment binding names at least one variable, URLs parse, and binding values use only the',
-  `placeholders ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}.`,
+  `placeholders ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')} (grace values also`,
+  `${GRACE_PLACEHOLDERS.filter((p) => p.startsWith('oldPool.'))
+    .map((p) => `{{${p}}}`)
+    .join(', ')}).`,
 ].join(' ');
 
 /**

@@ -18,19 +18,26 @@ const snsTopicArn = z
   .string()
   .regex(/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'expected an SNS topic ARN');
 
-/** Values written to a binding may name the new pool; these are the names a value may use. */
+/**
+ * Values written to a binding may name the new pool; these are the names a value may use. A grace
+ * value, held while both pools are trusted, may name the old pool too (GRACE_PLACEHOLDERS); a final
+ * value that named it would leave the service on the old pool after the cutover.
+ */
 export const PLACEHOLDERS = ['newPool.userPoolId', 'newPool.appClientId', 'newPool.userPoolArn'] as const;
-export type Placeholder = (typeof PLACEHOLDERS)[number];
-const templated = printable(nonEmpty)
-  .refine(
-    (v) =>
-      [...v.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)].every((m) => PLACEHOLDERS.includes(m[1] as Placeholder)),
-    { message: `may only use the placeholders ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}` },
-  )
-  // Half a placeholder would be written as it is, and the service handed a broken pool id.
-  .refine((v) => !/\{\{|\}\}/.test(v.replace(/\{\{\s*[^{}]*?\s*\}\}/g, '')), {
-    message: 'has an unclosed placeholder: write it whole, e.g. {{newPool.userPoolId}}',
-  });
+export const GRACE_PLACEHOLDERS = [...PLACEHOLDERS, 'oldPool.userPoolId', 'oldPool.userPoolArn'] as const;
+export type Placeholder = (typeof GRACE_PLACEHOLDERS)[number];
+const listed = (names: readonly string[]) => names.map((p) => `{{${p}}}`).join(', ');
+const templatedWith = (names: readonly string[]) =>
+  printable(nonEmpty)
+    .refine((v) => [...v.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)].every((m) => names.includes(m[1] as string)), {
+      message: `may only use the placeholders ${listed(names)}`,
+    })
+    // Half a placeholder would be written as it is, and the service handed a broken pool id.
+    .refine((v) => !/\{\{|\}\}/.test(v.replace(/\{\{\s*[^{}]*?\s*\}\}/g, '')), {
+      message: 'has an unclosed placeholder: write it whole, e.g. {{newPool.userPoolId}}',
+    });
+const templated = templatedWith(PLACEHOLDERS);
+const graceTemplated = templatedWith(GRACE_PLACEHOLDERS);
 const DEFAULT_VALUE = '{{newPool.userPoolId}}';
 
 const ssmParameterName = printable(nonEmpty).regex(
@@ -38,12 +45,23 @@ const ssmParameterName = printable(nonEmpty).regex(
   'expected an SSM parameter name such as /reval/prod/cognito-user-pool-id',
 );
 
-const PLACEHOLDER_LIST = PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ');
+const PLACEHOLDER_LIST = listed(PLACEHOLDERS);
+const GRACE_PLACEHOLDER_LIST = listed(GRACE_PLACEHOLDERS);
 const bindingValue = (what: string) =>
   templated
     .default(DEFAULT_VALUE)
     .describe(
       `The value written to ${what} at the switch. May use the placeholders ${PLACEHOLDER_LIST}, which the cutover fills in; e.g. "{{newPool.userPoolArn}}". Default "${DEFAULT_VALUE}" (the new pool's id). Rollback puts back the value found before the switch.`,
+    );
+/**
+ * A service that verifies tokens itself reads the pools it trusts from the binding: while the grace
+ * window is open it may hold a value that names both, so no one signed in is signed out.
+ */
+const graceValue = (what: string) =>
+  graceTemplated
+    .optional()
+    .describe(
+      `The value ${what} holds while the grace window is open, for a service that verifies tokens itself, e.g. "{{oldPool.userPoolId}},{{newPool.userPoolId}}" so it trusts both pools; value is written when the window closes (and the services bound with it redeployed again). Without it value is written at the switch. Ignored with grace.enabled false. May use the placeholders ${GRACE_PLACEHOLDER_LIST}.`,
     );
 
 const ssmParameterBinding = z
@@ -55,6 +73,7 @@ const ssmParameterBinding = z
       'Name of the SSM parameter, e.g. "/reval/prod/cognito-user-pool-id". Created (as a String) if absent, and deleted again on rollback; an existing parameter keeps its type, e.g. SecureString.',
     ),
     value: bindingValue('the parameter'),
+    graceValue: graceValue('the parameter'),
   })
   .describe('Switches an SSM parameter (PutParameter); rollback puts the previous value back.');
 const secretBinding = z
@@ -76,6 +95,7 @@ const secretBinding = z
         'When the secret is a JSON object, only this key is switched and every other key is kept, e.g. "userPoolId". Without it the whole secret string is replaced by value. Preflight fails if the secret is not a JSON object.',
       ),
     value: bindingValue('the secret (or to its jsonKey)'),
+    graceValue: graceValue('the secret (or its jsonKey)'),
   })
   .describe('Switches a Secrets Manager secret (PutSecretValue); rollback puts the previous value back.');
 const lambdaEnvironmentBinding = z
@@ -97,6 +117,17 @@ const lambdaEnvironmentBinding = z
       .describe(
         `Environment variables to set, by name, e.g. { "USER_POOL_ID": "{{newPool.userPoolId}}", "USER_POOL_CLIENT_ID": "{{newPool.appClientId}}" }. Merged into the function's environment (UpdateFunctionConfiguration); variables not named here are kept. At least one. Values may use the placeholders ${PLACEHOLDER_LIST}.`,
       ),
+    graceVariables: z
+      .record(
+        z.string().regex(/^[a-zA-Z]\w*$/, 'expected an environment variable name'),
+        graceTemplated.describe(
+          `The variable's value while the grace window is open; may use the placeholders ${GRACE_PLACEHOLDER_LIST}.`,
+        ),
+      )
+      .optional()
+      .describe(
+        'Variables that hold another value while the grace window is open, for a function that verifies tokens itself, e.g. { "TRUSTED_POOL_IDS": "{{oldPool.userPoolId}},{{newPool.userPoolId}}" }; variables is written when the window closes. Each must also be in variables. Ignored with grace.enabled false.',
+      ),
     alias: z
       .string()
       .regex(/^(?!\d+$)[\w-]{1,128}$/, 'expected an alias name such as live (letters, digits, - and _)')
@@ -104,6 +135,10 @@ const lambdaEnvironmentBinding = z
       .describe(
         'The alias callers invoke the function through, e.g. "live". A version keeps the environment it was published with, so changing $LATEST alone changes nothing for them: once the update has finished the cutover publishes a version and moves this alias to it; rollback moves it back. Preflight names the aliases a function has.',
       ),
+  })
+  .refine((b) => Object.keys(b.graceVariables ?? {}).every((name) => name in b.variables), {
+    path: ['graceVariables'],
+    message: 'names a variable that variables does not: name its value after the window in variables too',
   })
   .describe(
     "Switches variables of a Lambda function's environment; rollback restores the previous variables.",

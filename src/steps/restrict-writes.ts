@@ -8,7 +8,9 @@ import type { StepContext } from './core/context.ts';
 export async function restrictWrites(ctx: StepContext) {
   const changes: ChangeReport[] = [];
   for (const item of ctx.plan.writeFreeze) {
-    changes.push(await applyItem(ctx, freezeResources[item.kind], freezeKind(item), item, undefined));
+    changes.push(
+      (await applyItem(ctx, freezeResources[item.kind], freezeKind(item), item, undefined)).report,
+    );
   }
   return { changes, at: nowIso() };
 }

@@ -18,9 +18,20 @@ export async function switchServices(ctx: StepContext, keepOldPool = ctx.plan.gr
   };
   const changes: (ChangeReport & { service: string })[] = [];
   for (const service of ctx.plan.services) {
+    // A redeploy comes after the values its tasks read: made again if one changed since (a grace
+    // value replaced by the final one when the window closes), even by a retry of this step.
+    let latest = 0;
     for (const binding of service.bindings) {
-      const change = await applyItem(ctx, bindingResources[binding.kind], bindingKind(binding), binding, to);
-      changes.push({ service: service.name, ...change });
+      const { report, seq } = await applyItem(
+        ctx,
+        bindingResources[binding.kind],
+        bindingKind(binding),
+        binding,
+        to,
+        latest,
+      );
+      latest = Math.max(latest, seq ?? 0);
+      changes.push({ service: service.name, ...report });
     }
   }
   // Redeploys and function updates run on after the calls: the services are switched once they settle.

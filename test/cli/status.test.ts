@@ -41,7 +41,7 @@ describe('cutover status', () => {
     expect(stdout).toMatch(/^Status: RUNNING {2}\(tis-prod-pool-v1-to-v2\) {2}for 00:08:44$/m);
     expect(stdout).toMatch(/^Now: SwitchServices \(Task\), for 00:00:16, attempt 2$/m);
     expect(stdout).toMatch(/^Up next: CheckServices → CheckHealth → ReleaseWrites \(write freeze ends\)$/m);
-    expect(stdout).toContain(`Progress: [#############-----------] ${step('SwitchServices')}`);
+    expect(stdout).toContain(`Progress: [###########-------------] ${step('SwitchServices')}`);
     expect(stdout).toMatch(/^Write freeze: ON, 102 s so far \(since 07:37:02 UTC\)$/m);
     expect(stdout).toMatch(
       /^Retried: SwitchServices \(attempt 2\) after AwsTransient: updating authorizer cogauth1/m,
@@ -113,7 +113,7 @@ describe('cutover status', () => {
     expect(stdout).toMatch(/^ {2}secret:usermanagement-cognito-prod {2}\[SwitchServices\]$/m);
     expect(stdout).toMatch(/^Write freeze: 172 s \(07:37:02 UTC to 07:39:54 UTC, ended by ReleaseWrites\)$/m);
     expect(stdout).toMatch(
-      /^Ran 01:40:06, 53 state transitions\. Notifications are not in the execution history/m,
+      /^Ran 01:40:06, 54 state transitions\. Notifications are not in the execution history/m,
     );
     expect(stdout).not.toMatch(/^Failed in/m);
   });

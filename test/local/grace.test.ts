@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newSession, rehearse } from '../../src/local/runner.ts';
+import { secretValue } from '../../src/sandbox/index.ts';
 import { example } from '../fixtures/plans.ts';
 
 const OLD_POOL_ARN = 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_OldPool01';
@@ -79,5 +80,67 @@ describe('the grace window in a rehearsal', () => {
     expect(report.worldRestored).toBe(true);
     expect(trusted(session)).toEqual([OLD_POOL_ARN]);
     expect(report.users.sessionsCut).toBe(0);
+  });
+
+  describe('a binding read by a service that verifies tokens itself', () => {
+    // UserManagement reads its pools from the secret: both while the window is open, then the new one.
+    const holding = structuredClone(example);
+    const secretBinding = holding.services[1].bindings[0];
+    secretBinding.graceValue = '{{oldPool.userPoolId}},{{newPool.userPoolId}}';
+    const SECRET = 'usermanagement-cognito-prod';
+    const heldIn = (session: ReturnType<typeof newSession>) =>
+      JSON.parse(secretValue(session.sandbox.world.secrets.get(SECRET)) ?? '{}').userPoolId;
+    const redeploys = (session: ReturnType<typeof newSession>) =>
+      session.sandbox.calls.filter((c) => c.command === 'UpdateService' && !c.error).length;
+
+    it('holds both pools while the window is open, then the new pool alone, redeploying the service each time', async () => {
+      // Arrange
+      const session = newSession(holding);
+      const seen: string[] = [];
+
+      // Act
+      const report = await rehearse({
+        plan: holding,
+        session,
+        onState: (entry) => {
+          if (entry.state === 'WatchGrace') seen.push(heldIn(session));
+        },
+      });
+
+      // Assert
+      expect(report.status).toBe('SUCCEEDED');
+      expect(new Set(seen)).toEqual(new Set(['eu-west-2_OldPool01,eu-west-2_NewPool01']));
+      expect(heldIn(session)).toBe('eu-west-2_NewPool01');
+      expect(redeploys(session)).toBe(2);
+      // The lock is held until the second redeploy has taken effect.
+      const states = report.timeline.map((e) => e.state);
+      expect(states.indexOf('CheckRetired')).toBeGreaterThan(states.indexOf('RetireOldIssuer'));
+      expect(states.indexOf('ReleaseLock')).toBeGreaterThan(states.indexOf('CheckRetired'));
+    });
+
+    it('redeploys once when no binding holds a grace value', async () => {
+      // Arrange
+      const session = newSession(example);
+
+      // Act
+      const report = await rehearse({ plan: example, session });
+
+      // Assert
+      expect(redeploys(session)).toBe(1);
+      expect(report.timeline.map((e) => e.state)).not.toContain('CheckRetired');
+    });
+
+    it('puts back the old pool alone when the window fails', async () => {
+      // Arrange
+      const session = newSession(holding);
+
+      // Act
+      const report = await rehearse({ plan: holding, session, unhealthy: 'grace' });
+
+      // Assert
+      expect(report.status).toBe('ROLLED_BACK');
+      expect(report.worldRestored).toBe(true);
+      expect(heldIn(session)).toBe('eu-west-2_OldPool01');
+    });
   });
 });

@@ -27,6 +27,54 @@ describe('parsePlan', () => {
     });
   });
 
+  it('lets a grace value name both pools, while the final value may name only the new one', () => {
+    // Arrange
+    const holding = edited((p) => {
+      p.services[1].bindings[0].graceValue = '{{oldPool.userPoolId}},{{newPool.userPoolId}}';
+    });
+    const final = edited((p) => {
+      p.services[1].bindings[0].value = '{{oldPool.userPoolId}},{{newPool.userPoolId}}';
+    });
+
+    // Act
+    const plan = parsePlan(holding);
+    const issues = issuesOf(final);
+
+    // Assert
+    expect(plan.services[1]?.bindings[0]).toMatchObject({
+      graceValue: '{{oldPool.userPoolId}},{{newPool.userPoolId}}',
+    });
+    expect(issues.map((i) => i.path)).toEqual(['services[1].bindings[0].value']);
+  });
+
+  it("refuses a function's grace variable that has no value for after the window", () => {
+    // Arrange
+    const plan = edited((p) => {
+      p.services.push({
+        name: 'api',
+        bindings: [
+          {
+            kind: 'lambda-environment',
+            functionName: 'reval-prod-api',
+            variables: { USER_POOL_ID: '{{newPool.userPoolId}}' },
+            graceVariables: { TRUSTED_POOLS: '{{oldPool.userPoolId}},{{newPool.userPoolId}}' },
+          },
+        ],
+      });
+    });
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assert
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: 'services[2].bindings[0].graceVariables',
+        message: expect.stringContaining('name its value after the window in variables too'),
+      }),
+    ]);
+  });
+
   it.each(MALFORMED)('rejects %s, naming %s', (_name, plan, path) => {
     // Act
     const issues = issuesOf(plan);

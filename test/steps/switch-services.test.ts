@@ -185,6 +185,84 @@ describe('switchServices', () => {
     expect(result.settled).toBe(false);
   });
 
+  describe('with a grace value, for a service that verifies tokens itself', () => {
+    const holding = () =>
+      plan((p) => {
+        const secret = p.services[1]?.bindings[0];
+        if (secret?.kind === 'secret') secret.graceValue = '{{oldPool.userPoolId}},{{newPool.userPoolId}}';
+      });
+    const secretWrites = () =>
+      mocks.secrets
+        .commandCalls(PutSecretValueCommand)
+        .map((c) => JSON.parse(c.args[0].input.SecretString ?? '{}').userPoolId);
+
+    it('writes the grace value at the switch and the final value when the window closes, redeploying after each', async () => {
+      // Arrange
+      servicesUse(OLD, OLD_ARN);
+      await switchServices(context(holding()));
+      mocks.secrets
+        .on(GetSecretValueCommand)
+        .resolves({ SecretString: JSON.stringify({ userPoolId: `${OLD},${NEW}`, region: 'eu-west-2' }) });
+
+      // Act: RetireOldIssuer brings every binding to its state without the old pool.
+      await switchServices(context(holding()), false);
+
+      // Assert
+      expect(secretWrites()).toEqual([`${OLD},${NEW}`, NEW]);
+      expect(mocks.ecs).toHaveReceivedCommandTimes(UpdateServiceCommand, 2);
+    });
+
+    it('gives a function its grace variables while the window is open, and its variables after', async () => {
+      // Arrange
+      const graced = plan((p) => {
+        const env = p.services[2]?.bindings[0];
+        if (env?.kind === 'lambda-environment') {
+          env.variables.TRUSTED_POOLS = '{{newPool.userPoolId}}';
+          env.graceVariables = { TRUSTED_POOLS: '{{oldPool.userPoolId}},{{newPool.userPoolId}}' };
+        }
+      });
+      servicesUse(OLD, OLD_ARN);
+
+      // Act
+      await switchServices(context(graced));
+      mocks.lambda.on(GetFunctionConfigurationCommand).resolves({
+        Environment: { Variables: { USER_POOL_ID: NEW, TRUSTED_POOLS: `${OLD},${NEW}`, LOG_LEVEL: 'info' } },
+      });
+      await switchServices(context(graced), false);
+
+      // Assert
+      const written = mocks.lambda
+        .commandCalls(UpdateFunctionConfigurationCommand)
+        .map((c) => c.args[0].input.Environment?.Variables?.TRUSTED_POOLS);
+      expect(written).toEqual([`${OLD},${NEW}`, NEW]);
+    });
+
+    it('still redeploys when the retry finds the final value already written by the attempt that died', async () => {
+      // Arrange: the window closes; the secret is written, then the function dies before the redeploy is recorded.
+      servicesUse(OLD, OLD_ARN);
+      await switchServices(context(holding()));
+      mocks.secrets
+        .on(GetSecretValueCommand)
+        .resolves({ SecretString: JSON.stringify({ userPoolId: `${OLD},${NEW}`, region: 'eu-west-2' }) });
+      mocks.ecs
+        .on(DescribeServicesCommand)
+        .rejects(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+      await expect(switchServices(context(holding()), false)).rejects.toThrow();
+      serviceDeployment({ status: 'PRIMARY', rolloutState: 'COMPLETED' });
+      mocks.secrets
+        .on(GetSecretValueCommand)
+        .resolves({ SecretString: JSON.stringify({ userPoolId: NEW, region: 'eu-west-2' }) });
+      forgetCalls();
+
+      // Act
+      await switchServices(context(holding()), false);
+
+      // Assert
+      expect(mocks.secrets).not.toHaveReceivedCommand(PutSecretValueCommand);
+      expect(mocks.ecs).toHaveReceivedCommandTimes(UpdateServiceCommand, 1);
+    });
+  });
+
   it("sends nothing for another execution's switch, and waits for nothing", async () => {
     servicesUse(OLD, OLD_ARN);
     await switchServices(context(plan(), OTHER_EXECUTION));

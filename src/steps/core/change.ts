@@ -36,6 +36,8 @@ export interface ChangeReport {
 export interface Applied<State> {
   report: ChangeReport;
   found: State;
+  /** The ledger's number of this execution's latest change of the resource, if it made one. */
+  seq?: number;
 }
 
 /**
@@ -51,16 +53,25 @@ export async function applyChange<Ref extends object, State>(
   return (await applyChangeFound(ctx, resource, ref, desired)).report;
 }
 
-/** Applies a plan item: its kind's `part` addresses and switches it, its `resource` reads and writes it. */
+/**
+ * Applies a plan item: its kind's `part` addresses and switches it, its `resource` reads and writes
+ * it. `follows`: the ledger's number of the latest change the item must come after (an action, such
+ * as a redeploy, is made again when a value it reads changed after it).
+ */
 export function applyItem<Item, To>(
   ctx: StepContext,
   resource: AnyResource,
   part: PlanPart<Item, object, unknown, To>,
   item: Item,
   to: To,
-): Promise<ChangeReport> {
-  return applyChange(ctx, resource as Resource<object, unknown>, part.ref(item), (current) =>
-    part.switched(current, item, to),
+  follows?: number,
+): Promise<Applied<unknown>> {
+  return applyChangeFound(
+    ctx,
+    resource as Resource<object, unknown>,
+    part.ref(item),
+    (current) => part.switched(current, item, to),
+    follows,
   );
 }
 
@@ -70,6 +81,7 @@ export async function applyChangeFound<Ref extends object, State>(
   resource: Resource<Ref, State>,
   ref: Ref,
   desired: (current: State) => State,
+  follows = 0,
 ): Promise<Applied<State>> {
   const key = resource.key(ref);
   const [current, entry] = await Promise.all([
@@ -81,22 +93,22 @@ export async function applyChangeFound<Ref extends object, State>(
   // A pending entry is a write that began and was never known to end: the function may have died
   // half way (a policy updated, the redeploy that makes it live not yet made). It is finished
   // whatever the read says; every write is idempotent.
+  const ours = entry?.status === 'applied' && entry.executionId === ctx.executionId;
   const done =
     entry?.status !== 'pending' &&
-    (resource.action
-      ? entry?.status === 'applied' && entry.executionId === ctx.executionId
-      : (resource.same ?? sameState)(current, after));
+    (resource.action ? ours && (entry?.seq ?? 0) > follows : (resource.same ?? sameState)(current, after));
   // A retry of this execution's own step (its function timed out after the write) still waits for
-  // what the write left to finish.
-  const left = entry?.status === 'applied' && entry.executionId === ctx.executionId ? entry.pending : [];
+  // what the write left to finish; a later step does not wait again for an earlier one's.
+  const left = ours && entry.step === ctx.step ? entry.pending : [];
   if (done)
     return {
       found: current,
       report: { ...report, changed: false, planned: false, pending: left as Pending[] },
+      ...(ours ? { seq: entry.seq } : {}),
     };
   if (ctx.plan.dryRun)
     return { found: current, report: { ...report, changed: false, planned: true, pending: [] } };
-  await recordIntent(
+  const seq = await recordIntent(
     ctx.ledger,
     { key, kind: resource.kind, ref, before: current, after, step: ctx.step, executionId: ctx.executionId },
     entry,
@@ -104,7 +116,7 @@ export async function applyChangeFound<Ref extends object, State>(
   const pending = await resource.write(ctx.plan.region, ref, after, current);
   await markApplied(ctx.ledger, key, pending);
   stepLogger(ctx).info('changed', { resource: key });
-  return { found: current, report: { ...report, changed: true, planned: false, pending } };
+  return { found: current, report: { ...report, changed: true, planned: false, pending }, seq };
 }
 
 /** What restoring one ledger entry did. */

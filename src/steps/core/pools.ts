@@ -44,11 +44,17 @@ export async function poolFacts(plan: Plan): Promise<PoolFacts> {
 }
 
 /** Fills `{{newPool.userPoolId}}` and friends in a binding's value. */
-export function fillTemplate(template: string, plan: Plan, pools: Pick<PoolFacts, 'newPoolArn'>): string {
+export function fillTemplate(
+  template: string,
+  plan: Plan,
+  pools: Pick<PoolFacts, 'newPoolArn' | 'oldPoolArn'>,
+): string {
   const values: Record<Placeholder, string> = {
     'newPool.userPoolId': plan.newPool.userPoolId,
     'newPool.appClientId': plan.newPool.appClientId,
     'newPool.userPoolArn': pools.newPoolArn,
+    'oldPool.userPoolId': plan.oldPool.userPoolId,
+    'oldPool.userPoolArn': pools.oldPoolArn,
   };
   return template.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_, name: string) => values[name as Placeholder]);
 }
