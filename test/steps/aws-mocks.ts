@@ -235,6 +235,9 @@ export function canaryAnswers(): void {
         token_use: 'id',
         email: CANARY.username,
         preferred_username: CANARY.username,
+        // Migrated: its old pool's sub and its groups, as PreTokenGeneration puts them in.
+        legacy_sub: '0a1b2c3d-0000-4000-8000-000000000001',
+        'cognito:groups': ['usermanagement-editors'],
       }),
       AccessToken: idToken({ token_use: 'access' }),
     },

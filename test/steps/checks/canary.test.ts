@@ -25,6 +25,8 @@ const goodClaims = {
   token_use: 'id',
   email: CANARY.username,
   preferred_username: CANARY.username,
+  legacy_sub: '0a1b2c3d-0000-4000-8000-000000000001',
+  'cognito:groups': ['usermanagement-editors'],
 };
 
 beforeEach(() => {
@@ -38,7 +40,8 @@ describe('the cognito-sign-in check', () => {
     expect(result).toEqual({
       check: `sign-in through the new pool as ${CANARY.username}`,
       ok: true,
-      detail: 'migrated and signed in; claims iss, aud, token_use, email, preferred_username present',
+      detail:
+        'migrated and signed in; claims iss, aud, token_use, email, preferred_username, legacy_sub, cognito:groups present',
     });
     expect(mocks.secrets).toHaveReceivedCommandWith(GetSecretValueCommand, {
       SecretId: 'tis-cutover-canary',
@@ -91,6 +94,21 @@ describe('the cognito-sign-in check', () => {
     const result = await signInCanary(plan, check);
 
     expect(result).toMatchObject({ ok: false, detail: 'signed in, but claim preferred_username missing' });
+  });
+
+  it('fails when the migrated canary comes through without its old identity and groups, as a broken token trigger leaves it', async () => {
+    // Arrange: PreTokenGeneration not attached, or the group copy refused.
+    const { legacy_sub: _, 'cognito:groups': __, ...unmarked } = goodClaims;
+    signInReturns(unmarked);
+
+    // Act
+    const result = await signInCanary(plan, check);
+
+    // Assert
+    expect(result).toMatchObject({
+      ok: false,
+      detail: 'signed in, but claim legacy_sub missing; claim cognito:groups missing',
+    });
   });
 
   it('fails when the token comes from another pool or client', async () => {
