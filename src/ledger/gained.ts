@@ -38,16 +38,10 @@ export async function recordGained(at: LedgerLocation, rollbackId: string, user:
   );
 }
 
-/** Every user the rollbacks of the migration found, by rollback execution. */
-export async function listGained(at: LedgerLocation): Promise<Map<string, GainedUser[]>> {
-  const byRollback = new Map<string, GainedUser[]>();
-  for (const item of await itemsUnder(at, PREFIX)) {
-    const rollbackId = String(item.rollbackId);
+/** Every user the rollbacks of the migration found; a user two rollbacks counted is listed twice. */
+export async function listGained(at: LedgerLocation): Promise<GainedUser[]> {
+  return (await itemsUnder(at, PREFIX)).map((item) => {
     const { username, category, createdAt, modifiedAt } = item as unknown as GainedUser;
-    byRollback.set(rollbackId, [
-      ...(byRollback.get(rollbackId) ?? []),
-      { username, category, createdAt, modifiedAt },
-    ]);
-  }
-  return byRollback;
+    return { username, category, createdAt, modifiedAt };
+  });
 }

@@ -126,7 +126,7 @@ export async function reportOf(trace: Trace, ending: Ending, from: ReportSources
   const { plan, sandbox } = from;
   const at = plan && { table: from.ledgerTable, region: plan.region, migrationId: plan.migrationId };
   const ledger = at ? await listChanges(at) : [];
-  const counted = at ? await listGained(at) : new Map();
+  const counted = at ? await listGained(at) : [];
   const drift = sandbox.compare(from.startingWorld);
   const path = taskStates('cutover', plan?.dryRun ?? false);
   const failurePath = [...trace.attempts.keys()].filter((s) => !path.includes(s));
@@ -166,7 +166,7 @@ export async function reportOf(trace: Trace, ending: Ending, from: ReportSources
     // Until the last token expires: users go on calling after the run, in the world it left.
     users: sessionsSeen(sandbox.world, sandbox.clock.now() - ending.simulatedSeconds * 1000),
     gained:
-      counted.size > 0 || [...trace.exited.keys()].some((s) => s.endsWith('CountGained'))
+      counted.length > 0 || [...trace.exited.keys()].some((s) => s.endsWith('CountGained'))
         ? gainedReport(counted)
         : null,
     notifications: sandbox.messages

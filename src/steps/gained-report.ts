@@ -69,13 +69,11 @@ export interface GainedReport {
  * What the ledger holds of the rollbacks' counts, each user once: where two rollbacks counted one
  * user, the count that saw their latest change.
  */
-export function gainedReport(byRollback: ReadonlyMap<string, readonly GainedUser[]>): GainedReport {
+export function gainedReport(counted: readonly GainedUser[]): GainedReport {
   const latest = new Map<string, GainedUser>();
-  for (const users of byRollback.values()) {
-    for (const user of users) {
-      const seen = latest.get(user.username);
-      if (!seen || user.modifiedAt >= seen.modifiedAt) latest.set(user.username, user);
-    }
+  for (const user of counted) {
+    const seen = latest.get(user.username);
+    if (!seen || user.modifiedAt >= seen.modifiedAt) latest.set(user.username, user);
   }
   const list = [...latest.values()]
     .sort((a, b) => a.username.localeCompare(b.username))

@@ -26,10 +26,11 @@ describe('gainedReport', () => {
   it('keeps each user once, as the count that saw their latest change found them', () => {
     // Arrange
     const ada = { username: 'ada', createdAt: '2025-03-10T08:00:00Z' };
-    const counted = new Map([
-      ['rollback-b', [{ ...ada, category: 'changed' as const, modifiedAt: '2025-03-11T09:00:00Z' }]],
-      ['rollback-a', [{ ...ada, category: 'migrated' as const, modifiedAt: '2025-03-10T08:00:00Z' }]],
-    ]);
+    // The later count is listed first: the ledger orders them by rollback execution, not by time.
+    const counted = [
+      { ...ada, category: 'changed' as const, modifiedAt: '2025-03-11T09:00:00Z' },
+      { ...ada, category: 'migrated' as const, modifiedAt: '2025-03-10T08:00:00Z' },
+    ];
 
     // Act
     const report = gainedReport(counted);
