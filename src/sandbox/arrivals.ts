@@ -1,4 +1,3 @@
-import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import type { Arrivals, PoolUser, World } from './world.ts';
 
 /**
@@ -12,8 +11,11 @@ const EVERY_MS = { migrates: 5 * 60_000, signsUp: 20 * 60_000, changesPassword: 
 /** The old pool's ordinary users, who sign in through the cutover. */
 export const PEOPLE = 24;
 
-/** The record's answer, whatever its routing: what resolvers get, not its TTL. */
-export function answerOf(records: readonly ResourceRecordSet[]): string {
+/** What the front end's record answers now, whatever its routing: what resolvers get, not its TTL. */
+export function answerNow(world: World, at: Pick<Arrivals, 'zoneId' | 'recordName' | 'recordType'>): string {
+  const records = (world.zones.get(at.zoneId)?.records ?? []).filter(
+    (r) => r.Name === at.recordName && r.Type === at.recordType,
+  );
   return JSON.stringify(
     records.map((r) => [
       r.SetIdentifier,
@@ -22,11 +24,6 @@ export function answerOf(records: readonly ResourceRecordSet[]): string {
       r.ResourceRecords?.map((v) => v.Value),
     ]),
   );
-}
-
-function served(world: World, a: Arrivals): ResourceRecordSet[] {
-  const zone = world.zones.get(a.zoneId);
-  return (zone?.records ?? []).filter((r) => r.Name === a.recordName && r.Type === a.recordType);
 }
 
 /** A sub for the n-th user of the new pool; its first digit turns over, as a UUID's spreads. */
@@ -38,17 +35,18 @@ function uuidAt(n: number): string {
 export function arrive(world: World, now: number): void {
   const a = world.arrivals;
   if (!a) return;
-  if (answerOf(served(world, a)) === a.before) {
+  if (answerNow(world, a) === a.before) {
     a.servingSince = undefined;
     a.done = { migrates: 0, signsUp: 0, changesPassword: 0 };
     return;
   }
   a.servingSince ??= now;
+  const since = a.servingSince;
   const oldPool = world.pools.get(a.oldPoolId);
   const newPool = world.pools.get(a.newPoolId);
   if (!oldPool || !newPool) return;
-  const due = (kind: keyof typeof EVERY_MS) => Math.floor((now - (a.servingSince ?? now)) / EVERY_MS[kind]);
-  const at = (kind: keyof typeof EVERY_MS, n: number) => (a.servingSince ?? now) + n * EVERY_MS[kind];
+  const due = (kind: keyof typeof EVERY_MS) => Math.floor((now - since) / EVERY_MS[kind]);
+  const at = (kind: keyof typeof EVERY_MS, n: number) => since + n * EVERY_MS[kind];
   while (a.done.migrates < due('migrates')) {
     a.done.migrates++;
     const person = [...oldPool.users.values()].find(
@@ -85,10 +83,10 @@ export function arrive(world: World, now: number): void {
   }
   while (a.done.changesPassword < due('changesPassword')) {
     a.done.changesPassword++;
-    const migrated = [...newPool.users.values()].filter(
+    // A migrated user who has changed nothing yet.
+    const user = [...newPool.users.values()].find(
       (u: PoolUser) => u.attributes[a.legacySubAttribute] && (u.modifiedAt ?? u.createdAt) === u.createdAt,
     );
-    const user = migrated[0];
     if (!user) break;
     user.password = `${user.password}-changed`;
     user.modifiedAt = at('changesPassword', a.done.changesPassword);

@@ -3,7 +3,7 @@ import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { isResourceKind } from '../kinds/index.ts';
 import { type Plan, USER_MANAGEMENT_ACTIONS } from '../plan/schema.ts';
 import { DEFAULT_LEGACY_SUB_ATTRIBUTE } from '../triggers/attributes.ts';
-import { answerOf, PEOPLE } from './arrivals.ts';
+import { answerNow, PEOPLE } from './arrivals.ts';
 import { shortId } from './core.ts';
 import { sandboxKinds, seedBinding, seedFreeze, splitLabel, splitOnce } from './kinds.ts';
 import { CREATED, type Seeding, seedFunction, seedSecret } from './seeding.ts';
@@ -250,16 +250,14 @@ function seedArrivals(world: World, plan: Plan): void {
       createdAt: CREATED,
     });
   }
-  const zoneId = plan.dns.hostedZoneId.replace(/^\/hostedzone\//, '');
-  const recordName = dnsName(plan.dns.recordName);
-  const records = (world.zones.get(zoneId)?.records ?? []).filter(
-    (r) => r.Name === recordName && r.Type === plan.dns.recordType,
-  );
-  world.arrivals = {
-    zoneId,
-    recordName,
+  const record = {
+    zoneId: plan.dns.hostedZoneId.replace(/^\/hostedzone\//, ''),
+    recordName: dnsName(plan.dns.recordName),
     recordType: plan.dns.recordType,
-    before: answerOf(records),
+  };
+  world.arrivals = {
+    ...record,
+    before: answerNow(world, record),
     oldPoolId: plan.oldPool.userPoolId,
     newPoolId: plan.newPool.userPoolId,
     legacySubAttribute: DEFAULT_LEGACY_SUB_ATTRIBUTE,
