@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { GRACE_PLACEHOLDERS, PLACEHOLDERS, planSchema } from './schema.ts';
+import { OLD_POOL_PLACEHOLDERS, PLACEHOLDERS, planSchema } from './schema.ts';
 
 const DESCRIPTION = [
   'A cognito-cutover plan: the execution input of the cutover state machine.',
@@ -8,9 +8,7 @@ const DESCRIPTION = [
   "are in the plan's region, the pools differ, service names are unique, a CNAME takes exactly one value,",
   'a lambda-environment binding names at least one variable, URLs parse, and binding values use only the',
   `placeholders ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')} (grace values also`,
-  `${GRACE_PLACEHOLDERS.filter((p) => p.startsWith('oldPool.'))
-    .map((p) => `{{${p}}}`)
-    .join(', ')}).`,
+  `${OLD_POOL_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}).`,
 ].join(' ');
 
 /**

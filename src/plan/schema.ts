@@ -24,7 +24,8 @@ const snsTopicArn = z
  * value that named it would leave the service on the old pool after the cutover.
  */
 export const PLACEHOLDERS = ['newPool.userPoolId', 'newPool.appClientId', 'newPool.userPoolArn'] as const;
-export const GRACE_PLACEHOLDERS = [...PLACEHOLDERS, 'oldPool.userPoolId', 'oldPool.userPoolArn'] as const;
+export const OLD_POOL_PLACEHOLDERS = ['oldPool.userPoolId', 'oldPool.userPoolArn'] as const;
+export const GRACE_PLACEHOLDERS = [...PLACEHOLDERS, ...OLD_POOL_PLACEHOLDERS] as const;
 export type Placeholder = (typeof GRACE_PLACEHOLDERS)[number];
 const listed = (names: readonly string[]) => names.map((p) => `{{${p}}}`).join(', ');
 const templatedWith = (names: readonly string[]) =>
