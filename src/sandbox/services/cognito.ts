@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import {
   type AdminAddUserToGroupCommandInput,
+  type AdminCreateUserCommandInput,
+  type AdminCreateUserCommandOutput,
   type AdminDeleteUserCommandInput,
   type AdminGetUserCommandInput,
   type AdminGetUserCommandOutput,
@@ -8,6 +10,8 @@ import {
   type AdminInitiateAuthCommandOutput,
   type AdminListGroupsForUserCommandInput,
   type AdminListGroupsForUserCommandOutput,
+  type AdminResetUserPasswordCommandInput,
+  type AdminSetUserPasswordCommandInput,
   type AuthenticationResultType,
   CognitoIdentityProviderServiceException,
   type DescribeUserPoolClientCommandInput,
@@ -30,10 +34,12 @@ import {
   ResourceNotFoundException,
   UserLambdaValidationException,
   UserNotFoundException,
+  UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { arrive } from '../arrivals.ts';
 import { type Env, fail, type Out, type ServiceModel, serviceError, uuid } from '../core.ts';
 import type { PoolGroup, PoolUser, UserPool, UserPoolClient, World } from '../world.ts';
+import { rateLimited } from './cognito-quotas.ts';
 import { checkNewUserAttributes } from './cognito-schema.ts';
 
 function poolOf(world: World, id: string | undefined): UserPool {
@@ -174,11 +180,16 @@ function userOf(pool: UserPool, username: string | undefined): PoolUser {
   return pool.users.get(username ?? '') ?? fail(UserNotFoundException, 'User does not exist.');
 }
 
+/**
+ * A user whose password was reset has none to check: whatever they type, Cognito answers
+ * PasswordResetRequiredException, and the app takes them through "forgot password"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminResetUserPassword.html).
+ */
 function checkPassword(user: PoolUser, password: string | undefined): void {
   if (!user.enabled) fail(NotAuthorizedException, 'User is disabled.');
-  if (user.password !== password) fail(NotAuthorizedException, 'Incorrect username or password.');
   if (user.status === 'RESET_REQUIRED')
     fail(PasswordResetRequiredException, 'Password reset required for the user');
+  if (user.password !== password) fail(NotAuthorizedException, 'Incorrect username or password.');
 }
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -363,6 +374,71 @@ function ListUsers(input: ListUsersCommandInput, { world }: Env): Out<ListUsersC
   };
 }
 
+/**
+ * Creates a user as an administrator: the attributes must fit the schema, the name must be free, and
+ * the user waits in FORCE_CHANGE_PASSWORD for the temporary password (none is sent with SUPPRESS)
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html).
+ */
+function AdminCreateUser(
+  input: AdminCreateUserCommandInput,
+  { world, now }: Env,
+): Out<AdminCreateUserCommandOutput> {
+  const pool = poolOf(world, input.UserPoolId);
+  authorize(world, pool, 'AdminCreateUser');
+  const username = input.Username ?? '';
+  if (pool.users.has(username)) fail(UsernameExistsException, 'User account already exists');
+  const attributes = Object.fromEntries(
+    (input.UserAttributes ?? []).flatMap(({ Name, Value }) =>
+      Name && Value !== undefined ? [[Name, Value]] : [],
+    ),
+  );
+  checkNewUserAttributes(pool.schema, attributes);
+  const user: PoolUser = {
+    username,
+    sub: uuid(world),
+    password: input.TemporaryPassword ?? `temporary-${uuid(world)}`,
+    attributes,
+    status: 'FORCE_CHANGE_PASSWORD',
+    enabled: true,
+    groups: [],
+    createdAt: now,
+  };
+  pool.users.set(username, user);
+  return { User: userOut(user) };
+}
+
+/**
+ * Sets a user's password: permanent, the user is CONFIRMED; otherwise it is a temporary one to change
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserPassword.html).
+ */
+function AdminSetUserPassword(input: AdminSetUserPasswordCommandInput, { world, now }: Env): object {
+  const pool = poolOf(world, input.UserPoolId);
+  authorize(world, pool, 'AdminSetUserPassword');
+  const user = userOf(pool, input.Username);
+  user.password = input.Password ?? '';
+  user.status = input.Permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
+  user.modifiedAt = now;
+  return {};
+}
+
+/**
+ * Deactivates a user's password: at their next sign-in Cognito answers PasswordResetRequiredException
+ * and the app takes them through "forgot password"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminResetUserPassword.html).
+ * A user who has never set a password of their own (FORCE_CHANGE_PASSWORD) has none to reset, and
+ * Cognito refuses.
+ */
+function AdminResetUserPassword(input: AdminResetUserPasswordCommandInput, { world, now }: Env): object {
+  const pool = poolOf(world, input.UserPoolId);
+  authorize(world, pool, 'AdminResetUserPassword');
+  const user = userOf(pool, input.Username);
+  if (user.status === 'FORCE_CHANGE_PASSWORD')
+    fail(NotAuthorizedException, 'User password cannot be reset in the current state.');
+  user.status = 'RESET_REQUIRED';
+  user.modifiedAt = now;
+  return {};
+}
+
 function AdminDeleteUser(input: AdminDeleteUserCommandInput, { world }: Env): object {
   const pool = poolOf(world, input.UserPoolId);
   authorize(world, pool, 'AdminDeleteUser');
@@ -528,7 +604,7 @@ async function InitiateAuth(
 
 export const cognito: ServiceModel = {
   exception: CognitoIdentityProviderServiceException,
-  commands: {
+  commands: rateLimited({
     DescribeUserPool,
     DescribeUserPoolClient,
     GetUserPoolMfaConfig,
@@ -539,9 +615,12 @@ export const cognito: ServiceModel = {
     AdminDeleteUser,
     AdminListGroupsForUser,
     AdminAddUserToGroup,
+    AdminCreateUser,
+    AdminSetUserPassword,
+    AdminResetUserPassword,
     ListUsers,
     InitiateAuth,
-  },
+  }),
   // People keep signing in and up while the front end serves the new pool.
   settle: arrive,
 };
