@@ -223,6 +223,7 @@ const STAND_INS: Record<string, string> = {
   POWERTOOLS_SERVICE_NAME: 'cognito-cutover',
   OLD_USER_POOL_ID: 'eu-west-2_Bench0001',
   OLD_POOL_CLIENT_ID: 'bench-client',
+  NEW_USER_POOL_ID: 'eu-west-2_Bench0002',
   CLAIMS_PREFERRED_USERNAME_FROM: 'email',
   GROUP_CLAIM: '',
   MIGRATED_ATTRIBUTES: '',

@@ -6,7 +6,10 @@ const tsx = require('tsx/cjs/api');
 module.exports = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
-  const { lambdaRoles, stageOf, stateMachineRoles } = tsx.require('../src/iam/roles.ts', __filename);
+  const { invokePermissions, lambdaRoles, stageOf, stateMachineRoles } = tsx.require(
+    '../src/iam/roles.ts',
+    __filename,
+  );
   const of = stageOf(service, stage);
-  return { Resources: { ...lambdaRoles(of), ...stateMachineRoles(of) } };
+  return { Resources: { ...lambdaRoles(of), ...stateMachineRoles(of), ...invokePermissions(of) } };
 };

@@ -12,6 +12,7 @@ import {
   rehearseRollback,
   restoreKind,
 } from './local.ts';
+import { migrateUserCommands } from './migrate-user.ts';
 import { remoteCommands, remotePlanCommand, remoteRollbackCommand } from './remote.ts';
 import { WORLD_FLAG_NAMES, worldFlagOptions } from './world-flags.ts';
 
@@ -84,9 +85,10 @@ export function program(io: Io = processIo(), outcome: Outcome = { code: EXIT.SU
       'after',
       `
 On AWS (the stage's deployed state machines, cognito-cutover-<stage>-cutover and -rollback):
-  start, status, approve, reject, abort, plan --stage, rollback --stage, gained --stage
+  start, status, approve, reject, abort, plan --stage, rollback --stage, gained --stage,
+  migrate-user --stage
 On this machine (an in-process sandbox; no AWS account):
-  rehearse, plan --plan, rollback --plan, gained --state-dir, validate
+  rehearse, plan --plan, rollback --plan, gained --state-dir, migrate-user --plan, validate
 
 AWS credentials are found as the AWS CLI finds them (AWS_PROFILE, access keys, SSO), and
 AWS_ENDPOINT_URL is honoured. The region is --region, else AWS_REGION, else AWS_DEFAULT_REGION;
@@ -158,6 +160,7 @@ Examples:
     .action(async (options: RollbackOptions) => done(await rollbackCommand(options, io)));
   remoteCommands(cli, io, done);
   gainedCommands(cli, io, done);
+  migrateUserCommands(cli, io, done);
   return cli;
 }
 

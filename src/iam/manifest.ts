@@ -113,6 +113,17 @@ export const FUNCTION_COMMANDS = {
   // src/steps/count-gained.ts: the new pool's users, page by page; each one gained is recorded
   // (src/ledger/gained.ts, which also lists them for the CLI).
   countGained: commands(['CognitoIdentityProvider:ListUsers', 'DynamoDB:PutItem', 'DynamoDB:Query']),
+  // src/steps/core/move-user.ts: the old user and their groups; created in the new pool, its password
+  // reset, added to the groups; a user already there is looked up by name to finish a half-done move.
+  migrateUser: commands([
+    'CognitoIdentityProvider:AdminAddUserToGroup',
+    'CognitoIdentityProvider:AdminCreateUser',
+    'CognitoIdentityProvider:AdminGetUser',
+    'CognitoIdentityProvider:AdminListGroupsForUser',
+    'CognitoIdentityProvider:AdminResetUserPassword',
+    'CognitoIdentityProvider:AdminSetUserPassword',
+    'CognitoIdentityProvider:ListUsers',
+  ]),
 } satisfies Record<string, readonly string[]>;
 
 /**
@@ -150,4 +161,6 @@ export const FUNCTION_AREAS: Record<keyof typeof FUNCTION_COMMANDS, readonly Are
   releaseAfterRollback: [],
   // Lists the new pool's users.
   countGained: ['newPool'],
+  // Lists the new pool's users to find one a move left half done.
+  migrateUser: ['newPool'],
 };

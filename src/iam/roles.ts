@@ -157,3 +157,25 @@ export function stateMachineRoles(stage: Stage): Record<string, object> {
     RollbackMachineRole: machineRole('rollback', stage),
   };
 }
+
+/**
+ * The roles the plan names in `finish.migrateUserCallers` may invoke the migrateUser function: the
+ * user-management service moves a user at once when an admin opens one not yet migrated. A resource
+ * policy statement per role, so the caller's own policy need only allow lambda:InvokeFunction on it
+ * (https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html).
+ */
+export function invokePermissions(stage: Stage): Record<string, object> {
+  return Object.fromEntries(
+    stage.plan.finish.migrateUserCallers.map((principal, i) => [
+      `MigrateUserInvokedByCaller${i + 1}`,
+      {
+        Type: 'AWS::Lambda::Permission',
+        Properties: {
+          FunctionName: { 'Fn::GetAtt': [lambdaId('migrateUser'), 'Arn'] },
+          Action: 'lambda:InvokeFunction',
+          Principal: principal,
+        },
+      },
+    ]),
+  );
+}

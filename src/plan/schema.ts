@@ -11,6 +11,13 @@ const printable = (s: z.ZodString) =>
 const region = z
   .string()
   .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'expected an AWS region such as eu-west-2');
+const iamRoleArn = z
+  .string()
+  .regex(
+    /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+    'expected an IAM role ARN such as arn:aws:iam::111122223333:role/usermanagement',
+  );
+
 const userPoolId = z
   .string()
   .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'expected a user pool id such as eu-west-2_AbCdEf123');
@@ -541,12 +548,7 @@ export const planSchema = z
               .describe(
                 'Where the service learns which pool to use, switched in this order: put an ecs-service after the parameters and secrets its tasks read. 1 to 50.',
               ),
-            roleArn: z
-              .string()
-              .regex(
-                /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
-                'expected an IAM role ARN such as arn:aws:iam::111122223333:role/usermanagement',
-              )
+            roleArn: iamRoleArn
               .optional()
               .describe(
                 'The IAM role the service calls Cognito with, e.g. "arn:aws:iam::111122223333:role/usermanagement-prod". Optional; when set, preflight simulates its cognitoActions on the new pool, so a policy that still names only the old pool\'s ARN stops the cutover before any change instead of failing with AccessDeniedException afterwards.',
@@ -667,6 +669,20 @@ export const planSchema = z
       })
       .default({ listUsersPerSecond: 15 })
       .describe('Request rates under Cognito\'s quotas, e.g. { "listUsersPerSecond": 25 }.'),
+    finish: z
+      .strictObject({
+        migrateUserCallers: z
+          .array(iamRoleArn)
+          .max(10)
+          .default([])
+          .describe(
+            'IAM roles that may invoke the stage\'s migrateUser function, e.g. ["arn:aws:iam::111122223333:role/usermanagement-prod"]: the user-management service calls it when an admin opens a user who is still only in the old pool, and the user is moved at once. Default [] (operators only, with `cutover migrate-user`). At most 10.',
+          ),
+      })
+      .default({ migrateUserCallers: [] })
+      .describe(
+        'Finishing the migration: moving the users who never signed in, e.g. { "migrateUserCallers": ["arn:aws:iam::111122223333:role/usermanagement-prod"] }.',
+      ),
   })
   .superRefine((plan, ctx) => {
     for (const [field, pool] of [

@@ -25,7 +25,11 @@ export interface MigratedUser {
 const isNamed = (error: unknown, name: string) => error instanceof Error && error.name === name;
 
 /** Every group the old pool has `username` in, 60 at a time as AdminListGroupsForUser allows. */
-async function oldGroups(old: OldPool, username: string, abortSignal: AbortSignal): Promise<string[]> {
+export async function oldGroups(
+  old: OldPool,
+  username: string,
+  abortSignal?: AbortSignal,
+): Promise<string[]> {
   const names: string[] = [];
   let NextToken: string | undefined;
   do {
@@ -36,7 +40,7 @@ async function oldGroups(old: OldPool, username: string, abortSignal: AbortSigna
         Limit: 60,
         NextToken,
       }),
-      { abortSignal },
+      abortSignal ? { abortSignal } : {},
     );
     names.push(...(page.Groups ?? []).flatMap((g) => (g.GroupName ? [g.GroupName] : [])));
     NextToken = page.NextToken;

@@ -43,7 +43,9 @@ const ROLLBACK_FUNCTIONS = [
   'releaseAfterRollback',
   'countGained',
 ] as const;
-const FUNCTIONS = [...new Set([...CUTOVER_FUNCTIONS, ...ROLLBACK_FUNCTIONS])];
+/** Invoked on demand, by the user-management service and `cutover migrate-user`. */
+const ON_DEMAND_FUNCTIONS = ['migrateUser'] as const;
+const FUNCTIONS = [...new Set([...CUTOVER_FUNCTIONS, ...ROLLBACK_FUNCTIONS, ...ON_DEMAND_FUNCTIONS])];
 
 const STAGE = 'dev';
 /** The stage's plan names the pools (and every resource the roles may touch). */
@@ -352,6 +354,53 @@ describe('serverless package (offline, no credentials)', () => {
             SourceAccount: { Ref: 'AWS::AccountId' },
           },
         }),
+      ]);
+    });
+
+    it("lets the roles the stage's plan names invoke migrateUser, and nobody else", () => {
+      // Act
+      const permissions = Object.values(template.Resources).filter(
+        (r) =>
+          r.Type === 'AWS::Lambda::Permission' &&
+          JSON.stringify(r.Properties.FunctionName) ===
+            JSON.stringify({ 'Fn::GetAtt': [lambdaLogicalId('migrateUser'), 'Arn'] }),
+      );
+
+      // Assert
+      expect(stagePlan.plan.finish.migrateUserCallers).toHaveLength(1);
+      expect(permissions.map((p) => p.Properties)).toEqual(
+        stagePlan.plan.finish.migrateUserCallers.map((Principal) => ({
+          FunctionName: { 'Fn::GetAtt': [lambdaLogicalId('migrateUser'), 'Arn'] },
+          Action: 'lambda:InvokeFunction',
+          Principal,
+        })),
+      );
+    });
+
+    it('lets migrateUser create users in the new pool only, and read them from the old pool only', () => {
+      // Act
+      const cognito = statementsIn(roleId('migrateUser')).filter((s) =>
+        s.Action.some((a) => a.startsWith('cognito-idp:')),
+      );
+
+      // Assert
+      expect(cognito).toEqual([
+        {
+          Effect: 'Allow',
+          Action: [
+            'cognito-idp:AdminAddUserToGroup',
+            'cognito-idp:AdminCreateUser',
+            'cognito-idp:AdminResetUserPassword',
+            'cognito-idp:AdminSetUserPassword',
+            'cognito-idp:ListUsers',
+          ],
+          Resource: [arn('cognito-idp', `userpool/${POOLS.new}`)],
+        },
+        {
+          Effect: 'Allow',
+          Action: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'],
+          Resource: [arn('cognito-idp', `userpool/${POOLS.old}`)],
+        },
       ]);
     });
 

@@ -25,6 +25,7 @@ const CLI_COMMANDS = [
   'reject',
   'abort',
   'gained',
+  'migrate-user',
 ];
 
 /**
@@ -43,6 +44,8 @@ const NOT_STATES = [
   'ExecutionsAborted',
   'LastUpdateStatus',
   'ResourceConflictException',
+  // What Cognito answers a user whose password must be reset (runbooks/finish.md).
+  'PasswordResetRequiredException',
   // A metric of PreTokenGeneration's, not an error any state sees.
   'GroupCopyFailed',
 ];

@@ -256,11 +256,15 @@ const REQUESTS: Record<string, (arns: Arns, names: StackNames) => Request[]> = {
   'APIGateway:UpdateRestApi': (a) => on('apigateway:PATCH', a.frozenApis),
   'CloudWatch:DescribeAlarms': (a) => on('cloudwatch:DescribeAlarms', a.alarms),
   'CognitoIdentityProvider:AdminAddUserToGroup': (a) => on('cognito-idp:AdminAddUserToGroup', a.newPool),
+  'CognitoIdentityProvider:AdminCreateUser': (a) => on('cognito-idp:AdminCreateUser', a.newPool),
   'CognitoIdentityProvider:AdminDeleteUser': (a) => on('cognito-idp:AdminDeleteUser', a.newPool),
   'CognitoIdentityProvider:AdminGetUser': (a) => on('cognito-idp:AdminGetUser', a.oldPool),
   'CognitoIdentityProvider:AdminInitiateAuth': (a) => on('cognito-idp:AdminInitiateAuth', a.oldPool),
   'CognitoIdentityProvider:AdminListGroupsForUser': (a) =>
     on('cognito-idp:AdminListGroupsForUser', a.oldPool),
+  'CognitoIdentityProvider:AdminResetUserPassword': (a) =>
+    on('cognito-idp:AdminResetUserPassword', a.newPool),
+  'CognitoIdentityProvider:AdminSetUserPassword': (a) => on('cognito-idp:AdminSetUserPassword', a.newPool),
   'CognitoIdentityProvider:DescribeUserPool': (a) =>
     on('cognito-idp:DescribeUserPool', [...a.oldPool, ...a.newPool]),
   'CognitoIdentityProvider:DescribeUserPoolClient': (a) =>
