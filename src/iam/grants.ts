@@ -46,7 +46,7 @@ const unique = <T>(values: T[]) => [...new Set(values)];
  * that waits for them, the canary for the health check: each function names its own
  * (src/iam/manifest.ts), and Rollback, which restores whatever the ledger holds, both of the first.
  */
-export type Area = 'freeze' | 'bindings' | 'canary' | 'triggers' | 'oldPool' | 'newPool';
+export type Area = 'freeze' | 'bindings' | 'canary' | 'triggers' | 'oldPool' | 'newPool' | 'movedUsers';
 export type Areas = ReadonlySet<Area>;
 
 type Resources = (stage: Stage, areas: Areas) => Arn[];
@@ -62,6 +62,11 @@ const pools: Resources = (stage, areas) => [...oldPool(stage, areas), ...newPool
 const areaPools: Resources = (stage, areas) => [
   ...(areas.has('oldPool') ? oldPool(stage, areas) : []),
   ...(areas.has('newPool') ? newPool(stage, areas) : []),
+];
+/** The old pool's users are read by name; a function that moves them also reads the new pool's. */
+const userPools: Resources = (stage, areas) => [
+  ...oldPool(stage, areas),
+  ...(areas.has('movedUsers') ? newPool(stage, areas) : []),
 ];
 const ledger: Resources = () => [{ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }];
 const topics: Resources = () => [{ Ref: 'UsersTopic' }, { Ref: 'OperatorsTopic' }];
@@ -198,7 +203,7 @@ export const GRANTS: Record<string, Grant> = {
   'CognitoIdentityProvider:AdminAddUserToGroup': grant('cognito-idp:AdminAddUserToGroup', newPool),
   'CognitoIdentityProvider:AdminCreateUser': grant('cognito-idp:AdminCreateUser', newPool),
   'CognitoIdentityProvider:AdminDeleteUser': grant('cognito-idp:AdminDeleteUser', newPool),
-  'CognitoIdentityProvider:AdminGetUser': grant('cognito-idp:AdminGetUser', oldPool),
+  'CognitoIdentityProvider:AdminGetUser': grant('cognito-idp:AdminGetUser', userPools),
   'CognitoIdentityProvider:AdminInitiateAuth': grant('cognito-idp:AdminInitiateAuth', oldPool),
   'CognitoIdentityProvider:AdminListGroupsForUser': grant('cognito-idp:AdminListGroupsForUser', oldPool),
   'CognitoIdentityProvider:AdminResetUserPassword': grant('cognito-idp:AdminResetUserPassword', newPool),

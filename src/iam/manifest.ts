@@ -42,6 +42,16 @@ const CANARY_READ = ['CognitoIdentityProvider:AdminGetUser', 'SecretsManager:Get
 /** src/steps/core/pools.ts: the pools' ARNs and the new pool's triggers. */
 const POOLS = ['CognitoIdentityProvider:DescribeUserPool'];
 
+/** src/steps/core/move-user.ts: one user read in the old pool and created, reset and grouped in the new. */
+const MOVE_USER = [
+  'CognitoIdentityProvider:AdminAddUserToGroup',
+  'CognitoIdentityProvider:AdminCreateUser',
+  'CognitoIdentityProvider:AdminGetUser',
+  'CognitoIdentityProvider:AdminListGroupsForUser',
+  'CognitoIdentityProvider:AdminResetUserPassword',
+  'CognitoIdentityProvider:AdminSetUserPassword',
+];
+
 /** One sorted list without repeats, so the test can compare it with what the code sends as is. */
 const commands = (...groups: (readonly string[])[]): readonly string[] => [...new Set(groups.flat())].sort();
 
@@ -114,16 +124,8 @@ export const FUNCTION_COMMANDS = {
   // (src/ledger/gained.ts, which also lists them for the CLI).
   countGained: commands(['CognitoIdentityProvider:ListUsers', 'DynamoDB:PutItem', 'DynamoDB:Query']),
   // src/steps/core/move-user.ts: the old user and their groups; created in the new pool, its password
-  // reset, added to the groups; a user already there is looked up by name to finish a half-done move.
-  migrateUser: commands([
-    'CognitoIdentityProvider:AdminAddUserToGroup',
-    'CognitoIdentityProvider:AdminCreateUser',
-    'CognitoIdentityProvider:AdminGetUser',
-    'CognitoIdentityProvider:AdminListGroupsForUser',
-    'CognitoIdentityProvider:AdminResetUserPassword',
-    'CognitoIdentityProvider:AdminSetUserPassword',
-    'CognitoIdentityProvider:ListUsers',
-  ]),
+  // reset, added to the groups; a user already there is read to finish a move that stopped half way.
+  migrateUser: MOVE_USER,
 } satisfies Record<string, readonly string[]>;
 
 /**
@@ -161,6 +163,6 @@ export const FUNCTION_AREAS: Record<keyof typeof FUNCTION_COMMANDS, readonly Are
   releaseAfterRollback: [],
   // Lists the new pool's users.
   countGained: ['newPool'],
-  // Lists the new pool's users to find one a move left half done.
-  migrateUser: ['newPool'],
+  // Reads a user of the new pool to finish a move that stopped half way.
+  migrateUser: ['movedUsers'],
 };

@@ -7,6 +7,7 @@ import {
 import * as aws from '../aws/aws.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
+import { oldGroups } from './old-groups.ts';
 import type { OldPool } from './old-pool.ts';
 
 /**
@@ -23,30 +24,6 @@ export interface MigratedUser {
 }
 
 const isNamed = (error: unknown, name: string) => error instanceof Error && error.name === name;
-
-/** Every group the old pool has `username` in, 60 at a time as AdminListGroupsForUser allows. */
-export async function oldGroups(
-  old: OldPool,
-  username: string,
-  abortSignal?: AbortSignal,
-): Promise<string[]> {
-  const names: string[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await aws.cognito(old.region).send(
-      new AdminListGroupsForUserCommand({
-        UserPoolId: old.oldUserPoolId,
-        Username: username,
-        Limit: 60,
-        NextToken,
-      }),
-      abortSignal ? { abortSignal } : {},
-    );
-    names.push(...(page.Groups ?? []).flatMap((g) => (g.GroupName ? [g.GroupName] : [])));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return names;
-}
 
 /**
  * The old pool's name for the user. Usually the new pool's: the migration keeps the name the user

@@ -377,7 +377,7 @@ describe('serverless package (offline, no credentials)', () => {
       );
     });
 
-    it('lets migrateUser create users in the new pool only, and read them from the old pool only', () => {
+    it('lets migrateUser create users in the new pool only, and read them in both', () => {
       // Act
       const cognito = statementsIn(roleId('migrateUser')).filter((s) =>
         s.Action.some((a) => a.startsWith('cognito-idp:')),
@@ -392,13 +392,17 @@ describe('serverless package (offline, no credentials)', () => {
             'cognito-idp:AdminCreateUser',
             'cognito-idp:AdminResetUserPassword',
             'cognito-idp:AdminSetUserPassword',
-            'cognito-idp:ListUsers',
           ],
           Resource: [arn('cognito-idp', `userpool/${POOLS.new}`)],
         },
         {
           Effect: 'Allow',
-          Action: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'],
+          Action: ['cognito-idp:AdminGetUser'],
+          Resource: [arn('cognito-idp', `userpool/${POOLS.old}`), arn('cognito-idp', `userpool/${POOLS.new}`)],
+        },
+        {
+          Effect: 'Allow',
+          Action: ['cognito-idp:AdminListGroupsForUser'],
           Resource: [arn('cognito-idp', `userpool/${POOLS.old}`)],
         },
       ]);

@@ -191,6 +191,8 @@ export function arnsOf(plan: Plan, names: StackNames, areas: ReadonlySet<Area>) 
     ),
     oldPool: [pool(plan.oldPool.userPoolId)],
     newPool: [pool(plan.newPool.userPoolId)],
+    // The pools whose users it reads by name: the old one's, and the new one's when it moves users.
+    users: [pool(plan.oldPool.userPoolId), ...(has('movedUsers') ? [pool(plan.newPool.userPoolId)] : [])],
     // The pools of the step's areas: whose clients it reads, or whose users it lists.
     clients: [
       ...(has('oldPool') ? [pool(plan.oldPool.userPoolId)] : []),
@@ -258,7 +260,7 @@ const REQUESTS: Record<string, (arns: Arns, names: StackNames) => Request[]> = {
   'CognitoIdentityProvider:AdminAddUserToGroup': (a) => on('cognito-idp:AdminAddUserToGroup', a.newPool),
   'CognitoIdentityProvider:AdminCreateUser': (a) => on('cognito-idp:AdminCreateUser', a.newPool),
   'CognitoIdentityProvider:AdminDeleteUser': (a) => on('cognito-idp:AdminDeleteUser', a.newPool),
-  'CognitoIdentityProvider:AdminGetUser': (a) => on('cognito-idp:AdminGetUser', a.oldPool),
+  'CognitoIdentityProvider:AdminGetUser': (a) => on('cognito-idp:AdminGetUser', a.users),
   'CognitoIdentityProvider:AdminInitiateAuth': (a) => on('cognito-idp:AdminInitiateAuth', a.oldPool),
   'CognitoIdentityProvider:AdminListGroupsForUser': (a) =>
     on('cognito-idp:AdminListGroupsForUser', a.oldPool),

@@ -6,12 +6,11 @@ import {
   AdminResetUserPasswordCommand,
   AdminSetUserPasswordCommand,
   type AttributeType,
-  ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import * as aws from '../../aws/aws.ts';
 import { toNamedError } from '../../aws/clients.ts';
 import { type CarryRule, carriedAttributes } from '../../triggers/attributes.ts';
-import { oldGroups } from '../../triggers/groups.ts';
+import { oldGroups } from '../../triggers/old-groups.ts';
 
 /**
  * Moving one user who never signed in from the old pool to the new one, with what the migration
@@ -62,22 +61,16 @@ async function oldUser(pools: MovePools, username: string): Promise<AttributeTyp
 
 /**
  * Whether a user the new pool already has is one an earlier move left half done: created (with the
- * same legacy `sub`) but stopped before its password was reset. Read with ListUsers, which the new
- * pool's census may already call, rather than AdminGetUser.
+ * same legacy `sub`) but stopped before its password was reset.
  */
 async function halfMoved(pools: MovePools, username: string, legacy: [string, string] | undefined) {
   if (!legacy) return false;
-  const found = await aws.cognito(pools.region).send(
-    new ListUsersCommand({
-      UserPoolId: pools.newUserPoolId,
-      Filter: `username = "${username.replace(/["\\]/g, '')}"`,
-      Limit: 1,
-    }),
-  );
-  const user = found.Users?.[0];
+  const user = await aws
+    .cognito(pools.region)
+    .send(new AdminGetUserCommand({ UserPoolId: pools.newUserPoolId, Username: username }));
   return (
-    user?.UserStatus === 'FORCE_CHANGE_PASSWORD' &&
-    user.Attributes?.some((a) => a.Name === legacy[0] && a.Value === legacy[1]) === true
+    user.UserStatus === 'FORCE_CHANGE_PASSWORD' &&
+    user.UserAttributes?.some((a) => a.Name === legacy[0] && a.Value === legacy[1]) === true
   );
 }
 

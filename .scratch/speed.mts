@@ -1,0 +1,11 @@
+import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import * as aws from '/work/main/src/aws/aws.ts';
+import { parsePlan } from '/work/main/src/plan/schema.ts';
+import { Sandbox } from '/work/main/src/sandbox/index.ts';
+import { example } from '/work/main/test/fixtures/plans.ts';
+const plan = parsePlan(example);
+const sb = Sandbox.fromPlan(plan).install();
+const c = aws.cognito(plan.region);
+const t = performance.now();
+for (let i = 0; i < 20000; i++) await c.send(new AdminGetUserCommand({ UserPoolId: plan.oldPool.userPoolId, Username: 'person-01@example.org' }));
+console.log('per call µs', ((performance.now() - t) / 20000) * 1000, 'heap MB', process.memoryUsage().heapUsed / 1e6);
