@@ -15,6 +15,7 @@ import {
   poolArn,
   SANDBOX_SECRET_MARK,
   START,
+  UserMap,
   type UserPoolClient,
   type World,
   type WorldOptions,
@@ -92,7 +93,7 @@ function seedPools(world: World, plan: Plan, options: WorldOptions): void {
       arn: poolArn(world, id),
       lambdaConfig,
       clients: new Map([[client.clientId, client]]),
-      users: new Map(),
+      users: new UserMap(),
       groups: new Map(
         groups.map((group, precedence) => [
           group,

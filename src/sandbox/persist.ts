@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Sandbox } from './sandbox.ts';
 import { standardSchema } from './services/cognito-schema.ts';
 import type { Snapshot } from './snapshot.ts';
-import type { World } from './world.ts';
+import { UserMap, type World } from './world.ts';
 
 /** What `--state-dir` keeps between commands: the world (ledger included), its clock, and how it started. */
 interface Saved {
@@ -54,6 +54,7 @@ export function loadSandbox(dir: string): { sandbox: Sandbox; startingWorld: Sna
     }
   }
   for (const pool of saved.world.pools.values()) {
+    pool.users = new UserMap(pool.users);
     pool.groups ??= new Map();
     pool.schema ??= standardSchema();
     pool.caseSensitive ??= false;

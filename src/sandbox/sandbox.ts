@@ -81,6 +81,11 @@ export class Sandbox implements Transport {
    * such as the ledger on dynalite. Set before `install()`.
    */
   readonly network = new Set<string>();
+  /**
+   * Keep every call in `calls`. A rehearsal of a sweep over a large pool turns it off: its report is
+   * the sweep's own counts, and a million users' calls would be the largest thing in memory.
+   */
+  recordCalls = true;
   private throttles = 0;
   private crash: { at: 'before' | 'after'; die: (error: Error) => void } | undefined;
   /** Rehearsals sharing this world (two cutovers racing for one lock) install it once between them. */
@@ -135,19 +140,21 @@ export class Sandbox implements Transport {
       // The function is gone: nothing after this call runs.
       return new Promise<never>(() => {});
     }
-    const call: Call = {
-      service,
-      command,
-      input: structuredClone(input),
-      at: this.clock.now(),
-      mutating: !READ_ONLY.test(command),
-    };
-    this.calls.push(call);
+    const call: Call | undefined = this.recordCalls
+      ? {
+          service,
+          command,
+          input: structuredClone(input),
+          at: this.clock.now(),
+          mutating: !READ_ONLY.test(command),
+        }
+      : undefined;
+    if (call) this.calls.push(call);
     try {
       // A copy, so a caller that mutates what it got back cannot reach into the world.
       return structuredClone(await this.dispatch(service, command, input, region));
     } catch (error) {
-      call.error = (error as Error).name;
+      if (call) call.error = (error as Error).name;
       throw error;
     }
   }

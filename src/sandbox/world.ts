@@ -75,6 +75,29 @@ export interface PoolUser {
   /** Came to the new pool by their own sign-in or sign-up (src/sandbox/arrivals.ts), not by a step. */
   arrived?: true;
 }
+/**
+ * A pool's users by name, counting every addition and removal, so a listing of many pages (ListUsers
+ * with a filter) can be computed once per version of the membership rather than once per page.
+ */
+export class UserMap extends Map<string, PoolUser> {
+  version = 0;
+
+  override set(username: string, user: PoolUser): this {
+    this.version += 1;
+    return super.set(username, user);
+  }
+
+  override delete(username: string): boolean {
+    this.version += 1;
+    return super.delete(username);
+  }
+
+  override clear(): void {
+    this.version += 1;
+    super.clear();
+  }
+}
+
 export interface UserPool {
   id: string;
   name: string;
@@ -82,7 +105,7 @@ export interface UserPool {
   lambdaConfig: Record<string, string>;
   clients: Map<string, UserPoolClient>;
   /** By username. */
-  users: Map<string, PoolUser>;
+  users: UserMap;
   /** By name, in the order they were created. */
   groups: Map<string, PoolGroup>;
   /** Standard and custom attributes, as DescribeUserPool lists them (`custom:` names included). */

@@ -354,22 +354,43 @@ const SEARCHABLE = new Set([
   'preferred_username',
   'sub',
 ]);
-function ListUsers(input: ListUsersCommandInput, { world }: Env): Out<ListUsersCommandOutput> {
-  const pool = poolOf(world, input.UserPoolId);
-  authorize(world, pool, 'ListUsers');
-  let users = [...pool.users.values()];
-  if (input.Filter) {
-    const match = /^\s*([\w:]+)\s*(\^?=)\s*"([^"]*)"\s*$/.exec(input.Filter);
+/** The names a filter matches, per pool and filter, kept while the pool's membership is unchanged. */
+const listings = new WeakMap<UserPool['users'], { version: number; byFilter: Map<string, string[]> }>();
+
+function matching(pool: UserPool, filter: string | undefined): string[] {
+  const users = pool.users;
+  let cached = listings.get(users);
+  if (cached?.version !== users.version) {
+    cached = { version: users.version, byFilter: new Map() };
+    listings.set(users, cached);
+  }
+  const hit = cached.byFilter.get(filter ?? '');
+  if (hit) return hit;
+  let found = [...users.values()];
+  if (filter) {
+    const match = /^\s*([\w:]+)\s*(\^?=)\s*"([^"]*)"\s*$/.exec(filter);
     if (!match || !SEARCHABLE.has(match[1] ?? ''))
       fail(InvalidParameterException, 'Invalid search attribute');
     const [, name, operator, value = ''] = match;
     const searched = (u: PoolUser) =>
       name === 'username' ? u.username : name === 'sub' ? u.sub : (u.attributes[name ?? ''] ?? '');
-    users = users.filter((u) => (operator === '=' ? searched(u) === value : searched(u).startsWith(value)));
+    found = found.filter((u) => (operator === '=' ? searched(u) === value : searched(u).startsWith(value)));
   }
-  const { items, ...next } = page(users, input.Limit, input.PaginationToken);
+  const names = found.map((u) => u.username);
+  cached.byFilter.set(filter ?? '', names);
+  return names;
+}
+
+function ListUsers(input: ListUsersCommandInput, { world }: Env): Out<ListUsersCommandOutput> {
+  const pool = poolOf(world, input.UserPoolId);
+  authorize(world, pool, 'ListUsers');
+  const { items, ...next } = page(matching(pool, input.Filter), input.Limit, input.PaginationToken);
   return {
-    Users: items.map(userOut),
+    // A user changed since the listing was made is described as they are now.
+    Users: items.flatMap((name) => {
+      const user = pool.users.get(name);
+      return user ? [userOut(user)] : [];
+    }),
     ...(next.NextToken ? { PaginationToken: next.NextToken } : {}),
   };
 }
