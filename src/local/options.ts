@@ -40,6 +40,8 @@ export interface RehearsalOptions {
    * pool, as a careless IAM change would: the wiring checks saw it whole, so only the canary can notice.
    */
   failTrigger?: boolean;
+  /** Run the sweep state machine (finishing the migration) instead of the cutover. */
+  sweep?: { dryRun?: boolean };
 }
 
 /** A sandboxed world and the state it started in, which `worldRestored` is judged against. */

@@ -13,6 +13,7 @@ import {
 } from '../statemachines/definition.ts';
 import { withResult } from '../statemachines/json-path.ts';
 import { retryDelaySeconds, waitSeconds } from '../statemachines/timing.ts';
+import { playDistributedMap } from './distributed-map.ts';
 import { checkPayload, type FaultKind, statesTimeout, strike } from './faults.ts';
 import type { RehearsalOptions } from './options.ts';
 import { ENDINGS, type TimelineEntry, Trace } from './report.ts';
@@ -32,13 +33,19 @@ export interface MachineRun {
 /** One execution: which machine, its name, its input, and how its states are named in the trace. */
 interface Launch {
   loaded: LoadedMachine;
-  machineName: 'cutover' | 'rollback';
+  machineName: 'cutover' | 'rollback' | 'sweep';
   input: unknown;
   /** '' for the cutover; `rollback/` or `rule-rollback/` for a rollback execution's states. */
   prefix: string;
   /** Task states played by the runner rather than a function (the cutover's Rollback task). */
   extra?: Record<string, Handler>;
   instance?: string;
+  /**
+   * The runner plays each DISTRIBUTED Map itself (src/local/distributed-map.ts), its children side by
+   * side on the virtual clock; otherwise the engine runs the item processor inline, and a Wait inside
+   * it takes no simulated time.
+   */
+  playsDistributedMaps?: boolean;
 }
 
 const handlerCache = new Map<string, Handler>();
@@ -103,6 +110,15 @@ export class Rehearsal {
   async run(): Promise<MachineRun> {
     const { options } = this;
     if (options.rollbackOf) return this.rollbackOnly(options.rollbackOf);
+    if (options.sweep) {
+      return this.execute({
+        loaded: machine('sweep'),
+        machineName: 'sweep',
+        input: { plan: options.plan, dryRun: options.sweep.dryRun === true },
+        prefix: '',
+        playsDistributedMaps: true,
+      });
+    }
     const run = await this.execute({
       loaded: machine('cutover'),
       machineName: 'cutover',
@@ -266,6 +282,43 @@ export class Rehearsal {
     };
   }
 
+  /**
+   * Each top-level DISTRIBUTED Map becomes a Task the runner answers by playing the Map: the engine
+   * would run its items inline, where their Waits take no simulated time and no failure threshold holds.
+   */
+  private async distributedMaps(launch: Launch, stateInputs: Map<string, unknown>) {
+    const { definition } = launch.loaded;
+    const maps = Object.entries(definition.States).filter(
+      ([, state]) => state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED',
+    );
+    if (maps.length === 0) return undefined;
+    const children = await this.taskHandlers(launch, stateInputs);
+    const States = { ...definition.States };
+    const handlers: Record<string, Handler> = {};
+    for (const [name, state] of maps) {
+      const { ResultPath, Catch, Next, End } = state;
+      States[name] = {
+        Type: 'Task',
+        Resource: `arn:aws:states:${this.region}:${this.sandbox.world.accountId}:distributedMap:${name}`,
+        ...(ResultPath !== undefined ? { ResultPath } : {}),
+        ...(Catch ? { Catch } : {}),
+        ...(Next ? { Next } : {}),
+        ...(End ? { End } : {}),
+      };
+      handlers[name] = (input) =>
+        playDistributedMap(state, input, {
+          clock: this.sandbox.clock,
+          handlerFor: (stateName) => {
+            const handler = children[stateName];
+            if (!handler) throw new Error(`No handler for ${stateName} in ${name}'s item processor`);
+            return handler;
+          },
+          onFailure: (event) => this.failed(event, launch.prefix + event.state.name),
+        });
+    }
+    return { definition: { ...definition, States } as LoadedMachine['definition'], handlers };
+  }
+
   /** Runs one execution to its end, recording it in the sandbox's executions as Step Functions lists them. */
   private async execute(launch: Launch): Promise<MachineRun> {
     const { sandbox } = this;
@@ -273,11 +326,13 @@ export class Rehearsal {
     const instance = launch.instance ?? this.executionName;
     const stateInputs = new Map<string, unknown>();
     const taskResourceLocalHandlers = await this.taskHandlers(launch, stateInputs);
+    const played = launch.playsDistributedMaps ? await this.distributedMaps(launch, stateInputs) : undefined;
+    if (played) Object.assign(taskResourceLocalHandlers, played.handlers);
     const executionId = this.executionArn(launch.machineName, instance);
     const startDate = sandbox.clock.now();
     executions.set(executionId, { status: 'RUNNING', startDate });
     // --timeout-at stands in for the execution timeout, which here would be a real-time timer.
-    const { TimeoutSeconds: _timeout, ...definition } = launch.loaded.definition;
+    const { TimeoutSeconds: _timeout, ...definition } = played?.definition ?? launch.loaded.definition;
     const execution = new StateMachine(definition as never, {
       validationOptions: { checkArn: false, checkPaths: true },
     }).run(launch.input as never, {
