@@ -114,6 +114,23 @@ export class TriggerEventInvalid extends CutoverError {
   override readonly name = 'TriggerEventInvalid';
 }
 
+/**
+ * The sweep was asked to move users before the plan's `finish.sweepAfter` (or with none set); a
+ * dry-run runs any time. The message names the time and how to count instead.
+ */
+export class SweepNotDue extends CutoverError {
+  override readonly name = 'SweepNotDue';
+}
+
+/**
+ * More of a shard's users were refused by the new pool than the sweep tolerates: something is wrong
+ * with all of them (the schema, say), so it stops rather than fail the rest one by one. A sweep run
+ * again after the fix skips those already moved.
+ */
+export class SweepFailing extends CutoverError {
+  override readonly name = 'SweepFailing';
+}
+
 /** Errors the state machine never retries: retrying cannot change the outcome. */
 export const NON_RETRYABLE = [
   'PlanInvalid',
@@ -133,6 +150,9 @@ export const NON_RETRYABLE = [
 
 /** Errors a Cognito trigger raises to Cognito; no state machine sees them. */
 export const TRIGGER_ERRORS = ['MigrationMisconfigured', 'TriggerEventInvalid'] as const;
+
+/** Errors only the sweep state machine sees; it never retries them. */
+export const SWEEP_ERRORS = ['SweepNotDue', 'SweepFailing'] as const;
 
 /** Errors the state machine retries with backoff and jitter. */
 export const RETRYABLE = ['AwsTransient'] as const;
@@ -154,4 +174,6 @@ export const ALL_ERROR_CLASSES = {
   ConfigInvalid,
   MigrationMisconfigured,
   TriggerEventInvalid,
+  SweepNotDue,
+  SweepFailing,
 } as const;

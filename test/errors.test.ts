@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_ERROR_CLASSES, NON_RETRYABLE, RETRYABLE, TRIGGER_ERRORS } from '../src/errors.ts';
+import { ALL_ERROR_CLASSES, NON_RETRYABLE, RETRYABLE, SWEEP_ERRORS, TRIGGER_ERRORS } from '../src/errors.ts';
 
 describe('errors', () => {
   it.each(
@@ -24,7 +24,7 @@ describe('errors', () => {
   });
 
   it('classifies every error exactly once as retryable or not', () => {
-    const classified = [...NON_RETRYABLE, ...RETRYABLE, ...TRIGGER_ERRORS];
+    const classified = [...NON_RETRYABLE, ...RETRYABLE, ...TRIGGER_ERRORS, ...SWEEP_ERRORS];
 
     expect(new Set(classified).size).toBe(classified.length);
     expect([...classified].sort()).toEqual(Object.keys(ALL_ERROR_CLASSES).sort());

@@ -14,6 +14,7 @@ import {
 } from './local.ts';
 import { migrateUserCommands } from './migrate-user.ts';
 import { remoteCommands, remotePlanCommand, remoteRollbackCommand } from './remote.ts';
+import { sweepCommands } from './sweep.ts';
 import { WORLD_FLAG_NAMES, worldFlagOptions } from './world-flags.ts';
 
 export { CommandFailed, EXIT, UsageError };
@@ -86,9 +87,10 @@ export function program(io: Io = processIo(), outcome: Outcome = { code: EXIT.SU
       `
 On AWS (the stage's deployed state machines, cognito-cutover-<stage>-cutover and -rollback):
   start, status, approve, reject, abort, plan --stage, rollback --stage, gained --stage,
-  migrate-user --stage
+  migrate-user --stage, sweep --stage
 On this machine (an in-process sandbox; no AWS account):
-  rehearse, plan --plan, rollback --plan, gained --state-dir, migrate-user --plan, validate
+  rehearse, plan --plan, rollback --plan, gained --state-dir, migrate-user --plan,
+  sweep --plan, validate
 
 AWS credentials are found as the AWS CLI finds them (AWS_PROFILE, access keys, SSO), and
 AWS_ENDPOINT_URL is honoured. The region is --region, else AWS_REGION, else AWS_DEFAULT_REGION;
@@ -161,6 +163,7 @@ Examples:
   remoteCommands(cli, io, done);
   gainedCommands(cli, io, done);
   migrateUserCommands(cli, io, done);
+  sweepCommands(cli, io, done);
   return cli;
 }
 

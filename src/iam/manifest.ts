@@ -126,6 +126,16 @@ export const FUNCTION_COMMANDS = {
   // src/steps/core/move-user.ts: the old user and their groups; created in the new pool, its password
   // reset, added to the groups; a user already there is read to finish a move that stopped half way.
   migrateUser: MOVE_USER,
+  startSweep: NONE,
+  // src/steps/sweep-users.ts: a shard of the old pool page by page, each user moved (or, as a dry-run,
+  // looked up in the new pool); who was not moved whole is kept in the ledger (src/ledger/swept.ts).
+  sweepUsers: commands(MOVE_USER, [
+    'CognitoIdentityProvider:ListUsers',
+    'DynamoDB:PutItem',
+    'DynamoDB:Query',
+  ]),
+  // src/steps/sweep-report.ts: the totals kept in the ledger, and the operators told.
+  sweepReport: commands(['DynamoDB:PutItem', 'DynamoDB:Query', 'SNS:Publish']),
 } satisfies Record<string, readonly string[]>;
 
 /**
@@ -165,4 +175,8 @@ export const FUNCTION_AREAS: Record<keyof typeof FUNCTION_COMMANDS, readonly Are
   countGained: ['newPool'],
   // Reads a user of the new pool to finish a move that stopped half way.
   migrateUser: ['movedUsers'],
+  startSweep: [],
+  // Lists the old pool's users, reads the new pool's.
+  sweepUsers: ['oldPool', 'movedUsers'],
+  sweepReport: [],
 };

@@ -150,11 +150,12 @@ function machineRole(name: MachineKind, stage: Stage): object {
   };
 }
 
-/** Both state machines' roles, by the logical ids serverless.yml gives them as `role`. */
+/** The state machines' roles, by the logical ids serverless.yml gives them as `role`. */
 export function stateMachineRoles(stage: Stage): Record<string, object> {
   return {
     CutoverMachineRole: machineRole('cutover', stage),
     RollbackMachineRole: machineRole('rollback', stage),
+    SweepMachineRole: machineRole('sweep', stage),
   };
 }
 

@@ -4,11 +4,19 @@ import './polyfill.ts';
 import { dryRunReportSchema } from '../plan/dry-run.ts';
 import { planIssues, planSchema } from '../plan/schema.ts';
 import { Sandbox, type WorldOptions } from '../sandbox/index.ts';
+import { type Population, seedPopulation } from '../sandbox/population.ts';
 import { emptyWorld } from '../sandbox/world.ts';
+import type { SweepReport } from '../steps/sweep-report.ts';
 import { planInput } from '../steps/validate-plan.ts';
 import type { RehearsalOptions, Session } from './options.ts';
 import { Rehearsal } from './rehearsal.ts';
-import { ENDINGS, type RehearsalReport, type RehearsalStatus, reportOf } from './report.ts';
+import {
+  ENDINGS,
+  type RehearsalReport,
+  type RehearsalStatus,
+  reportOf,
+  type TimelineEntry,
+} from './report.ts';
 
 export { type Crash, FAULT_KINDS, type Fault, type FaultKind, PAYLOAD_QUOTA_BYTES } from './faults.ts';
 export type { ApprovalAnswer, RehearsalOptions, Session } from './options.ts';
@@ -65,6 +73,99 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
       },
     );
   } finally {
+    sandbox.uninstall();
+  }
+}
+
+/** What a rehearsed sweep did: the sweep's own report, and what running it took here. */
+export interface SweepRehearsal {
+  status: 'SUCCEEDED' | 'STOPPED' | 'INVALID_PLAN' | 'NOT_DUE' | 'FAILED';
+  /** The sweep machine's report (SweepReport's), when it got that far. */
+  report?: SweepReport;
+  errors?: { path: string; message: string }[];
+  error?: string;
+  /** Old-pool users the rehearsal's world held (the population asked for, when the world is new). */
+  users: number;
+  simulatedSeconds: number;
+  transitions: number;
+  wallMs: number;
+  /** Peak resident memory of this process while it ran, in MB. */
+  peakRssMB: number;
+  /** The world it ran in, for `--state-dir`. */
+  session?: Session;
+}
+
+/**
+ * Rehearses the sweep over an old pool of `population.users` users (some signed in already, some the
+ * new pool refuses, some disabled), weeks after the cutover: the clock starts at the plan's
+ * `finish.sweepAfter` when it is later. The deployed sweep machine and handlers run against the
+ * sandbox, whose Cognito keeps to its request-rate quotas.
+ */
+export async function rehearseSweep(options: {
+  plan: unknown;
+  population: Population;
+  dryRun?: boolean;
+  onState?: (entry: TimelineEntry) => void;
+  session?: Session;
+}): Promise<SweepRehearsal> {
+  const started = performance.now();
+  let peakRss = process.memoryUsage().rss;
+  const sample = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
+  const parsed = planSchema.safeParse(planInput(options.plan));
+  let users = options.population.users;
+  const figures = () => ({
+    users,
+    wallMs: Math.round(performance.now() - started),
+    peakRssMB: Math.round(Math.max(peakRss, process.memoryUsage().rss) / 1e6),
+  });
+  if (!parsed.success) {
+    clearInterval(sample);
+    return {
+      status: 'INVALID_PLAN',
+      errors: planIssues(parsed.error),
+      simulatedSeconds: 0,
+      transitions: 0,
+      ...figures(),
+    };
+  }
+  const plan = parsed.data;
+  const session = options.session ?? newSession(plan);
+  const { sandbox } = session;
+  // The report is the sweep's own counts; a record of every call would be the largest thing in memory.
+  sandbox.recordCalls = false;
+  seedPopulation(sandbox.world, plan, options.population);
+  users = sandbox.world.pools.get(plan.oldPool.userPoolId)?.users.size ?? users;
+  const after = plan.finish.sweepAfter ? Date.parse(plan.finish.sweepAfter) : 0;
+  if (after > sandbox.clock.now()) sandbox.clock.advance((after - sandbox.clock.now()) / 1000);
+  const rehearsal = new Rehearsal(
+    {
+      plan,
+      sweep: { dryRun: options.dryRun === true },
+      ...(options.onState ? { onState: options.onState } : {}),
+    },
+    sandbox,
+    plan.region,
+    LEDGER_TABLE,
+  );
+  sandbox.install();
+  try {
+    const run = await rehearsal.run();
+    const base = { simulatedSeconds: rehearsal.since(), transitions: rehearsal.trace.transitions, session };
+    if (run.succeeded)
+      return { status: 'SUCCEEDED', report: run.output as SweepReport, ...base, ...figures() };
+    const failure = rehearsal.trace.failure;
+    const status =
+      failure?.error === 'SweepNotDue' ? 'NOT_DUE' : run.endedIn === 'SweepFailed' ? 'STOPPED' : 'FAILED';
+    return {
+      status,
+      ...(failure ? { error: `${failure.error}: ${failure.cause}` } : {}),
+      ...base,
+      ...figures(),
+    };
+  } finally {
+    clearInterval(sample);
     sandbox.uninstall();
   }
 }

@@ -666,8 +666,16 @@ export const planSchema = z
           .describe(
             "ListUsers requests per second this product may make, all workers together, when it reads a whole pool (the rollback's count of what the new pool gained). Cognito's UserList category allows 30 by default for the whole account and Region, shared with every other caller (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html); raise it only with a quota increase. 1 to 1000. Default 15.",
           ),
+        createUsersPerSecond: z
+          .int()
+          .min(1)
+          .max(1000)
+          .default(50)
+          .describe(
+            "Users per second the sweep moves (or, as a dry-run, looks up), all workers together: each move is one AdminCreateUser. Cognito's UserCreation category (SignUp, ConfirmSignUp, AdminCreateUser, AdminConfirmSignUp) allows 50 by default for the whole account and Region (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html); users signing up meanwhile share it, and a throttled sweep backs off and resumes. Raise it only with a quota increase. 1 to 1000. Default 50.",
+          ),
       })
-      .default({ listUsersPerSecond: 15 })
+      .default({ listUsersPerSecond: 15, createUsersPerSecond: 50 })
       .describe('Request rates under Cognito\'s quotas, e.g. { "listUsersPerSecond": 25 }.'),
     finish: z
       .strictObject({
@@ -677,6 +685,12 @@ export const planSchema = z
           .default([])
           .describe(
             'IAM roles that may invoke the stage\'s migrateUser function, e.g. ["arn:aws:iam::111122223333:role/usermanagement-prod"]: the user-management service calls it when an admin opens a user who is still only in the old pool, and the user is moved at once. Default [] (operators only, with `cutover migrate-user`). At most 10.',
+          ),
+        sweepAfter: z.iso
+          .datetime({ offset: true })
+          .optional()
+          .describe(
+            'When the sweep may move the users who never signed in, e.g. "2026-03-01T00:00:00Z": the cut-off users were told of. Before it, and while it is not set, the sweep runs only as a dry-run (counts, no change).',
           ),
       })
       .default({ migrateUserCallers: [] })

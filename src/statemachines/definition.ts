@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 /** The repository root: serverless.yml, statemachines/ and handlers/ are read from here. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export type MachineKind = 'cutover' | 'rollback';
+export type MachineKind = 'cutover' | 'rollback' | 'sweep';
 
 // biome-ignore lint/suspicious/noExplicitAny: ASL states are heterogeneous JSON.
 export type AslState = Record<string, any> & { Type: string };

@@ -7,6 +7,7 @@ import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
 import { type GainedCategory, recordGained } from '../ledger/gained.ts';
 import type { LedgerLocation } from '../ledger/table.ts';
+import { pace } from './core/pace.ts';
 import type { ShardProgress } from './gained-report.ts';
 
 /**
@@ -52,13 +53,6 @@ export interface CensusInput {
   perSecond: number;
   workers: number;
   progress: ShardProgress;
-}
-
-/** How many pages one call reads, and the seconds to wait before the next, to keep a worker's share. */
-export function pace(perSecond: number, workers: number) {
-  const share = perSecond / workers;
-  const pages = Math.max(1, Math.floor(share));
-  return { pages, waitSeconds: Math.max(1, Math.ceil(pages / share)) };
 }
 
 /** Reads the next pages of one shard, records each gained user in the ledger, and adds them up. */

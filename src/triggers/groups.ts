@@ -1,9 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import {
-  AdminAddUserToGroupCommand,
-  AdminListGroupsForUserCommand,
-  ListUsersCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { AdminAddUserToGroupCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import * as aws from '../aws/aws.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';

@@ -43,9 +43,12 @@ const ROLLBACK_FUNCTIONS = [
   'releaseAfterRollback',
   'countGained',
 ] as const;
+const SWEEP_FUNCTIONS = ['startSweep', 'sweepUsers', 'sweepReport'] as const;
 /** Invoked on demand, by the user-management service and `cutover migrate-user`. */
 const ON_DEMAND_FUNCTIONS = ['migrateUser'] as const;
-const FUNCTIONS = [...new Set([...CUTOVER_FUNCTIONS, ...ROLLBACK_FUNCTIONS, ...ON_DEMAND_FUNCTIONS])];
+const FUNCTIONS = [
+  ...new Set([...CUTOVER_FUNCTIONS, ...ROLLBACK_FUNCTIONS, ...SWEEP_FUNCTIONS, ...ON_DEMAND_FUNCTIONS]),
+];
 
 const STAGE = 'dev';
 /** The stage's plan names the pools (and every resource the roles may touch). */
@@ -224,6 +227,25 @@ describe('serverless package (offline, no credentials)', () => {
     expect(cutoverRole).toContain('states:DescribeExecution');
   });
 
+  it('compiles the sweep state machine: a DISTRIBUTED Map whose children run sweepUsers, which its role may start', () => {
+    // Arrange
+    const sweep = template.Resources.SweepStateMachine;
+    const [body] = (sweep?.Properties.DefinitionString as { 'Fn::Sub': [string, unknown] })['Fn::Sub'];
+    const role = JSON.stringify(template.Resources.SweepMachineRole);
+
+    // Act
+    const referenced = [
+      ...new Set(functionsInDefinition(template, sweep?.Properties.DefinitionString)),
+    ].sort();
+    const map = JSON.parse(body.replace(/\$\{[^}]+\}/g, 'x')).States.SweepShards;
+
+    // Assert
+    expect(sweep?.Properties.StateMachineName).toBe(`cognito-cutover-${STAGE}-sweep`);
+    expect(referenced).toEqual([...SWEEP_FUNCTIONS].map(lambdaLogicalId).sort());
+    expect(map.ItemProcessor.ProcessorConfig.Mode).toBe('DISTRIBUTED');
+    expect(role).toContain(`stateMachine:cognito-cutover-${STAGE}-sweep`);
+  });
+
   it('starts the rollback when a cutover fails, times out or is aborted, where no Catch may have run', () => {
     const rule = template.Resources.RollbackWhenCutoverStops as unknown as {
       Properties: {
@@ -398,7 +420,10 @@ describe('serverless package (offline, no credentials)', () => {
         {
           Effect: 'Allow',
           Action: ['cognito-idp:AdminGetUser'],
-          Resource: [arn('cognito-idp', `userpool/${POOLS.old}`), arn('cognito-idp', `userpool/${POOLS.new}`)],
+          Resource: [
+            arn('cognito-idp', `userpool/${POOLS.old}`),
+            arn('cognito-idp', `userpool/${POOLS.new}`),
+          ],
         },
         {
           Effect: 'Allow',
@@ -479,8 +504,8 @@ describe('serverless package (offline, no credentials)', () => {
 
     it('grants no function anything through a shared role', () => {
       expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
-      // Besides the functions': the two state machines', the timeout/abort rule's and the schedule's.
-      expect(roles().length).toBe(FUNCTIONS_ALL.length + 4);
+      // Besides the functions': the three state machines', the timeout/abort rule's and the schedule's.
+      expect(roles().length).toBe(FUNCTIONS_ALL.length + 5);
     });
 
     it('names no wildcard action anywhere', () => {

@@ -26,6 +26,7 @@ const CLI_COMMANDS = [
   'abort',
   'gained',
   'migrate-user',
+  'sweep',
 ];
 
 /**
@@ -46,6 +47,11 @@ const NOT_STATES = [
   'ResourceConflictException',
   // What Cognito answers a user whose password must be reset (runbooks/finish.md).
   'PasswordResetRequiredException',
+  // The sweep's API call, Map field and metrics (runbooks/finish.md).
+  'ListUsers',
+  'ToleratedFailurePercentage',
+  'UsersSwept',
+  'SweepRefused',
   // A metric of PreTokenGeneration's, not an error any state sees.
   'GroupCopyFailed',
 ];
@@ -53,7 +59,7 @@ const NOT_STATES = [
 const text = (file: string) => readFileSync(file, 'utf8');
 const withoutCodeBlocks = (markdown: string) => markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
 
-const machines = ['cutover', 'rollback'].map((name) => readAsl(aslFileOf(ROOT, name)));
+const machines = ['cutover', 'rollback', 'sweep'].map((name) => readAsl(aslFileOf(ROOT, name)));
 /** Every state, those of a Map's item processor too. */
 const statesOf = (asl: (typeof machines)[number]) => [...everyState(asl)].map(([name]) => name);
 const STATES = new Set(machines.flatMap(statesOf));
@@ -88,7 +94,7 @@ describe('runbooks', () => {
 
   it.each(
     runbookFiles(ROOT).map((file) => [basename(file), file]),
-  )('%s: every state it names in backticks is a state of the cutover or rollback machine', (_name, file) => {
+  )('%s: every state it names in backticks is a state of one of the machines', (_name, file) => {
     // Arrange
     const spans = [...withoutCodeBlocks(text(file)).matchAll(/`([^`\n]+)`/g)].map((m) => m[1] as string);
     const named = spans.filter((span) => /^(rollback\/)?[A-Z][A-Za-z]+$/.test(span));
@@ -136,7 +142,7 @@ describe('runbooks', () => {
     ).toEqual(JSON.parse(text(join(ROOT, 'examples', 'plan.json'))));
   });
 
-  it('explains every state: the cutover in cutover.md, its dry-run branch in dry-run.md, the rollback in rollback.md', () => {
+  it('explains every state: the cutover in cutover.md, its dry-run branch in dry-run.md, the rollback in rollback.md, the sweep in finish.md', () => {
     // Arrange
     const section = (file: string, heading: string) =>
       new RegExp(`## ${heading}[\\s\\S]*?(?=\\n## |$)`).exec(text(join(ROOT, 'runbooks', file)))?.[0] ?? '';
@@ -149,7 +155,7 @@ describe('runbooks', () => {
       'Planned',
       'DryRunFailed',
     ];
-    const [cutover, rollback] = machines.map(statesOf);
+    const [cutover, rollback, sweep] = machines.map(statesOf);
     const missingFrom = (states: string[], where: string) =>
       states.filter((s) => !where.includes(`\`${s}\``));
 
@@ -159,5 +165,6 @@ describe('runbooks', () => {
     ).toEqual([]);
     expect(missingFrom(dryRunBranch, section('dry-run.md', '1\\.'))).toEqual([]);
     expect(missingFrom(rollback ?? [], section('rollback.md', '1\\.'))).toEqual([]);
+    expect(missingFrom(sweep ?? [], section('finish.md', '2\\.'))).toEqual([]);
   });
 });

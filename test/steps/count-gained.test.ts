@@ -3,7 +3,8 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { listGained } from '../../src/ledger/gained.ts';
-import { type CensusInput, countGained, gainedAs, pace } from '../../src/steps/count-gained.ts';
+import { pace } from '../../src/steps/core/pace.ts';
+import { type CensusInput, countGained, gainedAs } from '../../src/steps/count-gained.ts';
 import { gainedReport } from '../../src/steps/gained-report.ts';
 import { context, mocks } from './aws-mocks.ts';
 

@@ -1,0 +1,232 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { listSwept } from '../ledger/swept.ts';
+import type { LedgerLocation } from '../ledger/table.ts';
+import { LEDGER_TABLE, rehearseSweep, type SweepRehearsal } from '../local/runner.ts';
+import { loadSandbox, saveSandbox } from '../sandbox/persist.ts';
+import { sweepLines } from '../steps/sweep-report.ts';
+import { CommandFailed, EXIT, UsageError } from './exit.ts';
+import { help, REGION } from './help.ts';
+import type { Io } from './io.ts';
+import { checkedPlan, readPlan } from './plan-file.ts';
+import {
+  attempt,
+  checkStage,
+  consoleUrl,
+  executionName,
+  findMachine,
+  listExecutions,
+  machineName,
+  resolveRegion,
+  SERVICE,
+  startExecution,
+} from './stepfunctions.ts';
+
+interface SweepOptions {
+  plan?: string;
+  users?: number;
+  dryRun?: boolean;
+  stage?: string;
+  region?: string;
+  stateDir?: string;
+  failures?: string | true;
+  json?: boolean;
+}
+
+function userCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 2_000_000)
+    throw new InvalidArgumentError(`"${value}" is not a number of users from 1 to 2000000.`);
+  return n;
+}
+
+async function sweepCommand(options: SweepOptions, io: Io): Promise<number> {
+  if (options.failures !== undefined) return failuresCommand(options, io);
+  if (options.stage) return startOnStage({ ...options, stage: options.stage }, io);
+  return rehearse(options, io);
+}
+
+// ---- in the sandbox ---------------------------------------------------------------------------
+
+async function rehearse(options: SweepOptions, io: Io): Promise<number> {
+  if (options.region)
+    throw new UsageError('--region goes with --stage: the sandbox has no region to choose.');
+  if (!options.plan)
+    throw new UsageError(
+      'Give --plan FILE to rehearse the sweep in the sandbox (with --users N old-pool users), or --stage STAGE to start it on AWS.',
+    );
+  const raw = readPlan(options.plan);
+  const plan = checkedPlan(options.plan, raw, io);
+  if (!plan) return EXIT.USAGE;
+  const saved = options.stateDir ? loadSandbox(options.stateDir) : undefined;
+  const result = await rehearseSweep({
+    plan: raw,
+    population: { users: options.users ?? 1000 },
+    dryRun: options.dryRun === true,
+    ...(saved ? { session: saved } : {}),
+  });
+  if (options.stateDir && result.session)
+    saveSandbox(options.stateDir, result.session.sandbox, result.session.startingWorld);
+  const { session: _session, ...shown } = result;
+  if (options.json) {
+    const { report, ...rest } = shown;
+    io.out(`${JSON.stringify({ ...(report ?? {}), ...rest, status: result.status })}\n`);
+  } else {
+    io.out(rehearsalText(shown, plan.migrationId, options.stateDir));
+  }
+  return result.status === 'SUCCEEDED'
+    ? EXIT.SUCCEEDED
+    : result.status === 'INVALID_PLAN'
+      ? EXIT.USAGE
+      : EXIT.OTHER;
+}
+
+function rehearsalText(
+  result: Omit<SweepRehearsal, 'session'>,
+  migrationId: string,
+  stateDir?: string,
+): string {
+  const here = `${(result.wallMs / 1000).toFixed(1)} s here, peak ${result.peakRssMB} MB`;
+  if (!result.report)
+    return `The sweep of ${migrationId} did not run: ${result.error ?? result.status} (${here}).\n`;
+  const failures = stateDir
+    ? `cutover sweep --failures ${result.report.sweepId} --state-dir ${stateDir}`
+    : 'rehearse with --state-dir DIR, then cutover sweep --failures --state-dir DIR';
+  return `${[
+    `Rehearsed over ${result.users} old-pool users, ${result.simulatedSeconds} simulated seconds (${here}):`,
+    ...sweepLines(result.report, migrationId, 'STAGE').map((line) =>
+      line.replace(/cutover sweep --failures \S+ --stage STAGE/, failures),
+    ),
+  ].join('\n')}\n`;
+}
+
+// ---- on AWS -----------------------------------------------------------------------------------
+
+async function startOnStage(options: SweepOptions & { stage: string }, io: Io): Promise<number> {
+  if (options.users || options.stateDir)
+    throw new UsageError('--users and --state-dir are for the sandbox: drop them with --stage.');
+  const stage = checkStage(options.stage);
+  const region = resolveRegion(options.region, io.env);
+  const file = options.plan ?? `plans/${stage}.json`;
+  const plan = checkedPlan(file, readPlan(file), io);
+  if (!plan) return EXIT.USAGE;
+  const machine = await findMachine(region, stage, 'sweep');
+  const [running] = await listExecutions(region, machine, { status: 'RUNNING', max: 1 });
+  if (running?.executionArn)
+    throw new CommandFailed(
+      `A sweep is already running: ${running.executionArn}. Let it finish (or stop it in the console); a second would only repeat its work.`,
+      EXIT.BUSY,
+    );
+  const name = executionName(`${plan.migrationId}-${options.dryRun ? 'sweep-dryrun' : 'sweep'}`, io.now());
+  const started = await startExecution(region, machine, name, { plan, dryRun: options.dryRun === true });
+  const url = consoleUrl(region, started.executionArn);
+  if (options.json) {
+    io.out(
+      `${JSON.stringify({ executionArn: started.executionArn, name, dryRun: options.dryRun === true, consoleUrl: url })}\n`,
+    );
+    return EXIT.SUCCEEDED;
+  }
+  io.out(
+    `${[
+      `Started the ${options.dryRun ? 'dry-run of the sweep' : 'sweep'} of ${plan.migrationId} on ${machineName(stage, 'sweep')} (${region}).`,
+      `Execution  ${started.executionArn}`,
+      `Console    ${url}`,
+      'Operators get its report when it ends (counts only).',
+      `Next: cutover sweep --failures ${name} --stage ${stage} --region ${region} (who it could not move, once it ends)`,
+    ].join('\n')}\n`,
+  );
+  return EXIT.SUCCEEDED;
+}
+
+// ---- who was not moved ------------------------------------------------------------------------
+
+async function failuresCommand(options: SweepOptions, io: Io): Promise<number> {
+  const sweepId = options.failures === true ? undefined : options.failures;
+  let users: Awaited<ReturnType<typeof listSwept>>;
+  if (options.stage) {
+    const stage = checkStage(options.stage);
+    const region = resolveRegion(options.region, io.env);
+    const file = options.plan ?? `plans/${stage}.json`;
+    const plan = checkedPlan(file, readPlan(file), io);
+    if (!plan) return EXIT.USAGE;
+    const table = `${SERVICE}-${stage}-ledger`;
+    const at: LedgerLocation = { table, region, migrationId: plan.migrationId };
+    users = await attempt(
+      {
+        what: `reading ${table}`,
+        action: 'dynamodb:Query',
+        resource: `arn:aws:dynamodb:${region}:*:table/${table}`,
+        region,
+        service: 'DynamoDB',
+      },
+      () => listSwept(at, sweepId),
+    );
+  } else {
+    if (!options.stateDir || !options.plan)
+      throw new UsageError(
+        "Give --stage STAGE to read the stage's ledger, or --plan FILE --state-dir DIR for the world an earlier `sweep --state-dir DIR` left.",
+      );
+    const plan = checkedPlan(options.plan, readPlan(options.plan), io);
+    if (!plan) return EXIT.USAGE;
+    const saved = loadSandbox(options.stateDir);
+    if (!saved)
+      throw new CommandFailed(
+        `${options.stateDir} holds no rehearsal: run \`cutover sweep --plan ${options.plan} --state-dir ${options.stateDir}\` first.`,
+      );
+    saved.sandbox.install();
+    try {
+      users = await listSwept(
+        { table: LEDGER_TABLE, region: plan.region, migrationId: plan.migrationId },
+        sweepId,
+      );
+    } finally {
+      saved.sandbox.uninstall();
+    }
+  }
+  if (options.json) {
+    io.out(`${JSON.stringify({ users: users.length, list: users })}\n`);
+    return EXIT.SUCCEEDED;
+  }
+  if (users.length === 0) {
+    io.out('The sweep moved everyone it read: nobody is listed.\n');
+    return EXIT.SUCCEEDED;
+  }
+  const width = Math.max(...users.map((u) => u.username.length));
+  io.out(
+    `${[
+      `${users.length} user(s) the sweep did not move whole:`,
+      ...users.map((u) => `  ${u.username.padEnd(width)}  ${u.outcome.padEnd(10)}  ${u.reason}`),
+      'Once the cause is fixed, `cutover migrate-user USERNAME` moves one now; a sweep started again moves them all.',
+    ].join('\n')}\n`,
+  );
+  return EXIT.SUCCEEDED;
+}
+
+/** `cutover sweep`, on `cli`; `done` takes the exit code. */
+export function sweepCommands(cli: Command, io: Io, done: (code: number) => void): void {
+  cli
+    .command('sweep')
+    .description(
+      "Finishes the migration: moves every user still only in the old pool into the new one (the trigger's attributes, old sub and groups; their password to reset at next sign-in), at the plan's quotas.createUsersPerSecond, on the stage's sweep state machine (a distributed Map over shards of the old pool). Only after the plan's finish.sweepAfter; --dry-run counts any time. Re-running skips the users already moved. With --plan it is rehearsed in the sandbox over --users old-pool users; --failures lists who it could not move, and why.",
+    )
+    .option('--stage <stage>', "start the sweep on AWS, on this stage's sweep state machine")
+    .option('--region <region>', `with --stage: ${REGION}`)
+    .option('--plan <file>', 'the plan (JSON); with --stage, default plans/<stage>.json')
+    .option('--dry-run', 'count what the sweep would do: nothing is moved')
+    .option('--users <n>', 'sandbox: old-pool users to rehearse over (default 1000)', userCount)
+    .option('--state-dir <dir>', 'sandbox: keep the world in this folder, for --failures')
+    .option(
+      '--failures [sweepId]',
+      "list who a sweep (default: every sweep) did not move whole, from the stage's ledger or --state-dir",
+    )
+    .option('--json', 'print one JSON report')
+    .addHelpText(
+      'after',
+      help(
+        '0 swept (or counted, or listed); 2 usage or invalid plan; 4 the sweep stopped or was not due, or AWS refused; 6 a sweep is already running.',
+        'cutover sweep --plan examples/plan.json --users 100000 --json',
+        'cutover sweep --stage prod --region eu-west-2 --dry-run',
+        'cutover sweep --failures --stage prod --region eu-west-2',
+      ),
+    )
+    .action(async (options: SweepOptions) => done(await sweepCommand(options, io)));
+}
