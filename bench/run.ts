@@ -94,6 +94,11 @@ const { bundles, printBundles } = await import('./bundles.ts');
 const bundleFigures = await bundles();
 console.log('');
 printBundles(bundleFigures);
+// The sweep over 100,000 and 1,000,000 old-pool users (about seven minutes together).
+const { printSweeps, sweep } = await import('./sweep.ts');
+const sweeps = [sweep(100_000), sweep(1_000_000)];
+console.log('');
+printSweeps(sweeps);
 // One JSON object on the last line, for scripts.
 if (process.argv.includes('--json'))
   console.log(
@@ -103,5 +108,6 @@ if (process.argv.includes('--json'))
       dynamoDb: dynamo,
       triggerLatency: latency,
       bundles: bundleFigures,
+      sweeps,
     }),
   );

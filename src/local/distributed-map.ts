@@ -6,6 +6,12 @@ import { retryDelaySeconds, waitSeconds } from '../statemachines/timing.ts';
 import { Lanes } from './lanes.ts';
 
 type Handler = (event: unknown) => Promise<unknown>;
+
+/**
+ * For a task the engine must not time out in real time: 23 days, as long as a timer may be (Node
+ * fires at once a timer past 2^31 - 1 ms).
+ */
+export const UNTIMED = 2_000_000;
 type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncIterable<infer E> ? E : never;
 
 /**
@@ -55,7 +61,18 @@ export async function playDistributedMap(
 ): Promise<unknown[]> {
   const items = atPath(input, state.ItemsPath ?? '$');
   if (!Array.isArray(items)) throw new Error(`${state.ItemsPath} is not an array in the Map's input`);
-  const processor = state.ItemProcessor as { StartAt: string; States: Record<string, AslState> };
+  const given = state.ItemProcessor as { StartAt: string; States: Record<string, AslState> };
+  // The engine times a Task in real time (60 s when it names none), and a child's task here also
+  // waits its turn on the virtual clock inside the call: give it all the time there is.
+  const processor = {
+    StartAt: given.StartAt,
+    States: Object.fromEntries(
+      Object.entries(given.States).map(([name, s]) => [
+        name,
+        s.Type === 'Task' ? { ...s, TimeoutSeconds: UNTIMED } : s,
+      ]),
+    ),
+  };
   const tolerated = Number(state.ToleratedFailurePercentage ?? 0);
   const lanes = new Lanes(player.clock);
   const results: unknown[] = new Array(items.length);

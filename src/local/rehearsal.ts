@@ -13,7 +13,7 @@ import {
 } from '../statemachines/definition.ts';
 import { withResult } from '../statemachines/json-path.ts';
 import { retryDelaySeconds, waitSeconds } from '../statemachines/timing.ts';
-import { playDistributedMap } from './distributed-map.ts';
+import { playDistributedMap, UNTIMED } from './distributed-map.ts';
 import { checkPayload, type FaultKind, statesTimeout, strike } from './faults.ts';
 import type { RehearsalOptions } from './options.ts';
 import { ENDINGS, type TimelineEntry, Trace } from './report.ts';
@@ -300,6 +300,8 @@ export class Rehearsal {
       States[name] = {
         Type: 'Task',
         Resource: `arn:aws:states:${this.region}:${this.sandbox.world.accountId}:distributedMap:${name}`,
+        // The Map's children run inside this call, for as long as a sweep of millions takes here.
+        TimeoutSeconds: UNTIMED,
         ...(ResultPath !== undefined ? { ResultPath } : {}),
         ...(Catch ? { Catch } : {}),
         ...(Next ? { Next } : {}),

@@ -75,12 +75,26 @@ export interface PoolUser {
   /** Came to the new pool by their own sign-in or sign-up (src/sandbox/arrivals.ts), not by a step. */
   arrived?: true;
 }
+/** A list read a slice at a time: an array, or names worked out as they are asked for. */
+export interface Listing {
+  length: number;
+  slice(start: number, end: number): string[];
+}
+
 /**
  * A pool's users by name, counting every addition and removal, so a listing of many pages (ListUsers
  * with a filter) can be computed once per version of the membership rather than once per page.
  */
 export class UserMap extends Map<string, PoolUser> {
   version = 0;
+
+  /**
+   * The names of the users whose sub starts with `prefix`, when the map can tell without reading
+   * every user (src/sandbox/population.ts); undefined otherwise.
+   */
+  subPrefix(_prefix: string): Listing | undefined {
+    return undefined;
+  }
 
   override set(username: string, user: PoolUser): this {
     this.version += 1;

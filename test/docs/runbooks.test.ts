@@ -47,8 +47,9 @@ const NOT_STATES = [
   'ResourceConflictException',
   // What Cognito answers a user whose password must be reset (runbooks/finish.md).
   'PasswordResetRequiredException',
-  // The sweep's API call, Map field and metrics (runbooks/finish.md).
+  // The sweep's API calls, Map field and metrics (runbooks/finish.md).
   'ListUsers',
+  'AdminAddUserToGroup',
   'ToleratedFailurePercentage',
   'UsersSwept',
   'SweepRefused',

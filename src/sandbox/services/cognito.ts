@@ -38,7 +38,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { arrive } from '../arrivals.ts';
 import { type Env, fail, type Out, type ServiceModel, serviceError, uuid } from '../core.ts';
-import type { PoolGroup, PoolUser, UserPool, UserPoolClient, World } from '../world.ts';
+import type { Listing, PoolGroup, PoolUser, UserPool, UserPoolClient, World } from '../world.ts';
 import { rateLimited } from './cognito-quotas.ts';
 import { checkNewUserAttributes } from './cognito-schema.ts';
 
@@ -285,7 +285,11 @@ function AdminGetUser(input: AdminGetUserCommandInput, { world }: Env): Out<Admi
 }
 
 /** Pages of at most 60, as Cognito's group, user and app client listings allow. */
-function page<T>(items: T[], limit: number | undefined, token: string | undefined) {
+function page<T>(
+  items: { length: number; slice(start: number, end: number): T[] },
+  limit: number | undefined,
+  token: string | undefined,
+) {
   const size = limit ?? 60;
   if (!Number.isInteger(size) || size < 0 || size > 60) {
     fail(
@@ -355,9 +359,9 @@ const SEARCHABLE = new Set([
   'sub',
 ]);
 /** The names a filter matches, per pool and filter, kept while the pool's membership is unchanged. */
-const listings = new WeakMap<UserPool['users'], { version: number; byFilter: Map<string, string[]> }>();
+const listings = new WeakMap<UserPool['users'], { version: number; byFilter: Map<string, Listing> }>();
 
-function matching(pool: UserPool, filter: string | undefined): string[] {
+function matching(pool: UserPool, filter: string | undefined): Listing {
   const users = pool.users;
   let cached = listings.get(users);
   if (cached?.version !== users.version) {
@@ -366,6 +370,12 @@ function matching(pool: UserPool, filter: string | undefined): string[] {
   }
   const hit = cached.byFilter.get(filter ?? '');
   if (hit) return hit;
+  const shard = /^\s*sub\s*\^=\s*"([0-9a-f]+)"\s*$/.exec(filter ?? '')?.[1];
+  const known = shard === undefined ? undefined : users.subPrefix(shard);
+  if (known) {
+    cached.byFilter.set(filter ?? '', known);
+    return known;
+  }
   let found = [...users.values()];
   if (filter) {
     const match = /^\s*([\w:]+)\s*(\^?=)\s*"([^"]*)"\s*$/.exec(filter);
