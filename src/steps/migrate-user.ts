@@ -1,5 +1,7 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { logger } from '../logger.ts';
+import { metrics } from '../metrics.ts';
 import { type CarryRule, carryRuleFromEnv } from '../triggers/attributes.ts';
 import { poolFromEnv } from '../triggers/old-pool.ts';
 import { type MoveOutcome, type MovePools, moveUser } from './core/move-user.ts';
@@ -58,5 +60,9 @@ export async function migrateOneUser(
   const outcome = await moveUser(config.pools, config.carry, request.username);
   // The outcome only: a username is personal data, and stays with the caller who gave it.
   logger.info('One user migrated on demand', { outcome: outcome.outcome });
+  if (outcome.outcome === 'moved') {
+    metrics.addMetric('UsersMovedOnDemand', MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+  }
   return { ...outcome, username: request.username, message: messageFor(outcome, config.pools) };
 }

@@ -88,7 +88,6 @@ export async function sweepReport(
   const { seconds: _s, usersPerSecond: _u, quotaPerSecond: _q, error: _e, ...totals } = report;
   await recordSweep(ledger, totals);
   if (!settings.dryRun) {
-    metrics.addDimension('migrationId', settings.migrationId);
     metrics.addMetric('UsersSwept', MetricUnit.Count, report.moved);
     metrics.addMetric('SweepRefused', MetricUnit.Count, report.failed);
     metrics.publishStoredMetrics();

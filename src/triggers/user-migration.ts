@@ -110,6 +110,7 @@ export async function migrateUser(
   config: UserMigrationConfig,
 ): Promise<UserMigrationEvent> {
   const event = parseTriggerEvent('UserMigration', userMigrationEvent, untrusted);
+  const started = performance.now();
   const client = aws.cognito(config.region);
   const username = event.userName;
   const deadline = AbortSignal.timeout(OLD_POOL_CALL_TIMEOUT_MS);
@@ -137,13 +138,43 @@ export async function migrateUser(
     );
     event.response.userAttributes = carriedAttributes(user.UserAttributes ?? [], config.carry);
   } catch (error) {
-    throw outcomeOf(error, event.triggerSource, config);
+    const failed = outcomeOf(error, event.triggerSource, config);
+    counted(
+      OUTCOME_OF[failed.message] ??
+        (failed.name === 'MigrationMisconfigured' ? 'MigrationMisconfigured' : 'MigrationFailed'),
+      started,
+    );
+    throw failed;
   }
+  counted('UsersMigrated', started);
   event.response.messageAction = 'SUPPRESS';
   // Without a password there is nothing to confirm: the user must finish the reset.
   if (event.triggerSource === 'UserMigration_Authentication') event.response.finalUserStatus = 'CONFIRMED';
   logger.info('User migrated from the old pool', { triggerSource: event.triggerSource });
   return event;
+}
+
+/** The trigger's outcomes as the stack's dashboard charts them, one Count metric each. */
+export const MIGRATION_OUTCOMES = [
+  'UsersMigrated',
+  'MigrationWrongPassword',
+  'MigrationUnknownUser',
+  'MigrationMisconfigured',
+  'MigrationFailed',
+] as const;
+const OUTCOME_OF: Record<string, (typeof MIGRATION_OUTCOMES)[number]> = {
+  [BAD_PASSWORD]: 'MigrationWrongPassword',
+  [NO_SUCH_USER]: 'MigrationUnknownUser',
+};
+
+/**
+ * One invocation's outcome and how long it took (`MigrationMs`), published now: a failing invocation
+ * flushes nothing on its way out. Counts only: never who.
+ */
+function counted(outcome: (typeof MIGRATION_OUTCOMES)[number], started: number): void {
+  metrics.addMetric(outcome, MetricUnit.Count, 1);
+  metrics.addMetric('MigrationMs', MetricUnit.Milliseconds, Math.round(performance.now() - started));
+  metrics.publishStoredMetrics();
 }
 
 function outcomeOf(error: unknown, triggerSource: string, config: UserMigrationConfig): Error {
@@ -164,9 +195,6 @@ function outcomeOf(error: unknown, triggerSource: string, config: UserMigrationC
       triggerSource,
       error: misconfigured,
     });
-    metrics.addMetric('MigrationMisconfigured', MetricUnit.Count, 1);
-    // Now, not at the end of the invocation: the invocation fails, and nothing flushes on the way out.
-    metrics.publishStoredMetrics();
     return misconfigured;
   }
   if (name === 'NotAuthorizedException') {

@@ -247,42 +247,53 @@ describe('logging', () => {
   });
 });
 
-describe('the MigrationMisconfigured metric', () => {
-  it('is published as an EMF record when the old pool refuses the function', async () => {
+describe("the trigger's outcome metrics", () => {
+  /** The metric names of the EMF records written, and the values of the outcome's count. */
+  const published = () =>
+    emfRecords().map((record) => ({
+      names: (
+        record._aws as { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] }
+      ).CloudWatchMetrics.flatMap((m) => m.Metrics.map((metric) => `${m.Namespace}/${metric.Name}`)),
+      ms: record.MigrationMs,
+    }));
+
+  it.each([
+    ['a migrated user', undefined, 'UsersMigrated'],
+    [
+      'a wrong password',
+      sdkError('NotAuthorizedException', 'Incorrect username or password.'),
+      'MigrationWrongPassword',
+    ],
+    [
+      'a user the old pool lacks',
+      sdkError('UserNotFoundException', 'User does not exist.'),
+      'MigrationUnknownUser',
+    ],
+    [
+      'the old pool refusing the function',
+      sdkError('AccessDeniedException', 'not authorized'),
+      'MigrationMisconfigured',
+    ],
+    ['anything else', sdkError('InternalErrorException', 'boom'), 'MigrationFailed'],
+  ])('counts %s as %s, with how long it took, in one EMF record', async (_, error, metric) => {
     // Arrange
-    cognito.on(AdminInitiateAuthCommand).rejects(sdkError('AccessDeniedException', 'not authorized'));
-
-    // Act
-    const error = await handler(event('UserMigration_Authentication')).catch((e: Error) => e);
-
-    // Assert
-    expect(error).toMatchObject({ name: 'MigrationMisconfigured' });
-    expect(emfRecords()).toEqual([
-      expect.objectContaining({
-        MigrationMisconfigured: 1,
-        _aws: expect.objectContaining({
-          CloudWatchMetrics: [
-            expect.objectContaining({
-              Namespace: 'CognitoCutover',
-              Metrics: [{ Name: 'MigrationMisconfigured', Unit: 'Count' }],
-            }),
-          ],
-        }),
-      }),
-    ]);
-  });
-
-  it('is not published for a wrong password', async () => {
-    // Arrange
-    cognito
-      .on(AdminInitiateAuthCommand)
-      .rejects(sdkError('NotAuthorizedException', 'Incorrect username or password.'));
+    if (error) cognito.on(AdminInitiateAuthCommand).rejects(error);
 
     // Act
     await handler(event('UserMigration_Authentication')).catch(() => undefined);
 
     // Assert
-    expect(emfRecords()).toEqual([]);
+    expect(published()).toEqual([
+      { names: [`CognitoCutover/${metric}`, 'CognitoCutover/MigrationMs'], ms: expect.any(Number) },
+    ]);
+  });
+
+  it('never names the user in a metric', async () => {
+    // Act
+    await handler(event('UserMigration_Authentication'));
+
+    // Assert
+    expect(JSON.stringify(emfRecords())).not.toContain('ada@example.com');
   });
 });
 
