@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Asl, type AslState, readAsl } from '../src/statemachines/definition.ts';
+import { type Asl, type AslState, everyState, readAsl } from '../src/statemachines/definition.ts';
 
 export { readAsl };
 
@@ -193,7 +193,8 @@ function wrapped(names: string[], perLine: number): string {
  */
 export function mermaidOf(asl: Asl): string {
   const names = Object.keys(asl.States);
-  const ids = nodeIds(names);
+  // Every state, a Map's item processor's too, has an id: ASL names are unique across a definition.
+  const ids = nodeIds([...everyState(asl)].map(([name]) => name));
   const used = new Set(ids.values());
   const id = (name: string): string => {
     const known = ids.get(name);
@@ -248,6 +249,11 @@ export function mermaidOf(asl: Asl): string {
     catchEdges.push(`  ${note} -.->|${mermaidText(errors)}| ${id(target)}`);
   }
   if (endId) lines.push(`  ${endId}(["end"])`);
+  const waits: string[] = [];
+  for (const name of names) {
+    const processor = asl.States[name]?.ItemProcessor as Pick<Asl, 'StartAt' | 'States'> | undefined;
+    if (processor) lines.push(...itemProcessor(name, processor, id, used, edges, waits));
+  }
   lines.push(...edges, ...catchEdges);
 
   const ofType = (type: string) => names.filter((n) => asl.States[n]?.Type === type).map(id);
@@ -258,13 +264,52 @@ export function mermaidOf(asl: Asl): string {
       [...ofType('Succeed'), ...(endId ? [endId] : [])],
     ],
     ['fail', 'fill:#fce8e6,stroke:#d93025,color:#202124', ofType('Fail')],
-    ['wait', 'fill:#e8f0fe,stroke:#1a73e8,color:#202124', ofType('Wait')],
+    ['wait', 'fill:#e8f0fe,stroke:#1a73e8,color:#202124', [...ofType('Wait'), ...waits]],
     ['note', 'fill:#fef7e0,stroke:#f9ab00,color:#202124,stroke-dasharray:4 3', notes],
   ];
   for (const [name, style, members] of classes) {
     if (members.length > 0) lines.push(`  classDef ${name} ${style}`, `  class ${members.join(',')} ${name}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A Map's item processor as a subgraph inside the diagram: the loop each item (a child execution, for
+ * a distributed Map) runs, entered from the Map by a dotted edge and ending at its own end node.
+ */
+function itemProcessor(
+  map: string,
+  processor: Pick<Asl, 'StartAt' | 'States'>,
+  id: (name: string) => string,
+  used: Set<string>,
+  edges: string[],
+  waits: string[],
+): string[] {
+  const mode = processor as { ProcessorConfig?: { Mode?: string } };
+  const each = mode.ProcessorConfig?.Mode === 'DISTRIBUTED' ? 'each item, a child execution' : 'each item';
+  const lines = [`  subgraph ${freshId(`${id(map)}Items`, used)}["${mermaidText(`${map}: ${each}`)}"]`];
+  let itemEnd: string | undefined;
+  for (const [name, state] of Object.entries(processor.States)) {
+    const more = detail(state);
+    lines.push(`    ${id(name)}${shape(state, more ? `${name}\n${more}` : name).replace('\n', '<br/>')}`);
+    if (state.Type === 'Wait') waits.push(id(name));
+    for (const rule of (state.Choices ?? []) as ChoiceRule[]) {
+      if (typeof rule.Next === 'string')
+        edges.push(`  ${id(name)} -->|${mermaidText(conditionText(rule))}| ${id(rule.Next)}`);
+    }
+    if (typeof state.Default === 'string') edges.push(`  ${id(name)} -->|otherwise| ${id(state.Default)}`);
+    if (typeof state.Next === 'string') edges.push(`  ${id(name)} --> ${id(state.Next)}`);
+    for (const rule of (state.Catch ?? []) as CatchRule[])
+      edges.push(`  ${id(name)} -.->|${mermaidText(rule.ErrorEquals.join(', '))}| ${id(rule.Next)}`);
+    if (state.End === true) {
+      itemEnd ??= freshId(`${id(map)}ItemEnds`, used);
+      edges.push(`  ${id(name)} --> ${itemEnd}`);
+    }
+  }
+  if (itemEnd) lines.push(`    ${itemEnd}(["item ends"])`);
+  lines.push('  end');
+  edges.push(`  ${id(map)} -.-o|each item| ${id(processor.StartAt)}`);
+  return lines;
 }
 
 const MARKER = /(<!-- diagram:([\w-]+) -->)([\s\S]*?)(<!-- \/diagram -->)/g;

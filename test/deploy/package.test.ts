@@ -246,6 +246,34 @@ describe('serverless package (offline, no credentials)', () => {
     expect(role).toContain(`stateMachine:cognito-cutover-${STAGE}-sweep`);
   });
 
+  it("holds the operators' dashboard: users moved, every trigger outcome and its latency, each machine's executions, the freeze", () => {
+    // Arrange
+    const dashboard = template.Resources.MigrationDashboard;
+    const body = (dashboard?.Properties.DashboardBody as { 'Fn::Sub': string })['Fn::Sub'];
+
+    // Act
+    const charted = JSON.parse(body).widgets.flatMap(
+      (w: { properties: { metrics?: unknown[][] } }) =>
+        w.properties.metrics?.map((m) => `${m[0]}/${m[1]}/${m[3]}`) ?? [],
+    );
+
+    // Assert
+    expect(dashboard?.Type).toBe('AWS::CloudWatch::Dashboard');
+    expect(dashboard?.Properties.DashboardName).toBe(`cognito-cutover-${STAGE}`);
+    for (const metric of [
+      'UsersMigrated',
+      'UsersSwept',
+      'MigrationWrongPassword',
+      'MigrationUnknownUser',
+      'MigrationMisconfigured',
+      'MigrationMs',
+      'WriteFreezeSeconds',
+    ])
+      expect(charted).toContain(`CognitoCutover/${metric}/cognito-cutover`);
+    for (const machine of ['CutoverStateMachine', 'RollbackStateMachine', 'SweepStateMachine'])
+      expect(charted).toContain(`AWS/States/ExecutionsFailed/\${${machine}}`);
+  });
+
   it('starts the rollback when a cutover fails, times out or is aborted, where no Catch may have run', () => {
     const rule = template.Resources.RollbackWhenCutoverStops as unknown as {
       Properties: {

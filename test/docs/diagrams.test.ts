@@ -155,6 +155,50 @@ describe('mermaidOf', () => {
     expect(chart.startsWith('flowchart TD\n')).toBe(true);
   });
 
+  it("draws a distributed Map's item processor as a subgraph the Map enters, with its loop and its end", () => {
+    // Arrange
+    const asl: Asl = {
+      StartAt: 'Shards',
+      States: {
+        Shards: {
+          Type: 'Map',
+          ItemsPath: '$.shards',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Read',
+            States: {
+              Read: {
+                Type: 'Task',
+                Resource: 'arn:aws:lambda:eu-west-2:123456789012:function:read',
+                Next: 'More',
+              },
+              More: {
+                Type: 'Choice',
+                Choices: [{ Variable: '$.done', BooleanEquals: true, Next: 'Counted' }],
+                Default: 'Pace',
+              },
+              Pace: { Type: 'Wait', SecondsPath: '$.waitSeconds', Next: 'Read' },
+              Counted: { Type: 'Pass', End: true },
+            },
+          },
+          Next: 'Done',
+        },
+        Done: { Type: 'Succeed' },
+      },
+    };
+
+    // Act
+    const chart = mermaidOf(asl);
+
+    // Assert
+    expect(chart).toContain('  subgraph ShardsItems["Shards: each item, a child execution"]');
+    expect(chart).toContain('    Pace{{"Pace<br/>wait waitSeconds"}}');
+    expect(chart).toContain('  Shards -.-o|each item| Read');
+    expect(chart).toContain('  More -->|otherwise| Pace');
+    expect(chart).toContain('  Counted --> ShardsItemEnds');
+    expect(chart).toMatch(/^ {2}class Pace wait$/m);
+  });
+
   it('collapses a Catch that many states share into one note that lists them', () => {
     // Arrange
     const asl: Asl = {

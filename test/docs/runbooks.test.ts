@@ -41,6 +41,7 @@ const NOT_STATES = [
   'CutoverAborted',
   'CutoverFailed',
   'OperatorsTopicArn',
+  'DashboardUrl',
   'UsersTopicArn',
   'ExecutionsAborted',
   'LastUpdateStatus',
@@ -53,6 +54,11 @@ const NOT_STATES = [
   'ToleratedFailurePercentage',
   'UsersSwept',
   'SweepRefused',
+  // The dashboard's metrics (runbooks/finish.md).
+  'UsersMigrated',
+  'UsersMovedOnDemand',
+  'MigrationMs',
+  'WriteFreezeSeconds',
   // A metric of PreTokenGeneration's, not an error any state sees.
   'GroupCopyFailed',
 ];
