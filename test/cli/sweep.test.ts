@@ -9,6 +9,20 @@ const PLAN = 'examples/plan.json';
 const SWEEP_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:cognito-cutover-dev-sweep`;
 const dynamo = mockClient(DynamoDBClient);
 
+/** The dev stage's sweep machine, as ListStateMachines finds it. */
+function sweepDeployed(): void {
+  sfn.on(ListStateMachinesCommand).resolves({
+    stateMachines: [
+      {
+        name: 'cognito-cutover-dev-sweep',
+        stateMachineArn: SWEEP_MACHINE,
+        type: 'STANDARD',
+        creationDate: START,
+      },
+    ],
+  });
+}
+
 beforeEach(() => {
   sfn.reset();
   dynamo.reset();
@@ -50,16 +64,7 @@ describe('cutover sweep in the sandbox', () => {
 describe('cutover sweep --stage', () => {
   it("starts the stage's sweep machine with the stage's plan, and says how to list who it could not move", async () => {
     // Arrange
-    sfn.on(ListStateMachinesCommand).resolves({
-      stateMachines: [
-        {
-          name: 'cognito-cutover-dev-sweep',
-          stateMachineArn: SWEEP_MACHINE,
-          type: 'STANDARD',
-          creationDate: START,
-        },
-      ],
-    });
+    sweepDeployed();
     sfn.on(ListExecutionsCommand).resolves({ executions: [] });
     sfn.on(StartExecutionCommand).resolves({ executionArn: `${SWEEP_MACHINE}:x`, startDate: START });
 
@@ -77,16 +82,7 @@ describe('cutover sweep --stage', () => {
 
   it('refuses to start a second sweep while one runs, naming it, and exits 6', async () => {
     // Arrange
-    sfn.on(ListStateMachinesCommand).resolves({
-      stateMachines: [
-        {
-          name: 'cognito-cutover-dev-sweep',
-          stateMachineArn: SWEEP_MACHINE,
-          type: 'STANDARD',
-          creationDate: START,
-        },
-      ],
-    });
+    sweepDeployed();
     sfn.on(ListExecutionsCommand).resolves({
       executions: [
         {
