@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { planSchema } from '../src/plan/schema.ts';
+import { ledgerOf } from '../src/steps/core/context.ts';
 import { parseInput } from '../src/steps/core/input.ts';
 import { startSweep } from '../src/steps/start-sweep.ts';
 
@@ -12,5 +13,5 @@ const input = z.object({
 /** `{ plan, dryRun }` as the operator started the sweep → the settings its shards' workers read. */
 export const handler = async (event: unknown) => {
   const { plan, dryRun, executionId } = parseInput(input, event);
-  return startSweep(plan, dryRun, executionId);
+  return startSweep(plan, dryRun, executionId, ledgerOf(plan.migrationId, plan.region));
 };

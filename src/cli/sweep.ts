@@ -1,8 +1,9 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { listSwept } from '../ledger/swept.ts';
 import type { LedgerLocation } from '../ledger/table.ts';
-import { LEDGER_TABLE, rehearseSweep, type SweepRehearsal } from '../local/runner.ts';
+import { LEDGER_TABLE, newSession, rehearseSweep, type SweepRehearsal } from '../local/runner.ts';
 import { loadSandbox, saveSandbox } from '../sandbox/persist.ts';
+import { announceSweep } from '../steps/announce-sweep.ts';
 import { sweepLines } from '../steps/sweep-report.ts';
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
 import { help, REGION } from './help.ts';
@@ -29,6 +30,7 @@ interface SweepOptions {
   region?: string;
   stateDir?: string;
   failures?: string | true;
+  announce?: boolean;
   json?: boolean;
 }
 
@@ -41,6 +43,7 @@ function userCount(value: string): number {
 
 async function sweepCommand(options: SweepOptions, io: Io): Promise<number> {
   if (options.failures !== undefined) return failuresCommand(options, io);
+  if (options.announce) return announceCommand(options, io);
   if (options.stage) return startOnStage({ ...options, stage: options.stage }, io);
   return rehearse(options, io);
 }
@@ -137,6 +140,70 @@ async function startOnStage(options: SweepOptions & { stage: string }, io: Io): 
   return EXIT.SUCCEEDED;
 }
 
+// ---- telling users first ----------------------------------------------------------------------
+
+/** Tells users, on the plan's users topic, when their accounts move; the sweep refuses to move anyone otherwise. */
+async function announceCommand(options: SweepOptions, io: Io): Promise<number> {
+  if (options.dryRun || options.users)
+    throw new UsageError('--announce tells users; it takes no --dry-run or --users.');
+  let told: Awaited<ReturnType<typeof announceSweep>>;
+  let stage = 'STAGE';
+  if (options.stage) {
+    stage = checkStage(options.stage);
+    const region = resolveRegion(options.region, io.env);
+    const file = options.plan ?? `plans/${stage}.json`;
+    const plan = checkedPlan(file, readPlan(file), io);
+    if (!plan) return EXIT.USAGE;
+    const table = `${SERVICE}-${stage}-ledger`;
+    told = await attempt(
+      {
+        what: `telling users of the sweep (${plan.notify.usersTopicArn}) and recording it in ${table}`,
+        action: 'sns:Publish and dynamodb:PutItem',
+        resource: `${plan.notify.usersTopicArn} and arn:aws:dynamodb:${region}:*:table/${table}`,
+        region,
+        service: 'SNS and DynamoDB',
+        hints: { SweepNotDue: 'The sweep cannot be announced yet' },
+      },
+      () => announceSweep(plan, { table, region, migrationId: plan.migrationId }),
+    );
+  } else {
+    if (options.region)
+      throw new UsageError('--region goes with --stage: the sandbox has no region to choose.');
+    if (!options.plan)
+      throw new UsageError(
+        'Give --stage STAGE to tell users on AWS, or --plan FILE (with --state-dir DIR) to rehearse it.',
+      );
+    const plan = checkedPlan(options.plan, readPlan(options.plan), io);
+    if (!plan) return EXIT.USAGE;
+    const saved = options.stateDir ? loadSandbox(options.stateDir) : undefined;
+    const session = saved ?? newSession(plan);
+    session.sandbox.install();
+    try {
+      told = await announceSweep(plan, {
+        table: LEDGER_TABLE,
+        region: plan.region,
+        migrationId: plan.migrationId,
+      });
+    } finally {
+      session.sandbox.uninstall();
+      if (options.stateDir) saveSandbox(options.stateDir, session.sandbox, session.startingWorld);
+    }
+  }
+  if (options.json) {
+    io.out(`${JSON.stringify(told)}\n`);
+    return EXIT.SUCCEEDED;
+  }
+  io.out(
+    `${[
+      told.announced
+        ? `Told users that accounts not signed in move after ${told.sweepAfter}.`
+        : `Users were told of ${told.sweepAfter} on ${told.sentAt}: nothing sent again.`,
+      `Next, after ${told.sweepAfter}: cutover sweep ${options.stage ? `--stage ${stage}` : `--plan ${options.plan}${options.stateDir ? ` --state-dir ${options.stateDir}` : ''}`}`,
+    ].join('\n')}\n`,
+  );
+  return EXIT.SUCCEEDED;
+}
+
 // ---- who was not moved ------------------------------------------------------------------------
 
 async function failuresCommand(options: SweepOptions, io: Io): Promise<number> {
@@ -206,12 +273,16 @@ export function sweepCommands(cli: Command, io: Io, done: (code: number) => void
   cli
     .command('sweep')
     .description(
-      "Finishes the migration: moves every user still only in the old pool into the new one (the trigger's attributes, old sub and groups; their password to reset at next sign-in), at the plan's quotas.createUsersPerSecond, on the stage's sweep state machine (a distributed Map over shards of the old pool). Only after the plan's finish.sweepAfter; --dry-run counts any time. Re-running skips the users already moved. With --plan it is rehearsed in the sandbox over --users old-pool users; --failures lists who it could not move, and why.",
+      "Finishes the migration: moves every user still only in the old pool into the new one (the trigger's attributes, old sub and groups; their password to reset at next sign-in), at the plan's quotas.createUsersPerSecond, on the stage's sweep state machine (a distributed Map over shards of the old pool). Only after users were told (--announce) and the plan's finish.sweepAfter has passed; --dry-run counts any time. Re-running skips the users already moved. With --plan it is rehearsed in the sandbox over --users old-pool users; --failures lists who it could not move, and why.",
     )
     .option('--stage <stage>', "start the sweep on AWS, on this stage's sweep state machine")
     .option('--region <region>', `with --stage: ${REGION}`)
     .option('--plan <file>', 'the plan (JSON); with --stage, default plans/<stage>.json')
     .option('--dry-run', 'count what the sweep would do: nothing is moved')
+    .option(
+      '--announce',
+      "tell users (the plan's users topic) when accounts not signed in move: at least finish.announceDaysAhead days before finish.sweepAfter; the sweep moves nobody otherwise",
+    )
     .option('--users <n>', 'sandbox: old-pool users to rehearse over (default 1000)', userCount)
     .option('--state-dir <dir>', 'sandbox: keep the world in this folder, for --failures')
     .option(
@@ -225,6 +296,7 @@ export function sweepCommands(cli: Command, io: Io, done: (code: number) => void
         '0 swept (or counted, or listed); 2 usage or invalid plan; 4 the sweep stopped or was not due, or AWS refused; 6 a sweep is already running.',
         'cutover sweep --plan examples/plan.json --users 100000 --json',
         'cutover sweep --stage prod --region eu-west-2 --dry-run',
+        'cutover sweep --announce --stage prod --region eu-west-2',
         'cutover sweep --failures --stage prod --region eu-west-2',
       ),
     )

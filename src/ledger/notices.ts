@@ -8,15 +8,20 @@ import { db, type LedgerLocation } from './table.ts';
 const noticeKey = (at: LedgerLocation, notice: string) =>
   marshall({ pk: at.migrationId, sk: `NOTICE#${notice}` });
 
-/** Whether notice `<executionId>#<event>` was sent, so a retried step does not tell users twice. */
-export async function noticeSent(at: LedgerLocation, notice: string): Promise<boolean> {
+/** When notice `notice` was sent, or undefined when it was not. */
+export async function noticeSentAt(at: LedgerLocation, notice: string): Promise<string | undefined> {
   const out = await named(
     `reading notice ${notice} from the ledger`,
     db(at).send(
       new GetItemCommand({ TableName: at.table, Key: noticeKey(at, notice), ConsistentRead: true }),
     ),
   );
-  return out.Item !== undefined;
+  return out.Item?.sentAt?.S;
+}
+
+/** Whether notice `<executionId>#<event>` was sent, so a retried step does not tell users twice. */
+export async function noticeSent(at: LedgerLocation, notice: string): Promise<boolean> {
+  return (await noticeSentAt(at, notice)) !== undefined;
 }
 
 /** Every notice sent for the migration, as `<executionId>#<event>#<audience>`. */

@@ -1,11 +1,14 @@
 import './environment.ts';
 import './polyfill.ts';
 
+import { noticeSentAt } from '../ledger/notices.ts';
 import { dryRunReportSchema } from '../plan/dry-run.ts';
 import { planIssues, planSchema } from '../plan/schema.ts';
 import { Sandbox, type WorldOptions } from '../sandbox/index.ts';
 import { type Population, seedPopulation } from '../sandbox/population.ts';
 import { emptyWorld } from '../sandbox/world.ts';
+import { announceSweep } from '../steps/announce-sweep.ts';
+import { announcement, DAY_MS } from '../steps/start-sweep.ts';
 import type { SweepReport } from '../steps/sweep-report.ts';
 import { planInput } from '../steps/validate-plan.ts';
 import type { RehearsalOptions, Session } from './options.ts';
@@ -105,6 +108,8 @@ export async function rehearseSweep(options: {
   plan: unknown;
   population: Population;
   dryRun?: boolean;
+  /** Tell users first, as the plan asks (default); false rehearses a sweep nobody announced. */
+  announce?: boolean;
   onState?: (entry: TimelineEntry) => void;
   session?: Session;
 }): Promise<SweepRehearsal> {
@@ -134,6 +139,20 @@ export async function rehearseSweep(options: {
   seedPopulation(sandbox.world, plan, options.population);
   users = sandbox.world.pools.get(plan.oldPool.userPoolId)?.users.size ?? users;
   const after = plan.finish.sweepAfter ? Date.parse(plan.finish.sweepAfter) : 0;
+  const ledger = { table: LEDGER_TABLE, region: plan.region, migrationId: plan.migrationId };
+  // As operators would: users are told as early as the plan asks (`cutover sweep --announce`), then
+  // the clock runs on to the cut-off. A world where they were told already (`--state-dir`) is not told again.
+  if (!options.dryRun && options.announce !== false && after > 0) {
+    const tellAt = after - plan.finish.announceDaysAhead * DAY_MS;
+    if (tellAt > sandbox.clock.now()) sandbox.clock.advance((tellAt - sandbox.clock.now()) / 1000);
+    sandbox.install();
+    try {
+      if (!(await noticeSentAt(ledger, announcement(plan.finish.sweepAfter ?? ''))))
+        await announceSweep(plan, ledger);
+    } finally {
+      sandbox.uninstall();
+    }
+  }
   if (after > sandbox.clock.now()) sandbox.clock.advance((after - sandbox.clock.now()) / 1000);
   const rehearsal = new Rehearsal(
     {

@@ -690,10 +690,18 @@ export const planSchema = z
           .datetime({ offset: true })
           .optional()
           .describe(
-            'When the sweep may move the users who never signed in, e.g. "2026-03-01T00:00:00Z": the cut-off users were told of. Before it, and while it is not set, the sweep runs only as a dry-run (counts, no change).',
+            'When the sweep may move the users who never signed in, e.g. "2026-03-01T00:00:00Z": the cut-off users are told of (`cutover sweep --announce`). Before it, and while it is not set, the sweep runs only as a dry-run (counts, no change).',
+          ),
+        announceDaysAhead: z
+          .int()
+          .min(1)
+          .max(90)
+          .default(14)
+          .describe(
+            'Days before sweepAfter that users must have been told (`cutover sweep --announce`, on the users topic): the sweep refuses to move anyone otherwise. 1 to 90. Default 14.',
           ),
       })
-      .default({ migrateUserCallers: [] })
+      .default({ migrateUserCallers: [], announceDaysAhead: 14 })
       .describe(
         'Finishing the migration: moving the users who never signed in, e.g. { "migrateUserCallers": ["arn:aws:iam::111122223333:role/usermanagement-prod"] }.',
       ),

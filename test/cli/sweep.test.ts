@@ -1,13 +1,15 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand, ListStateMachinesCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { ACCOUNT, cutover, REGION, START, sfn } from './aws.ts';
 
 const PLAN = 'examples/plan.json';
 const SWEEP_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:cognito-cutover-dev-sweep`;
-const dynamo = mockClient(DynamoDBClient);
 
 /** The dev stage's sweep machine, as ListStateMachines finds it. */
 function sweepDeployed(): void {
@@ -25,7 +27,6 @@ function sweepDeployed(): void {
 
 beforeEach(() => {
   sfn.reset();
-  dynamo.reset();
 });
 
 describe('cutover sweep in the sandbox', () => {
@@ -58,6 +59,40 @@ describe('cutover sweep in the sandbox', () => {
     // Assert
     expect(code).toBe(2);
     expect(stderr).toContain('from 1 to 2000000');
+  });
+});
+
+describe('cutover sweep --announce', () => {
+  it('tells users once per cut-off, and says what to run after it', async () => {
+    // Arrange
+    const dir = mkdtempSync(join(tmpdir(), 'sweep-announce-'));
+    const first = await cutover(['sweep', '--announce', '--plan', PLAN, '--state-dir', dir]);
+
+    // Act
+    const again = await cutover(['sweep', '--announce', '--plan', PLAN, '--state-dir', dir, '--json']);
+
+    // Assert
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Told users that accounts not signed in move after 2026-03-01T00:00:00Z.');
+    expect(first.stdout).toContain(
+      `Next, after 2026-03-01T00:00:00Z: cutover sweep --plan ${PLAN} --state-dir ${dir}`,
+    );
+    expect(JSON.parse(again.stdout)).toMatchObject({ announced: false, sweepAfter: '2026-03-01T00:00:00Z' });
+  });
+
+  it('refuses a cut-off too close to warn users in time, naming the earliest date to set', async () => {
+    // Arrange: the sandbox's clock starts on 2026-01-15; the plan asks for 14 days' notice.
+    const plan = JSON.parse(readFileSync(PLAN, 'utf8'));
+    plan.finish.sweepAfter = '2026-01-20T00:00:00Z';
+    const file = join(mkdtempSync(join(tmpdir(), 'sweep-plan-')), 'plan.json');
+    writeFileSync(file, JSON.stringify(plan));
+
+    // Act
+    const { code, stderr } = await cutover(['sweep', '--announce', '--plan', file]);
+
+    // Assert
+    expect(code).toBe(4);
+    expect(stderr).toContain('set it to 2026-01-29T09:00:00.000Z or later');
   });
 });
 
@@ -105,7 +140,9 @@ describe('cutover sweep --stage', () => {
   });
 
   it("lists who a sweep did not move, and why, from the stage's ledger", async () => {
-    // Arrange
+    // Arrange: only this test stands in for DynamoDB; the others' sandbox has its own ledger.
+    const dynamo = mockClient(DynamoDBClient);
+    onTestFinished(() => dynamo.restore());
     dynamo.on(QueryCommand).resolves({
       Items: [
         marshall({

@@ -170,6 +170,38 @@ describe('the sweep, rehearsed', () => {
     expect([...moved.users.values()].every((u) => u.status === 'CONFIRMED')).toBe(true);
   });
 
+  it('moves nobody users were not told of, and says how to tell them', async () => {
+    // Arrange
+    const session = newSession(plan);
+
+    // Act
+    const result = await rehearseSweep({
+      plan: example,
+      population: { users: 100 },
+      session,
+      announce: false,
+    });
+
+    // Assert
+    expect(result.status).toBe('NOT_DUE');
+    expect(result.error).toContain('cutover sweep --announce');
+    expect([...pools(session).moved.users.values()].every((u) => u.status === 'CONFIRMED')).toBe(true);
+  });
+
+  it('tells users on the users topic, before the cut-off by as many days as the plan asks, with no username', async () => {
+    // Arrange
+    const session = newSession(plan);
+
+    // Act
+    await rehearseSweep({ plan: example, population: { users: 100 }, session });
+
+    // Assert
+    const told = session.sandbox.messages.filter((m) => m.topicArn === plan.notify.usersTopicArn);
+    expect(told).toHaveLength(1);
+    expect(told[0]?.subject).toContain('2026-03-01');
+    expect(told[0]?.message).not.toMatch(/@example\.org/);
+  });
+
   it('moves nobody before the cut-off the plan names, or without one', async () => {
     // Arrange
     const { finish, ...rest } = example as typeof example & { finish: object };
