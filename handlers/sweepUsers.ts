@@ -7,7 +7,7 @@ import { carryRuleFromEnv } from '../src/triggers/attributes.ts';
 
 const input = z.object({
   settings: sweepSettings,
-  shard: z.string().regex(/^[0-9a-f]{1,2}$/),
+  shard: z.string().regex(/^[0-9a-f]{1,3}$/),
   progress: shardProgress,
 });
 

@@ -126,8 +126,9 @@ export const FUNCTION_COMMANDS = {
   // src/steps/core/move-user.ts: the old user and their groups; created in the new pool, its password
   // reset, added to the groups; a user already there is read to finish a move that stopped half way.
   migrateUser: MOVE_USER,
-  // Whether users were told of the cut-off (`cutover sweep --announce` tells them).
-  startSweep: commands(LEDGER_NOTICES),
+  // Whether users were told of the cut-off (`cutover sweep --announce` tells them), and how large the
+  // old pool is, to shard it.
+  startSweep: commands(LEDGER_NOTICES, ['CognitoIdentityProvider:DescribeUserPool']),
   // src/steps/sweep-users.ts: a shard of the old pool page by page, each user moved (or, as a dry-run,
   // looked up in the new pool); who was not moved whole is kept in the ledger (src/ledger/swept.ts).
   sweepUsers: commands(MOVE_USER, [

@@ -1,9 +1,12 @@
+import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import * as aws from '../aws/aws.ts';
+import { named } from '../aws/clients.ts';
 import { nowIso } from '../clock.ts';
 import { SweepNotDue } from '../errors.ts';
 import { noticeSentAt } from '../ledger/notices.ts';
 import type { LedgerLocation } from '../ledger/table.ts';
 import type { Plan } from '../plan/schema.ts';
-import { SHARDS, type SweepSettings, WORKERS } from './core/sweep.ts';
+import { type SweepSettings, shardsFor, WORKERS } from './core/sweep.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -61,5 +64,10 @@ export async function startSweep(plan: Plan, dryRun: boolean, executionId: strin
     toleratedFailurePercent: TOLERATED_FAILURE_PERCENT,
     startedAt: now,
   };
-  return { settings, shards: SHARDS };
+  // Cognito's own estimate of the old pool's size is enough to choose how finely to shard it.
+  const pool = await named(
+    `describing the old user pool ${plan.oldPool.userPoolId}`,
+    aws.cognito(plan.region).send(new DescribeUserPoolCommand({ UserPoolId: plan.oldPool.userPoolId })),
+  );
+  return { settings, shards: shardsFor(pool.UserPool?.EstimatedNumberOfUsers ?? 0) };
 }

@@ -2,7 +2,7 @@ import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { ALL_ERROR_CLASSES } from '../../src/errors.ts';
 import { forwardPath, loadMachine } from '../../src/statemachines/definition.ts';
-import { FRESH, SHARDS, WORKERS } from '../../src/steps/core/sweep.ts';
+import { FRESH, MAX_USERS_PER_SHARD, SHARDS, shardsFor, WORKERS } from '../../src/steps/core/sweep.ts';
 
 describe('statemachines/sweep.asl.yml', () => {
   const { definition } = loadMachine('sweep');
@@ -26,6 +26,20 @@ describe('statemachines/sweep.asl.yml', () => {
     expect(map?.ToleratedFailurePercentage).toBe(0);
     expect(SHARDS).toHaveLength(256);
     expect(new Set(SHARDS).size).toBe(256);
+  });
+
+  it('shards a pool of millions finer: 4,096 shards of three hex digits past 256 full ones', () => {
+    // Act
+    const small = shardsFor(MAX_USERS_PER_SHARD * 256);
+    const large = shardsFor(MAX_USERS_PER_SHARD * 256 + 1);
+
+    // Assert
+    expect(small).toEqual(SHARDS);
+    expect(large).toHaveLength(4096);
+    expect(new Set(large).size).toBe(4096);
+    expect(large.every((shard) => /^[0-9a-f]{3}$/.test(shard))).toBe(true);
+    // Step Functions' payload quota is 256 KiB; the shards travel in the state.
+    expect(JSON.stringify(large).length).toBeLessThan(32_000);
   });
 
   it('runs as many shards at once as the workers the rate is shared among', () => {

@@ -7,11 +7,21 @@ import * as z from 'zod';
  */
 
 /**
- * One shard per two first hex digits of `sub` (a random UUID, so the shards are even): 256 of them,
- * so a pool of tens of millions stays within a child execution's 25,000 history events per shard,
- * and the last shards finishing alone leave the quota idle only briefly.
+ * The old pool read in shards of `sub` (a random UUID, so the shards are even), each a child execution
+ * of the sweep. A child records about 9 history events per call of 5 users and may record 25,000
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html), so a shard holds about
+ * 13,000 users: 256 shards (two hex digits) serve a pool of up to `MAX_USERS_PER_SHARD` × 256, and a
+ * larger one gets 4,096 (three). More shards also leave the quota idle less while the last finish.
  */
-export const SHARDS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+export const MAX_USERS_PER_SHARD = 12_000;
+
+export function shardsFor(estimatedUsers: number): string[] {
+  const digits = estimatedUsers > MAX_USERS_PER_SHARD * 256 ? 3 : 2;
+  return Array.from({ length: 16 ** digits }, (_, i) => i.toString(16).padStart(digits, '0'));
+}
+
+/** The shards of a pool of a few million users or fewer. */
+export const SHARDS = shardsFor(0);
 
 /** How many shards are swept at once: the sweep machine's MaxConcurrency, which must equal it. */
 export const WORKERS = 10;
