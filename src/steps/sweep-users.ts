@@ -70,18 +70,22 @@ async function readPage(call: SweepCall, limit: number): Promise<ListUsersComman
   );
 }
 
-/** Counts one user's outcome, and keeps in the ledger who was not moved whole, and why. */
+/**
+ * Keeps in the ledger who was not moved whole, and why, then counts the outcome: a ledger write that
+ * is throttled leaves the count untouched, and the user is dealt with again after the back-off.
+ */
 async function tally(call: SweepCall, username: string, outcome: MoveOutcome, progress: ShardProgress) {
-  const keep = (user: Omit<SweptUser, 'username'>) =>
-    call.settings.dryRun ? undefined : recordSwept(call.ledger, call.settings.sweepId, { username, ...user });
+  const keep = async (user: Omit<SweptUser, 'username'>) => {
+    if (!call.settings.dryRun) await recordSwept(call.ledger, call.settings.sweepId, { username, ...user });
+  };
   switch (outcome.outcome) {
     case 'moved':
-      progress.moved++;
       if (outcome.missingGroups.length > 0)
         await keep({
           outcome: 'incomplete',
           reason: `moved without group(s) ${outcome.missingGroups.join(', ')}, which the new pool lacks: create them with the same names, then run \`cutover migrate-user\` for this user`,
         });
+      progress.moved++;
       return;
     case 'already-in-new-pool':
       progress.alreadyInNewPool++;
@@ -91,8 +95,8 @@ async function tally(call: SweepCall, username: string, outcome: MoveOutcome, pr
       progress.skipped++;
       return;
     case 'refused':
-      progress.failed++;
       await keep({ outcome: 'refused', reason: outcome.reason });
+      progress.failed++;
   }
 }
 
@@ -117,13 +121,13 @@ export async function sweepUsers(call: SweepCall): Promise<ShardProgress> {
     try {
       const unmovable = notMovable(user);
       if (unmovable) {
-        progress.skipped++;
         if (!settings.dryRun)
           await recordSwept(call.ledger, settings.sweepId, {
             username,
             outcome: 'skipped',
             reason: unmovable,
           });
+        progress.skipped++;
       } else {
         const outcome = settings.dryRun
           ? await lookUp(settings, username)

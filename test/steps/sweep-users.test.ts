@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LEDGER_TABLE } from '../../src/local/runner.ts';
 import { parsePlan } from '../../src/plan/schema.ts';
-import { Sandbox } from '../../src/sandbox/index.ts';
+import { Sandbox, type WorldOptions } from '../../src/sandbox/index.ts';
 import { seedPopulation } from '../../src/sandbox/population.ts';
 import { setQuota } from '../../src/sandbox/services/cognito-quotas.ts';
 import { FRESH, type ShardProgress } from '../../src/steps/core/sweep.ts';
@@ -36,8 +36,8 @@ function call(progress: ShardProgress = FRESH, perSecond = 50): SweepCall {
   };
 }
 
-function world() {
-  sandbox = Sandbox.fromPlan(plan, { ledgerTable: LEDGER_TABLE }).install();
+function world(options: WorldOptions = {}) {
+  sandbox = Sandbox.fromPlan(plan, { ledgerTable: LEDGER_TABLE, ...options }).install();
   seedPopulation(sandbox.world, plan, { users: 2000 });
   return sandbox.world.pools.get(plan.newPool.userPoolId);
 }
@@ -86,5 +86,26 @@ describe('sweepUsers', () => {
     });
     expect(resumed).toMatchObject({ moved: 4, skip: 4, throttled: 2, backoff: 4, waitSeconds: 4 });
     expect(moved?.users.size).toBe(before + 4);
+  });
+
+  it('counts a refused user once, after the ledger keeps them: a throttled ledger write is done again, not counted twice', async () => {
+    // Arrange: the new pool's schema lacks custom:tenant, so every user is refused.
+    world({ attributeMismatch: true });
+    sandbox.failNext(
+      'DynamoDB',
+      'PutItem',
+      Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
+        name: 'ProvisionedThroughputExceededException',
+      }),
+    );
+
+    // Act
+    const throttled = await sweepUsers(call());
+    sandbox.clock.advance(throttled.waitSeconds);
+    const resumed = await sweepUsers(call(throttled));
+
+    // Assert
+    expect(throttled).toMatchObject({ failed: 0, skip: 0, throttled: 1 });
+    expect(resumed).toMatchObject({ failed: 5, scanned: 5, skip: 0 });
   });
 });
