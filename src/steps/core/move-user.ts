@@ -38,7 +38,7 @@ export type MoveOutcome =
   /** The new pool refused the user, in Cognito's words (an attribute its schema lacks, say). */
   | { outcome: 'refused'; reason: string };
 
-const named = (error: unknown, name: string) => error instanceof Error && error.name === name;
+const isNamed = (error: unknown, name: string) => error instanceof Error && error.name === name;
 
 /**
  * A password nobody knows, to take the user from FORCE_CHANGE_PASSWORD to CONFIRMED so that Cognito
@@ -54,7 +54,7 @@ async function oldUser(pools: MovePools, username: string): Promise<AttributeTyp
       .send(new AdminGetUserCommand({ UserPoolId: pools.oldUserPoolId, Username: username }));
     return user.UserAttributes ?? [];
   } catch (error) {
-    if (named(error, 'UserNotFoundException')) return undefined;
+    if (isNamed(error, 'UserNotFoundException')) return undefined;
     throw error;
   }
 }
@@ -96,8 +96,8 @@ async function create(
     );
     return 'created';
   } catch (error) {
-    if (named(error, 'UsernameExistsException')) return 'exists';
-    if (named(error, 'InvalidParameterException')) return { refused: (error as Error).message };
+    if (isNamed(error, 'UsernameExistsException')) return 'exists';
+    if (isNamed(error, 'InvalidParameterException')) return { refused: (error as Error).message };
     throw error;
   }
 }
@@ -122,7 +122,7 @@ async function copyGroups(pools: MovePools, username: string) {
           new AdminAddUserToGroupCommand({ UserPoolId: pools.newUserPoolId, Username: username, GroupName }),
         );
     } catch (error) {
-      if (!named(error, 'ResourceNotFoundException')) throw error;
+      if (!isNamed(error, 'ResourceNotFoundException')) throw error;
       missingGroups.push(GroupName);
     }
   }
@@ -150,8 +150,11 @@ export async function moveUser(
     const resume = legacy ? ([carry.legacySubAttribute, legacy] as [string, string]) : undefined;
     if (created === 'exists' && !(await halfMoved(pools, username, resume)))
       return { outcome: 'already-in-new-pool' };
+    // Groups first, the reset last: a move stopped before the reset is still FORCE_CHANGE_PASSWORD,
+    // which the next run finishes whole, groups included.
+    const groups = await copyGroups(pools, username);
     await requireReset(pools, username);
-    return { outcome: 'moved', ...(await copyGroups(pools, username)) };
+    return { outcome: 'moved', ...groups };
   } catch (error) {
     throw toNamedError(error, `moving a user from ${pools.oldUserPoolId} to ${pools.newUserPoolId}`);
   }

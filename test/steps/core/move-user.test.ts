@@ -130,6 +130,27 @@ describe('moveUser', () => {
     expect(moved.users.get(PERSON)?.status).toBe('RESET_REQUIRED');
   });
 
+  it('finishes a move that stopped while copying the groups, groups included, the second time', async () => {
+    // Arrange
+    const { moved } = world();
+    sandbox.failNext(
+      'CognitoIdentityProvider',
+      'AdminAddUserToGroup',
+      new TooManyRequestsException({ message: 'Too many requests', $metadata: {} }),
+    );
+    await expect(moveUser(pools, carry, PERSON)).rejects.toMatchObject({ name: 'AwsTransient' });
+
+    // Act
+    const outcome = await moveUser(pools, carry, PERSON);
+
+    // Assert
+    expect(outcome).toEqual({ outcome: 'moved', groups: 1, missingGroups: [] });
+    expect(moved.users.get(PERSON)).toMatchObject({
+      status: 'RESET_REQUIRED',
+      groups: ['usermanagement-editors'],
+    });
+  });
+
   it('leaves alone a user who signed up in the new pool under a name the old pool also has', async () => {
     // Arrange
     const { moved } = world();
