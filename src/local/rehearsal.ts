@@ -286,13 +286,12 @@ export class Rehearsal {
    * Each top-level DISTRIBUTED Map becomes a Task the runner answers by playing the Map: the engine
    * would run its items inline, where their Waits take no simulated time and no failure threshold holds.
    */
-  private async distributedMaps(launch: Launch, stateInputs: Map<string, unknown>) {
+  private distributedMaps(launch: Launch, children: Record<string, Handler>) {
     const { definition } = launch.loaded;
     const maps = Object.entries(definition.States).filter(
       ([, state]) => state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED',
     );
     if (maps.length === 0) return undefined;
-    const children = await this.taskHandlers(launch, stateInputs);
     const States = { ...definition.States };
     const handlers: Record<string, Handler> = {};
     for (const [name, state] of maps) {
@@ -328,7 +327,9 @@ export class Rehearsal {
     const instance = launch.instance ?? this.executionName;
     const stateInputs = new Map<string, unknown>();
     const taskResourceLocalHandlers = await this.taskHandlers(launch, stateInputs);
-    const played = launch.playsDistributedMaps ? await this.distributedMaps(launch, stateInputs) : undefined;
+    const played = launch.playsDistributedMaps
+      ? this.distributedMaps(launch, taskResourceLocalHandlers)
+      : undefined;
     if (played) Object.assign(taskResourceLocalHandlers, played.handlers);
     const executionId = this.executionArn(launch.machineName, instance);
     const startDate = sandbox.clock.now();

@@ -130,7 +130,7 @@ export class PackedUsers extends UserMap {
 
   /** Packs `user` as number `n` if it fits the population's form; false when it must stay an object. */
   private pack(n: number, user: PoolUser): boolean {
-    const expected = this.kind === 'old' ? this.shape.old(n).attributes : this.shape.moved(n);
+    const expected = this.kind === 'old' ? this.shape.attributes(n) : this.shape.moved(n);
     const attributes = Object.entries(user.attributes);
     if (attributes.length !== Object.keys(expected).length) return false;
     if (attributes.some(([k, v]) => expected[k] !== v)) return false;
