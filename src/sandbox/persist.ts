@@ -48,6 +48,7 @@ export function loadSandbox(dir: string): { sandbox: Sandbox; startingWorld: Sna
   saved.world.executions ??= new Map();
   saved.world.roles ??= new Map();
   saved.world.sessions ??= [];
+  saved.world.signIns ??= new Map();
   for (const api of saved.world.restApis.values()) {
     for (const stage of api.stages.values()) {
       stage.history ??= [{ at: stage.lastUpdatedAt, deploymentId: stage.deploymentId }];

@@ -60,6 +60,8 @@ export interface UserPoolClient {
   /** How long the access and ID tokens it issues are valid, in minutes (Cognito's default: 60). */
   accessTokenValidityMinutes: number;
   idTokenValidityMinutes: number;
+  /** Signs users in through managed login (OAuth flows); off unless set. */
+  oauth?: boolean;
 }
 export interface PoolUser {
   username: string;
@@ -129,6 +131,8 @@ export interface UserPool {
   mfa: 'OFF' | 'ON' | 'OPTIONAL';
   /** Users may enrol an authenticator app (SoftwareTokenMfaConfiguration). */
   totp: boolean;
+  /** Whether the pool may be deleted; ACTIVE unless an update turned it off. */
+  deletionProtection?: 'ACTIVE' | 'INACTIVE';
   createdAt: number;
 }
 export interface PoolGroup {
@@ -353,6 +357,11 @@ export interface World {
   executions: Map<string, Execution>;
   /** Signed-in users calling the guarded APIs through the cutover. */
   sessions: Session[];
+  /**
+   * When each successful sign-in happened, by `<poolId> <clientId>`: what Cognito publishes as
+   * AWS/Cognito SignInSuccesses, and the sandbox's CloudWatch answers GetMetricData from.
+   */
+  signIns: Map<string, number[]>;
   /** People who reach the new pool while the front end serves it (src/sandbox/arrivals.ts). */
   arrivals?: Arrivals;
 }
@@ -410,8 +419,12 @@ export function emptyWorld(region: string, accountId: string): World {
     endpoints: [],
     executions: new Map(),
     sessions: [],
+    signIns: new Map(),
   };
 }
+
+/** The key `signIns` keeps a pool's app client's sign-ins under. */
+export const signInKey = (poolId: string, clientId: string) => `${poolId} ${clientId}`;
 
 export const poolArn = (world: World, id: string) =>
   `arn:aws:cognito-idp:${world.region}:${world.accountId}:userpool/${id}`;

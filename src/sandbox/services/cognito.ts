@@ -38,20 +38,19 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { arrive } from '../arrivals.ts';
 import { type Env, fail, type Out, type ServiceModel, serviceError, uuid } from '../core.ts';
-import type { Listing, PoolGroup, PoolUser, UserPool, UserPoolClient, World } from '../world.ts';
+import {
+  type Listing,
+  type PoolGroup,
+  type PoolUser,
+  signInKey,
+  type UserPool,
+  type UserPoolClient,
+  type World,
+} from '../world.ts';
+import { clientOf, poolOf } from './cognito-pools.ts';
 import { rateLimited } from './cognito-quotas.ts';
 import { checkNewUserAttributes } from './cognito-schema.ts';
-
-function poolOf(world: World, id: string | undefined): UserPool {
-  return world.pools.get(id ?? '') ?? fail(ResourceNotFoundException, `User pool ${id} does not exist.`);
-}
-
-function clientOf(pool: UserPool, clientId: string | undefined): UserPoolClient {
-  return (
-    pool.clients.get(clientId ?? '') ??
-    fail(ResourceNotFoundException, `User pool client ${clientId} does not exist.`)
-  );
-}
+import { UpdateUserPool, UpdateUserPoolClient } from './cognito-updates.ts';
 
 /** The caller's IAM grant, in the sandbox's simple model: an action is denied to everyone or to no one. */
 function authorize(world: World, pool: UserPool, action: string): void {
@@ -82,7 +81,7 @@ function DescribeUserPool(
       LastModifiedDate: new Date(pool.createdAt),
       MfaConfiguration: pool.mfa,
       EstimatedNumberOfUsers: pool.users.size,
-      DeletionProtection: 'ACTIVE',
+      DeletionProtection: pool.deletionProtection ?? 'ACTIVE',
       SchemaAttributes: pool.schema.map((attribute) => structuredClone(attribute)),
       UsernameConfiguration: { CaseSensitive: pool.caseSensitive },
     },
@@ -127,7 +126,7 @@ function DescribeUserPoolClient(
       AccessTokenValidity: client.accessTokenValidityMinutes,
       IdTokenValidity: client.idTokenValidityMinutes,
       TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'days' },
-      AllowedOAuthFlowsUserPoolClient: false,
+      AllowedOAuthFlowsUserPoolClient: client.oauth === true,
       ...(client.clientSecret ? { ClientSecret: client.clientSecret } : {}),
       ...(client.readAttributes ? { ReadAttributes: [...client.readAttributes] } : {}),
     },
@@ -239,6 +238,17 @@ function tokens(
   };
 }
 
+/**
+ * Counted as Cognito counts SignInSuccesses: once tokens are issued, per pool and app client
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/metrics-for-cognito-user-pools.html).
+ */
+function signedIn(world: World, pool: UserPool, client: UserPoolClient, now: number): void {
+  const key = signInKey(pool.id, client.clientId);
+  const times = world.signIns.get(key) ?? [];
+  times.push(now);
+  world.signIns.set(key, times);
+}
+
 function AdminInitiateAuth(
   input: AdminInitiateAuthCommandInput,
   { world, now }: Env,
@@ -258,6 +268,7 @@ function AdminInitiateAuth(
   checkSecretHash(client, input.AuthParameters);
   const user = userOf(pool, input.AuthParameters?.USERNAME);
   checkPassword(user, input.AuthParameters?.PASSWORD);
+  signedIn(world, pool, client, now);
   return { ChallengeParameters: {}, AuthenticationResult: tokens(pool, client.clientId, user, now) };
 }
 
@@ -627,6 +638,7 @@ async function InitiateAuth(
     throw error;
   }
   const overrides = await tokenOverrides(pool, client, user, env);
+  signedIn(env.world, pool, client, env.now);
   return {
     ChallengeParameters: {},
     AuthenticationResult: tokens(pool, client.clientId, user, env.now, overrides),
@@ -651,6 +663,8 @@ export const cognito: ServiceModel = {
     AdminResetUserPassword,
     ListUsers,
     InitiateAuth,
+    UpdateUserPool,
+    UpdateUserPoolClient,
   }),
   // People keep signing in and up while the front end serves the new pool.
   settle: arrive,
