@@ -230,6 +230,9 @@ const STAND_INS: Record<string, string> = {
   LEGACY_SUB_ATTRIBUTE: 'custom:legacy_sub',
   LEGACY_SUB_CLAIM: 'legacy_sub',
   STAGE_PLAN: 'plans/dev.json',
+  STAGE: 'bench',
+  MIGRATION_ID: 'bench-migration',
+  NEW_APP_CLIENT_ID: 'bench-app-client',
 };
 
 /**

@@ -13,6 +13,7 @@ import {
   restoreKind,
 } from './local.ts';
 import { migrateUserCommands } from './migrate-user.ts';
+import { progressCommands } from './progress.ts';
 import { remoteCommands, remotePlanCommand, remoteRollbackCommand } from './remote.ts';
 import { sweepCommands } from './sweep.ts';
 import { WORLD_FLAG_NAMES, worldFlagOptions } from './world-flags.ts';
@@ -87,10 +88,10 @@ export function program(io: Io = processIo(), outcome: Outcome = { code: EXIT.SU
       `
 On AWS (the stage's deployed state machines, cognito-cutover-<stage>-cutover and -rollback):
   start, status, approve, reject, abort, plan --stage, rollback --stage, gained --stage,
-  migrate-user --stage, sweep --stage
+  migrate-user --stage, progress --stage, sweep --stage
 On this machine (an in-process sandbox; no AWS account):
   rehearse, plan --plan, rollback --plan, gained --state-dir, migrate-user --plan,
-  sweep --plan, validate
+  progress --plan, sweep --plan, validate
 
 AWS credentials are found as the AWS CLI finds them (AWS_PROFILE, access keys, SSO), and
 AWS_ENDPOINT_URL is honoured. The region is --region, else AWS_REGION, else AWS_DEFAULT_REGION;
@@ -163,6 +164,7 @@ Examples:
   remoteCommands(cli, io, done);
   gainedCommands(cli, io, done);
   migrateUserCommands(cli, io, done);
+  progressCommands(cli, io, done);
   sweepCommands(cli, io, done);
   return cli;
 }

@@ -4,11 +4,11 @@ import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
 import { dryRunReportSchema } from '../plan/dry-run.ts';
 import { machine } from '../statemachines/definition.ts';
+import { type Progress, pendingTask, progressOf } from './execution.ts';
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
 import { ARN_EXAMPLE, help, REGION } from './help.ts';
 import type { Io } from './io.ts';
 import { checkedPlan, readPlan, withTakeOver } from './plan-file.ts';
-import { type Progress, pendingTask, progressOf } from './progress.ts';
 import { clock, dryRunSummary, statusView } from './render.ts';
 import {
   checkStage,

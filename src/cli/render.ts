@@ -1,7 +1,7 @@
 import type { RehearsalReport, TimelineEntry } from '../local/report.ts';
 import type { DryRunReport } from '../plan/dry-run.ts';
 import { type GainedReport, gainedLines } from '../steps/gained-report.ts';
-import type { Progress } from './progress.ts';
+import type { Progress } from './execution.ts';
 
 export function clock(seconds: number): string {
   const hh = Math.floor(seconds / 3600);

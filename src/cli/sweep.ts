@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { listSwept } from '../ledger/swept.ts';
+import { listSwept } from '../ledger/sweeps.ts';
 import type { LedgerLocation } from '../ledger/table.ts';
 import { LEDGER_TABLE, newSession, rehearseSweep, type SweepRehearsal } from '../local/runner.ts';
 import { loadSandbox, saveSandbox } from '../sandbox/persist.ts';

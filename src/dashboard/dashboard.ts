@@ -2,8 +2,9 @@ import { MIGRATION_OUTCOMES } from '../triggers/user-migration.ts';
 
 /**
  * The stack's CloudWatch dashboard, `<service>-<stage>`, which operators would rather look at than read
- * logs: users moved over time, the migration trigger's outcomes and latency, the three state
- * machines' executions by status, and the write freeze of the last cutover. Its metrics are the ones
+ * logs: the migration's progress hour by hour, users moved over time, the migration trigger's outcomes
+ * and latency, the three state machines' executions by status, and the write freeze of the last
+ * cutover. Its metrics are the ones
  * the functions publish (namespace CognitoCutover, dimension `service`) and Step Functions' own
  * (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html).
  */
@@ -64,6 +65,22 @@ export function dashboardBody(service: string, stage: string): { widgets: Widget
         markdown: `## ${service} ${stage}\nUsers reach the new pool by signing in (the migration trigger) or by the sweep. \`cutover status --stage ${stage}\` follows a cutover; \`cutover sweep --failures --stage ${stage}\` lists who a sweep did not move. Counts only here: never who.`,
       },
     },
+    // countProgress publishes these every hour (src/steps/count-progress.ts).
+    metrics(
+      'Migration progress: users in each pool, and remaining only in the old one',
+      [
+        ours('OldPoolUsers', 'old pool'),
+        ours('NewPoolUsers', 'new pool'),
+        ours('UsersRemaining', 'remaining'),
+      ],
+      { period: 3600, stat: 'Maximum', width: 16 },
+    ),
+    metrics('Migrated, % of the old pool', [ours('MigratedPercent', 'migrated')], {
+      period: 3600,
+      stat: 'Maximum',
+      view: 'singleValue',
+      width: 8,
+    }),
     metrics(
       'Users moved to the new pool, per day',
       [

@@ -200,6 +200,9 @@ export const GRANTS: Record<string, Grant> = {
   'APIGateway:UpdateAuthorizer': grant('apigateway:PATCH', apis),
   'APIGateway:UpdateRestApi': grant('apigateway:PATCH', apis),
   'CloudWatch:DescribeAlarms': grant('cloudwatch:DescribeAlarms', alarms),
+  // GetMetricData names no resource IAM can scope
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html).
+  'CloudWatch:GetMetricData': grant('cloudwatch:GetMetricData', () => ['*']),
   'CognitoIdentityProvider:AdminAddUserToGroup': grant('cognito-idp:AdminAddUserToGroup', newPool),
   'CognitoIdentityProvider:AdminCreateUser': grant('cognito-idp:AdminCreateUser', newPool),
   'CognitoIdentityProvider:AdminDeleteUser': grant('cognito-idp:AdminDeleteUser', newPool),

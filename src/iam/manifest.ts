@@ -138,6 +138,12 @@ export const FUNCTION_COMMANDS = {
   ]),
   // src/steps/sweep-report.ts: the totals kept in the ledger, and the operators told.
   sweepReport: commands(['DynamoDB:PutItem', 'DynamoDB:Query', 'SNS:Publish']),
+  // src/steps/count-progress.ts: both pools' sizes, the new pool's sign-ins, the last sweep's count.
+  countProgress: commands([
+    'CloudWatch:GetMetricData',
+    'CognitoIdentityProvider:DescribeUserPool',
+    'DynamoDB:Query',
+  ]),
 } satisfies Record<string, readonly string[]>;
 
 /**
@@ -181,4 +187,5 @@ export const FUNCTION_AREAS: Record<keyof typeof FUNCTION_COMMANDS, readonly Are
   // Lists the old pool's users, reads the new pool's.
   sweepUsers: ['oldPool', 'movedUsers'],
   sweepReport: [],
+  countProgress: [],
 };

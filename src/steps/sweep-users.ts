@@ -7,7 +7,8 @@ import {
 import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
 import { AwsTransient, SweepFailing } from '../errors.ts';
-import { recordSwept, type SweptUser } from '../ledger/swept.ts';
+import type { SweptUser } from '../ledger/sweeps.ts';
+import { recordSwept } from '../ledger/swept.ts';
 import type { LedgerLocation } from '../ledger/table.ts';
 import type { CarryRule } from '../triggers/attributes.ts';
 import { type MoveOutcome, moveUser } from './core/move-user.ts';

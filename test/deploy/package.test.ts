@@ -44,8 +44,8 @@ const ROLLBACK_FUNCTIONS = [
   'countGained',
 ] as const;
 const SWEEP_FUNCTIONS = ['startSweep', 'sweepUsers', 'sweepReport'] as const;
-/** Invoked on demand, by the user-management service and `cutover migrate-user`. */
-const ON_DEMAND_FUNCTIONS = ['migrateUser'] as const;
+/** Invoked on demand (by the user-management service, `cutover migrate-user`, `cutover progress`) or on a schedule. */
+const ON_DEMAND_FUNCTIONS = ['migrateUser', 'countProgress'] as const;
 const FUNCTIONS = [
   ...new Set([...CUTOVER_FUNCTIONS, ...ROLLBACK_FUNCTIONS, ...SWEEP_FUNCTIONS, ...ON_DEMAND_FUNCTIONS]),
 ];
@@ -246,7 +246,7 @@ describe('serverless package (offline, no credentials)', () => {
     expect(role).toContain(`stateMachine:cognito-cutover-${STAGE}-sweep`);
   });
 
-  it("holds the operators' dashboard: users moved, every trigger outcome and its latency, each machine's executions, the freeze", () => {
+  it("holds the operators' dashboard: progress, users moved, every trigger outcome and its latency, each machine's executions, the freeze", () => {
     // Arrange
     const dashboard = template.Resources.MigrationDashboard;
     const body = (dashboard?.Properties.DashboardBody as { 'Fn::Sub': string })['Fn::Sub'];
@@ -261,6 +261,10 @@ describe('serverless package (offline, no credentials)', () => {
     expect(dashboard?.Type).toBe('AWS::CloudWatch::Dashboard');
     expect(dashboard?.Properties.DashboardName).toBe(`cognito-cutover-${STAGE}`);
     for (const metric of [
+      'OldPoolUsers',
+      'NewPoolUsers',
+      'UsersRemaining',
+      'MigratedPercent',
       'UsersMigrated',
       'UsersSwept',
       'MigrationWrongPassword',
@@ -307,7 +311,10 @@ describe('serverless package (offline, no credentials)', () => {
   it("runs the stage's own plan as a dry-run every week, naming the plan ValidatePlan carries", async () => {
     // Arrange
     const rule = Object.values(template.Resources).find(
-      (r) => r.Type === 'AWS::Events::Rule' && 'ScheduleExpression' in (r.Properties as object),
+      (r) =>
+        r.Type === 'AWS::Events::Rule' &&
+        'ScheduleExpression' in (r.Properties as object) &&
+        JSON.stringify(r.Properties).includes('CutoverStateMachine'),
     ) as unknown as {
       Properties: { ScheduleExpression: string; Targets: { Arn: unknown; Input: string }[] };
     };
@@ -425,6 +432,29 @@ describe('serverless package (offline, no credentials)', () => {
           Principal,
         })),
       );
+    });
+
+    it("counts the migration's progress every hour, on the stage's pools and app client", () => {
+      // Arrange
+      const rule = Object.values(template.Resources).find(
+        (r) =>
+          r.Type === 'AWS::Events::Rule' &&
+          JSON.stringify(r.Properties).includes(lambdaLogicalId('countProgress')),
+      );
+
+      // Assert
+      expect(rule?.Properties).toMatchObject({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' });
+      expect(template.Resources[lambdaLogicalId('countProgress')]?.Properties).toMatchObject({
+        Environment: {
+          Variables: {
+            STAGE,
+            MIGRATION_ID: stagePlan.plan.migrationId,
+            OLD_USER_POOL_ID: POOLS.old,
+            NEW_USER_POOL_ID: POOLS.new,
+            NEW_APP_CLIENT_ID: stagePlan.plan.newPool.appClientId,
+          },
+        },
+      });
     });
 
     it('lets migrateUser create users in the new pool only, and read them in both', () => {
@@ -546,7 +576,7 @@ describe('serverless package (offline, no credentials)', () => {
       expect(wildcards).toEqual([]);
     });
 
-    it('scopes every resource to the stage, but log delivery and X-Ray, which take no resource', () => {
+    it('scopes every resource to the stage, but log delivery, X-Ray and metric reads, which take no resource', () => {
       // Act
       const unscoped = roles().flatMap(([id]) =>
         statementsIn(id)
@@ -557,10 +587,15 @@ describe('serverless package (offline, no credentials)', () => {
       // Assert
       expect(
         unscoped.every((line) =>
-          /: (logs:\w*(LogDelivery|LogDeliveries|ResourcePolic\w*|LogGroups)|xray:\w+)$/.test(line),
+          /: (logs:\w*(LogDelivery|LogDeliveries|ResourcePolic\w*|LogGroups)|xray:\w+|cloudwatch:GetMetricData)$/.test(
+            line,
+          ),
         ),
       ).toBe(true);
-      expect(unscoped.filter((line) => !/MachineRole: /.test(line))).toEqual([]);
+      // GetMetricData names no resource IAM can scope: the progress count reads Cognito's sign-ins with it.
+      expect(unscoped.filter((line) => !/MachineRole: /.test(line))).toEqual([
+        'CountProgressRole: cloudwatch:GetMetricData',
+      ]);
     });
 
     it.each([

@@ -26,6 +26,7 @@ const CLI_COMMANDS = [
   'abort',
   'gained',
   'migrate-user',
+  'progress',
   'sweep',
 ];
 
@@ -59,6 +60,13 @@ const NOT_STATES = [
   'UsersMovedOnDemand',
   'MigrationMs',
   'WriteFreezeSeconds',
+  // Progress: its metrics, Cognito's pool size and sign-in metric (runbooks/finish.md).
+  'OldPoolUsers',
+  'NewPoolUsers',
+  'UsersRemaining',
+  'MigratedPercent',
+  'EstimatedNumberOfUsers',
+  'SignInSuccesses',
   // A metric of PreTokenGeneration's, not an error any state sees.
   'GroupCopyFailed',
 ];

@@ -257,6 +257,7 @@ const REQUESTS: Record<string, (arns: Arns, names: StackNames) => Request[]> = {
   'APIGateway:UpdateAuthorizer': (a) => on('apigateway:PATCH', a.authorizers),
   'APIGateway:UpdateRestApi': (a) => on('apigateway:PATCH', a.frozenApis),
   'CloudWatch:DescribeAlarms': (a) => on('cloudwatch:DescribeAlarms', a.alarms),
+  'CloudWatch:GetMetricData': () => on('cloudwatch:GetMetricData', ['*']),
   'CognitoIdentityProvider:AdminAddUserToGroup': (a) => on('cognito-idp:AdminAddUserToGroup', a.newPool),
   'CognitoIdentityProvider:AdminCreateUser': (a) => on('cognito-idp:AdminCreateUser', a.newPool),
   'CognitoIdentityProvider:AdminDeleteUser': (a) => on('cognito-idp:AdminDeleteUser', a.newPool),

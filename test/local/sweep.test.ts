@@ -1,6 +1,6 @@
 import { TooManyRequestsException } from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect, it } from 'vitest';
-import { listSwept } from '../../src/ledger/swept.ts';
+import { listSwept } from '../../src/ledger/sweeps.ts';
 import { LEDGER_TABLE, newSession, rehearseSweep } from '../../src/local/runner.ts';
 import { parsePlan } from '../../src/plan/schema.ts';
 import { setQuota } from '../../src/sandbox/services/cognito-quotas.ts';

@@ -1,0 +1,156 @@
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import type { Command } from 'commander';
+import * as aws from '../aws/aws.ts';
+import { LEDGER_TABLE, newSession } from '../local/runner.ts';
+import { loadSandbox } from '../sandbox/persist.ts';
+import { countProgress, type MigrationProgress } from '../steps/count-progress.ts';
+import { CommandFailed, EXIT, UsageError } from './exit.ts';
+import { help, REGION } from './help.ts';
+import type { Io } from './io.ts';
+import { checkedPlan, readPlan } from './plan-file.ts';
+import { attempt, checkStage, isObject, parseJson, resolveRegion, SERVICE } from './stepfunctions.ts';
+
+interface ProgressOptions {
+  plan?: string;
+  stateDir?: string;
+  stage?: string;
+  region?: string;
+  json?: boolean;
+}
+
+/** How far the migration has come: on the stage's countProgress function, or in the sandbox. */
+async function progressCommand(options: ProgressOptions, io: Io): Promise<number> {
+  const progress = options.stage
+    ? await onStage({ ...options, stage: options.stage }, io)
+    : await inSandbox(options, io);
+  if (!progress) return EXIT.USAGE;
+  io.out(options.json ? `${JSON.stringify(progress)}\n` : progressText(progress));
+  return EXIT.SUCCEEDED;
+}
+
+/** The deployed function its schedule runs every hour: the same count, now, and published as it. */
+async function onStage(options: ProgressOptions & { stage: string }, io: Io): Promise<MigrationProgress> {
+  if (options.plan || options.stateDir)
+    throw new UsageError('--plan and --state-dir are for the sandbox: give --stage, or --plan, not both.');
+  const region = resolveRegion(options.region, io.env);
+  const fn = `${SERVICE}-${checkStage(options.stage)}-countProgress`;
+  const out = await attempt(
+    {
+      what: `invoking ${fn}`,
+      action: 'lambda:InvokeFunction',
+      resource: `arn:aws:lambda:${region}:*:function:${fn}`,
+      region,
+      service: 'Lambda',
+      hints: {
+        ResourceNotFoundException: `There is no function ${fn} in ${region}: deploy the stack (npx serverless deploy --stage ${options.stage} --region ${region}), or pass the --stage and --region it was deployed with.`,
+      },
+    },
+    () => aws.lambda(region).send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from('{}') })),
+  );
+  const payload = parseJson(out.Payload ? Buffer.from(out.Payload).toString('utf8') : undefined);
+  if (out.FunctionError || !isObject(payload) || typeof payload.percent !== 'number') {
+    const error = isObject(payload) ? `${String(payload.errorType)}: ${String(payload.errorMessage)}` : '';
+    throw new CommandFailed(
+      `${fn} failed (${error || out.FunctionError || 'no answer'}); it changes nothing, so run the same command again. Its log group /aws/lambda/${fn} says more.`,
+    );
+  }
+  return payload as unknown as MigrationProgress;
+}
+
+/** The world `--state-dir` keeps (after `cutover sweep --state-dir`, with its count), or a fresh one. */
+async function inSandbox(options: ProgressOptions, io: Io): Promise<MigrationProgress | undefined> {
+  if (options.region)
+    throw new UsageError('--region goes with --stage: the sandbox has no region to choose.');
+  if (!options.plan)
+    throw new UsageError(
+      'Give --stage STAGE to count on AWS, or --plan FILE to count in the sandbox the plan describes.',
+    );
+  const raw = readPlan(options.plan);
+  const plan = checkedPlan(options.plan, raw, io);
+  if (!plan) return undefined;
+  const saved = options.stateDir ? loadSandbox(options.stateDir) : undefined;
+  const { sandbox } = saved ?? newSession(raw);
+  sandbox.install();
+  try {
+    return await countProgress(
+      {
+        migrationId: plan.migrationId,
+        stage: 'STAGE',
+        region: plan.region,
+        oldUserPoolId: plan.oldPool.userPoolId,
+        newUserPoolId: plan.newPool.userPoolId,
+        appClientId: plan.newPool.appClientId,
+      },
+      { table: LEDGER_TABLE, region: plan.region, migrationId: plan.migrationId },
+    );
+  } finally {
+    sandbox.uninstall();
+  }
+}
+
+const BAR = 30;
+
+/** `[█████████░░░░]`, filled to `percent`. */
+export function bar(percent: number): string {
+  const filled = Math.round((Math.min(100, Math.max(0, percent)) / 100) * BAR);
+  return `[${'█'.repeat(filled)}${'░'.repeat(BAR - filled)}]`;
+}
+
+const count = (n: number) => n.toLocaleString('en-GB');
+
+/** Counts, a percentage and a bar, where the split comes from, and what to do next. */
+export function progressText(p: MigrationProgress): string {
+  const basis = p.census
+    ? `counted user by user by the ${p.census.dryRun ? 'dry-run of the sweep' : 'sweep'} ${p.census.sweepId}, which ended ${p.census.endedAt} (${count(p.census.scanned)} read)`
+    : "estimated from the pools' sizes: no sweep has counted yet";
+  const width = Math.max(
+    ...[p.oldPoolUsers, p.newPoolUsers, p.moved, p.remaining].map((n) => count(n).length),
+  );
+  const row = (label: string, n: number, note = '') =>
+    `  ${label.padEnd(22)}${count(n).padStart(width)}${note}`;
+  return `${[
+    `Migration ${p.migrationId}, ${p.at}:`,
+    `  ${bar(p.percent)} ${p.percent}% of the old pool's users are in the new pool`,
+    '',
+    row('old pool', p.oldPoolUsers, "  users (Cognito's estimate)"),
+    row('new pool', p.newPoolUsers, "  users (Cognito's estimate; moved and new)"),
+    row('moved', p.moved, '  old-pool users now in the new pool'),
+    row(
+      'remaining',
+      p.remaining,
+      p.skipped > 0
+        ? `  only in the old pool, ${count(p.skipped)} of them never moved (disabled, or signing in elsewhere)`
+        : '  only in the old pool',
+    ),
+    row('sign-ins, last day', p.signInsLastDay, "  through the new pool's app client"),
+    '',
+    `The split is ${basis}.`,
+    `Next: ${p.next}`,
+  ].join('\n')}\n`;
+}
+
+/** `cutover progress`, on `cli`; `done` takes the exit code. */
+export function progressCommands(cli: Command, io: Io, done: (code: number) => void): void {
+  cli
+    .command('progress')
+    .description(
+      "How far the migration has come: the users each pool has, how many of the old pool's are in the new pool, how many remain only in the old one, and the new pool's sign-ins in the last day; as counts, a percentage and a bar. With --stage it invokes the stage's countProgress function (which also runs every hour and publishes these as metrics for the dashboard). The exact split comes from the last sweep that ended; a dry-run of the sweep counts without changing anything.",
+    )
+    .option('--stage <stage>', "invoke the stage's countProgress function on AWS")
+    .option('--region <region>', `with --stage: ${REGION}`)
+    .option('--plan <file>', 'sandbox: the cutover plan (JSON); its pools and seeded users are the world')
+    .option(
+      '--state-dir <dir>',
+      'sandbox: the world an earlier command left there (e.g. `cutover sweep --state-dir`)',
+    )
+    .option('--json', 'print one JSON report: the counts, percent, basis, census and next step')
+    .addHelpText(
+      'after',
+      help(
+        '0 counted; 2 usage or invalid plan; 4 AWS refused, or the function failed.',
+        'cutover progress --stage prod --region eu-west-2',
+        'cutover progress --plan examples/plan.json --state-dir .sweep --json',
+      ),
+    )
+    .action(async (options: ProgressOptions) => done(await progressCommand(options, io)));
+}
