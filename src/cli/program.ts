@@ -15,6 +15,7 @@ import {
 import { migrateUserCommands } from './migrate-user.ts';
 import { progressCommands } from './progress.ts';
 import { remoteCommands, remotePlanCommand, remoteRollbackCommand } from './remote.ts';
+import { retireCommands } from './retire.ts';
 import { sweepCommands } from './sweep.ts';
 import { WORLD_FLAG_NAMES, worldFlagOptions } from './world-flags.ts';
 
@@ -88,18 +89,18 @@ export function program(io: Io = processIo(), outcome: Outcome = { code: EXIT.SU
       `
 On AWS (the stage's deployed state machines, cognito-cutover-<stage>-cutover and -rollback):
   start, status, approve, reject, abort, plan --stage, rollback --stage, gained --stage,
-  migrate-user --stage, progress --stage, sweep --stage
+  migrate-user --stage, progress --stage, sweep --stage, retire --stage
 On this machine (an in-process sandbox; no AWS account):
   rehearse, plan --plan, rollback --plan, gained --state-dir, migrate-user --plan,
-  progress --plan, sweep --plan, validate
+  progress --plan, sweep --plan, retire --plan, validate
 
 AWS credentials are found as the AWS CLI finds them (AWS_PROFILE, access keys, SSO), and
 AWS_ENDPOINT_URL is honoured. The region is --region, else AWS_REGION, else AWS_DEFAULT_REGION;
 an execution ARN carries its own.
 
 Exit codes: 0 succeeded; 2 invalid plan or usage; 3 rolled back with everything restored;
-4 anything else; 5 the dry-run found problems or drift; 6 a cutover of the same migration is
-already running. Each command's --help says which of these it uses.
+4 anything else; 5 the dry-run found problems or drift, or retire refused; 6 a cutover
+of the same migration is already running. Each command's --help says which of these it uses.
 
 Examples:
   $ cutover rehearse --plan examples/plan.json
@@ -166,6 +167,7 @@ Examples:
   migrateUserCommands(cli, io, done);
   progressCommands(cli, io, done);
   sweepCommands(cli, io, done);
+  retireCommands(cli, io, done);
   return cli;
 }
 

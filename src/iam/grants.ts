@@ -218,6 +218,9 @@ export const GRANTS: Record<string, Grant> = {
   'CognitoIdentityProvider:ListGroups': grant('cognito-idp:ListGroups', pools),
   'CognitoIdentityProvider:ListUserPoolClients': grant('cognito-idp:ListUserPoolClients', oldPool),
   'CognitoIdentityProvider:ListUsers': grant('cognito-idp:ListUsers', areaPools),
+  // What `cutover retire` changes, and a rollback puts back: the new pool's trigger, the old pool's clients.
+  'CognitoIdentityProvider:UpdateUserPool': grant('cognito-idp:UpdateUserPool', newPool),
+  'CognitoIdentityProvider:UpdateUserPoolClient': grant('cognito-idp:UpdateUserPoolClient', oldPool),
   'DynamoDB:GetItem': grant('dynamodb:GetItem', ledger),
   'DynamoDB:PutItem': grant('dynamodb:PutItem', ledger),
   'DynamoDB:Query': grant('dynamodb:Query', ledger),

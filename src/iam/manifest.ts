@@ -169,8 +169,9 @@ export const FUNCTION_AREAS: Record<keyof typeof FUNCTION_COMMANDS, readonly Are
   releaseWrites: ['freeze'],
   restoreTtl: [],
   releaseLock: [],
-  // Restores whatever the ledger holds: the freeze and the bindings.
-  rollback: ['freeze', 'bindings'],
+  // Restores whatever the ledger holds: the freeze, the bindings, and what retiring the old pool changed
+  // (the old pool's app clients).
+  rollback: ['freeze', 'bindings', 'oldPool'],
   planReport: [],
   requestApproval: [],
   // Signs users in on the old pool through its migration client.

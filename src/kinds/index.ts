@@ -1,6 +1,7 @@
 import type { Binding, Freeze } from '../plan/schema.ts';
 import { apigatewayAuthorizer } from './apigateway-authorizer.ts';
 import { apigatewayPolicy } from './apigateway-policy.ts';
+import { cognitoAppClient, cognitoMigrationTrigger } from './cognito-pool.ts';
 import { ecsService } from './ecs-service.ts';
 import type { BindingKind, FreezeKind, Kind, PlanPart, ResourceKind } from './kind.ts';
 import { lambdaEnvironment } from './lambda-environment.ts';
@@ -23,6 +24,8 @@ export const kinds = {
   secret,
   'lambda-environment': lambdaEnvironment,
   'ecs-service': ecsService,
+  'cognito-migration-trigger': cognitoMigrationTrigger,
+  'cognito-app-client': cognitoAppClient,
 } as const satisfies { [K in ResourceKind]: AnyKind<K> };
 
 export const RESOURCE_KINDS = Object.keys(kinds) as ResourceKind[];

@@ -10,8 +10,16 @@ import type { Binding, Freeze } from '../plan/schema.ts';
 
 export type BindingKind = Binding['kind'];
 export type FreezeKind = Freeze['kind'];
-/** Every kind of resource a cutover changes: the plan's bindings and freezes, and its DNS record. */
-export type ResourceKind = BindingKind | FreezeKind | 'route53-record';
+/**
+ * Every kind of resource a migration changes: the plan's bindings and freezes, its DNS record, and what
+ * retiring the old pool changes (the new pool's migration trigger, the old pool's app clients).
+ */
+export type ResourceKind =
+  | BindingKind
+  | FreezeKind
+  | 'route53-record'
+  | 'cognito-migration-trigger'
+  | 'cognito-app-client';
 export type BindingOf<K extends BindingKind> = Extract<Binding, { kind: K }>;
 export type FreezeOf<K extends FreezeKind> = Extract<Freeze, { kind: K }>;
 

@@ -2,6 +2,7 @@ import { LedgerConflict } from '../errors.ts';
 import { isResourceKind } from '../kinds/index.ts';
 import type { ResourceKind } from '../kinds/kind.ts';
 import { bindingResources } from './bindings.ts';
+import { cognitoAppClient, cognitoMigrationTrigger } from './cognito-pool.ts';
 import { freezeResources } from './freezes.ts';
 import type { AnyResource } from './resource.ts';
 import { route53Record } from './route53-record.ts';
@@ -11,6 +12,8 @@ export const resources = {
   ...freezeResources,
   ...bindingResources,
   'route53-record': route53Record,
+  'cognito-migration-trigger': cognitoMigrationTrigger,
+  'cognito-app-client': cognitoAppClient,
 } as const satisfies { [K in ResourceKind]: AnyResource };
 
 /** The resource for a ledger entry's kind; a kind this version does not know cannot be restored. */

@@ -222,6 +222,39 @@ const ecsService: SandboxKind<'ecs-service'> = {
   },
 };
 
+/** What `cutover retire` changes: each pool's UserMigration trigger, and how each app client signs in. */
+const cognitoMigrationTrigger: SandboxKind<'cognito-migration-trigger'> = {
+  snapshot: (world) =>
+    Object.fromEntries(
+      [...world.pools.values()].map((pool) => [
+        `cognito-migration-trigger:${pool.id}`,
+        pool.lambdaConfig.UserMigration ?? null,
+      ]),
+    ),
+  leaveOut(world, ref) {
+    const pool = world.pools.get(ref);
+    if (!pool?.lambdaConfig.UserMigration) return false;
+    delete pool.lambdaConfig.UserMigration;
+    return true;
+  },
+};
+
+const cognitoAppClient: SandboxKind<'cognito-app-client'> = {
+  snapshot: (world) =>
+    Object.fromEntries(
+      [...world.pools.values()].flatMap((pool) =>
+        [...pool.clients.values()].map((client) => [
+          `cognito-app-client:${pool.id}/${client.clientId}`,
+          { explicitAuthFlows: sorted(client.explicitAuthFlows), oauth: client.oauth === true },
+        ]),
+      ),
+    ),
+  leaveOut(world, ref) {
+    const [poolId = '', clientId = ''] = splitOnce(ref);
+    return world.pools.get(poolId)?.clients.delete(clientId) ?? false;
+  },
+};
+
 export const sandboxKinds: { [K in ResourceKind]: SandboxKind<K> } = {
   'route53-record': route53Record,
   'apigateway-policy': apigatewayPolicy,
@@ -230,6 +263,8 @@ export const sandboxKinds: { [K in ResourceKind]: SandboxKind<K> } = {
   secret,
   'lambda-environment': lambdaEnvironment,
   'ecs-service': ecsService,
+  'cognito-migration-trigger': cognitoMigrationTrigger,
+  'cognito-app-client': cognitoAppClient,
 };
 
 /** Seeds the old world a binding names. */

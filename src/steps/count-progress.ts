@@ -5,11 +5,12 @@ import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
 import { nowIso } from '../clock.ts';
 import { requireEnv } from '../config.ts';
-import { listSweeps, type SweepTotals } from '../ledger/sweeps.ts';
+import { listSweeps } from '../ledger/sweeps.ts';
 import type { LedgerLocation } from '../ledger/table.ts';
 import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
 import { poolFromEnv } from '../triggers/old-pool.ts';
+import { lastCensus } from './core/census.ts';
 
 /**
  * How far the migration has come: how many users each pool has, how many of the old pool's are in the
@@ -128,14 +129,6 @@ async function signInsLastDay(source: ProgressSource, now: number): Promise<numb
     .reduce((total, value) => total + value, 0);
 }
 
-/** The last sweep that ran to its end: a stopped one read only part of the pool. */
-function lastCensus(sweeps: readonly SweepTotals[]): SweepTotals | undefined {
-  return sweeps
-    .filter((sweep) => sweep.status === 'SUCCEEDED')
-    .sort((a, b) => a.endedAt.localeCompare(b.endedAt))
-    .at(-1);
-}
-
 const percentOf = (part: number, whole: number) =>
   whole === 0 ? 100 : Math.round((part / whole) * 1000) / 10;
 
@@ -163,19 +156,16 @@ export async function countProgress(
     signInsLastDay(source, now),
     listSweeps(ledger),
   ]);
-  const last = lastCensus(sweeps);
-  // A dry-run's `moved` is who it would move; a sweep's, who it did.
-  const counted = last && {
-    moved: last.alreadyInNewPool + (last.dryRun ? 0 : last.moved),
-    remaining: (last.dryRun ? last.moved : last.failed) + last.skipped,
-    skipped: last.skipped,
-  };
+  const counted = lastCensus(sweeps);
+  const last = counted?.census;
   // Without a census: every new-pool user is taken for a moved one, so `remaining` is a floor.
-  const split = counted ?? {
-    moved: Math.min(oldPoolUsers, newPoolUsers),
-    remaining: Math.max(0, oldPoolUsers - newPoolUsers),
-    skipped: 0,
-  };
+  const split = counted
+    ? { moved: counted.moved, remaining: counted.remaining, skipped: counted.skipped }
+    : {
+        moved: Math.min(oldPoolUsers, newPoolUsers),
+        remaining: Math.max(0, oldPoolUsers - newPoolUsers),
+        skipped: 0,
+      };
   const progress = {
     migrationId: source.migrationId,
     at,

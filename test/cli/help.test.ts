@@ -16,7 +16,7 @@ describe('cutover --help', () => {
     for (const name of commands) expect(stdout).toMatch(new RegExp(`^ {2}${name} `, 'm'));
     expect(stdout).toContain('On AWS');
     expect(stdout).toContain('On this machine');
-    expect(stdout).toContain('6 a cutover of the same migration is\nalready running');
+    expect(stdout).toContain('6 a cutover\nof the same migration is already running');
     expect(stdout).toContain('Examples:');
   });
 

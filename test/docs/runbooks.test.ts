@@ -28,6 +28,7 @@ const CLI_COMMANDS = [
   'migrate-user',
   'progress',
   'sweep',
+  'retire',
 ];
 
 /**
@@ -67,6 +68,10 @@ const NOT_STATES = [
   'MigratedPercent',
   'EstimatedNumberOfUsers',
   'SignInSuccesses',
+  // What retiring calls, and the one flow it leaves (runbooks/finish.md).
+  'UpdateUserPool',
+  'UpdateUserPoolClient',
+  'UNCHANGED',
   // A metric of PreTokenGeneration's, not an error any state sees.
   'GroupCopyFailed',
 ];

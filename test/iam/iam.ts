@@ -278,6 +278,8 @@ const REQUESTS: Record<string, (arns: Arns, names: StackNames) => Request[]> = {
   'CognitoIdentityProvider:ListGroups': (a) => on('cognito-idp:ListGroups', [...a.oldPool, ...a.newPool]),
   'CognitoIdentityProvider:ListUserPoolClients': (a) => on('cognito-idp:ListUserPoolClients', a.oldPool),
   'CognitoIdentityProvider:ListUsers': (a) => on('cognito-idp:ListUsers', a.clients),
+  'CognitoIdentityProvider:UpdateUserPool': (a) => on('cognito-idp:UpdateUserPool', a.newPool),
+  'CognitoIdentityProvider:UpdateUserPoolClient': (a) => on('cognito-idp:UpdateUserPoolClient', a.oldPool),
   'DynamoDB:GetItem': (a) => on('dynamodb:GetItem', a.table),
   'DynamoDB:PutItem': (a) => on('dynamodb:PutItem', a.table),
   'DynamoDB:Query': (a) => on('dynamodb:Query', a.table),

@@ -10,10 +10,11 @@ import { getChange, listChanges } from '../../src/ledger/changes.ts';
 import { noticeSent } from '../../src/ledger/notices.ts';
 import { newSession, type RehearsalReport, rehearse, type Session } from '../../src/local/runner.ts';
 import type { Plan } from '../../src/plan/schema.ts';
+import { cognitoAppClient, cognitoMigrationTrigger } from '../../src/resources/cognito-pool.ts';
 import { resourceFor, resources } from '../../src/resources/index.ts';
 import type { Call } from '../../src/sandbox/index.ts';
 import { takeLock } from '../../src/steps/acquire-lock.ts';
-import { restoreChange } from '../../src/steps/core/change.ts';
+import { applyChange, restoreChange } from '../../src/steps/core/change.ts';
 import { type StepContext, stepContext } from '../../src/steps/core/context.ts';
 import { type NoticeEvent, notify } from '../../src/steps/notify.ts';
 import { prepareDns } from '../../src/steps/prepare-dns.ts';
@@ -288,6 +289,19 @@ describe('notify, run again for the same execution and event', () => {
   });
 });
 
+/** What `cutover retire` changes (src/steps/retire-old-pool.ts), made here without its checks. */
+async function retire(ctx: StepContext): Promise<void> {
+  await applyChange(ctx, cognitoMigrationTrigger, { userPoolId: ctx.plan.newPool.userPoolId }, () => ({
+    userMigration: null,
+  }));
+  await applyChange(
+    ctx,
+    cognitoAppClient,
+    { userPoolId: ctx.plan.oldPool.userPoolId, clientId: ctx.plan.oldPool.migrationClientId },
+    () => ({ explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'], oauth: false }),
+  );
+}
+
 describe('restoreChange, for each resource kind', () => {
   it.each(
     Object.keys(resources),
@@ -295,6 +309,7 @@ describe('restoreChange, for each resource kind', () => {
     // Arrange: every kind switched; each run reads its entry from the ledger, as rollback and releaseWrites do.
     const r = start(everyKind);
     await runForward(r, stepsThrough('SwitchServices'));
+    await retire(r.ctx('Retire'));
     const ctx = r.ctx('Restore');
     const change = (await listChanges(ctx.ledger)).find((c) => c.kind === kind);
     if (!change) throw new Error(`the switched world holds no ${kind} change`);

@@ -2,6 +2,7 @@ import type { ResourceKind } from '../../kinds/kind.ts';
 import type { ResourceReader } from '../resource.ts';
 import { apigatewayAuthorizerReader } from './apigateway-authorizer.ts';
 import { apigatewayPolicyReader } from './apigateway-policy.ts';
+import { cognitoAppClientReader, cognitoMigrationTriggerReader } from './cognito-pool.ts';
 import { ecsServiceReader } from './ecs-service.ts';
 import { lambdaEnvironmentReader } from './lambda-environment.ts';
 import { route53RecordReader } from './route53-record.ts';
@@ -17,4 +18,6 @@ export const readers = {
   secret: secretReader,
   'lambda-environment': lambdaEnvironmentReader,
   'ecs-service': ecsServiceReader,
+  'cognito-migration-trigger': cognitoMigrationTriggerReader,
+  'cognito-app-client': cognitoAppClientReader,
 } as const satisfies { [K in ResourceKind]: ResourceReader<never, unknown> };

@@ -1,0 +1,62 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cutover } from './aws.ts';
+
+const PLAN = 'examples/plan.json';
+
+describe('cutover retire in the sandbox', () => {
+  it('refuses before any count, exits 5, and says nothing was changed', async () => {
+    // Act
+    const { code, stdout } = await cutover(['retire', '--plan', PLAN]);
+
+    // Assert
+    expect(code).toBe(5);
+    expect(stdout).toContain('No sweep has counted the old pool');
+    expect(stdout).toContain('Nothing was changed.');
+  });
+
+  it('retires after a whole cutover and a sweep, lists what a person must still do, and is undone by rollback', async () => {
+    // Arrange
+    const dir = mkdtempSync(join(tmpdir(), 'retire-'));
+    await cutover(['rehearse', '--plan', PLAN, '--state-dir', dir]);
+    await cutover(['sweep', '--plan', PLAN, '--users', '100', '--state-dir', dir]);
+
+    // Act
+    const dry = await cutover(['retire', '--plan', PLAN, '--state-dir', dir, '--dry-run']);
+    const retired = await cutover(['retire', '--plan', PLAN, '--state-dir', dir, '--json']);
+    const undone = await cutover([
+      'rollback',
+      '--plan',
+      PLAN,
+      '--migration-id',
+      'tis-prod-pool-v1-to-v2',
+      '--state-dir',
+      dir,
+      '--json',
+    ]);
+
+    // Assert
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('Dry-run: retiring the old pool of tis-prod-pool-v1-to-v2 would change:');
+    expect(retired.code).toBe(0);
+    const report = JSON.parse(retired.stdout);
+    expect(report.status).toBe('RETIRED');
+    expect(report.stillToDo.join(' ')).toContain('delete-user-pool');
+    // The rollback restores the retirement with the rest (its exit code also judges the users the
+    // rehearsed sweep seeded into the old pool, which the world it started from did not have).
+    expect(JSON.stringify(JSON.parse(undone.stdout).restored)).toContain(
+      'cognito-migration-trigger:eu-west-2_NewPool01',
+    );
+  });
+
+  it('says where to run it when neither --stage nor --plan is given, and exits 2', async () => {
+    // Act
+    const { code, stderr } = await cutover(['retire']);
+
+    // Assert
+    expect(code).toBe(2);
+    expect(stderr).toContain('Give --stage STAGE');
+  });
+});
