@@ -1,15 +1,14 @@
-import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
-import * as aws from '../aws/aws.ts';
 import { Sandbox } from '../sandbox/index.ts';
 import { loadSandbox, saveSandbox } from '../sandbox/persist.ts';
 import { type MigrateUserAnswer, migrateOneUser, migrateUserRequest } from '../steps/migrate-user.ts';
 import { carryRuleFromEnv } from '../triggers/attributes.ts';
-import { CommandFailed, EXIT, UsageError } from './exit.ts';
+import { EXIT, UsageError } from './exit.ts';
 import { help, REGION } from './help.ts';
+import { invokeStageFunction } from './invoke.ts';
 import type { Io } from './io.ts';
 import { checkedPlan, readPlan } from './plan-file.ts';
-import { attempt, checkStage, isObject, parseJson, resolveRegion, SERVICE } from './stepfunctions.ts';
+import { resolveRegion } from './stepfunctions.ts';
 
 interface MigrateUserOptions {
   plan?: string;
@@ -40,32 +39,15 @@ async function onStage(
 ): Promise<MigrateUserAnswer> {
   if (options.plan || options.stateDir)
     throw new UsageError('--plan and --state-dir are for the sandbox: give --stage, or --plan, not both.');
-  const region = resolveRegion(options.region, io.env);
-  const fn = `${SERVICE}-${checkStage(options.stage)}-migrateUser`;
-  const out = await attempt(
-    {
-      what: `invoking ${fn}`,
-      action: 'lambda:InvokeFunction',
-      resource: `arn:aws:lambda:${region}:*:function:${fn}`,
-      region,
-      service: 'Lambda',
-      hints: {
-        ResourceNotFoundException: `There is no function ${fn} in ${region}: deploy the stack (npx serverless deploy --stage ${options.stage} --region ${region}), or pass the --stage and --region it was deployed with.`,
-      },
-    },
-    () =>
-      aws
-        .lambda(region)
-        .send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from(JSON.stringify({ username })) })),
-  );
-  const payload = parseJson(out.Payload ? Buffer.from(out.Payload).toString('utf8') : undefined);
-  if (out.FunctionError || !isObject(payload) || typeof payload.outcome !== 'string') {
-    const error = isObject(payload) ? `${String(payload.errorType)}: ${String(payload.errorMessage)}` : '';
-    throw new CommandFailed(
-      `${fn} failed (${error || out.FunctionError || 'no answer'}); nothing is half done: run the same command again. Its log group /aws/lambda/${fn} says more.`,
-    );
-  }
-  return payload as unknown as MigrateUserAnswer;
+  const answer = await invokeStageFunction({
+    stage: options.stage,
+    region: resolveRegion(options.region, io.env),
+    name: 'migrateUser',
+    payload: { username },
+    answered: (payload) => typeof payload.outcome === 'string',
+    safe: 'nothing is half done',
+  });
+  return answer as unknown as MigrateUserAnswer;
 }
 
 /** The sandbox's world (the one `--state-dir` keeps, or a fresh one from the plan). */

@@ -1,14 +1,13 @@
-import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
-import * as aws from '../aws/aws.ts';
 import { LEDGER_TABLE, newSession } from '../local/runner.ts';
 import { loadSandbox } from '../sandbox/persist.ts';
 import { countProgress, type MigrationProgress } from '../steps/count-progress.ts';
-import { CommandFailed, EXIT, UsageError } from './exit.ts';
+import { EXIT, UsageError } from './exit.ts';
 import { help, REGION } from './help.ts';
+import { invokeStageFunction } from './invoke.ts';
 import type { Io } from './io.ts';
 import { checkedPlan, readPlan } from './plan-file.ts';
-import { attempt, checkStage, isObject, parseJson, resolveRegion, SERVICE } from './stepfunctions.ts';
+import { resolveRegion } from './stepfunctions.ts';
 
 interface ProgressOptions {
   plan?: string;
@@ -32,29 +31,15 @@ async function progressCommand(options: ProgressOptions, io: Io): Promise<number
 async function onStage(options: ProgressOptions & { stage: string }, io: Io): Promise<MigrationProgress> {
   if (options.plan || options.stateDir)
     throw new UsageError('--plan and --state-dir are for the sandbox: give --stage, or --plan, not both.');
-  const region = resolveRegion(options.region, io.env);
-  const fn = `${SERVICE}-${checkStage(options.stage)}-countProgress`;
-  const out = await attempt(
-    {
-      what: `invoking ${fn}`,
-      action: 'lambda:InvokeFunction',
-      resource: `arn:aws:lambda:${region}:*:function:${fn}`,
-      region,
-      service: 'Lambda',
-      hints: {
-        ResourceNotFoundException: `There is no function ${fn} in ${region}: deploy the stack (npx serverless deploy --stage ${options.stage} --region ${region}), or pass the --stage and --region it was deployed with.`,
-      },
-    },
-    () => aws.lambda(region).send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from('{}') })),
-  );
-  const payload = parseJson(out.Payload ? Buffer.from(out.Payload).toString('utf8') : undefined);
-  if (out.FunctionError || !isObject(payload) || typeof payload.percent !== 'number') {
-    const error = isObject(payload) ? `${String(payload.errorType)}: ${String(payload.errorMessage)}` : '';
-    throw new CommandFailed(
-      `${fn} failed (${error || out.FunctionError || 'no answer'}); it changes nothing, so run the same command again. Its log group /aws/lambda/${fn} says more.`,
-    );
-  }
-  return payload as unknown as MigrationProgress;
+  const answer = await invokeStageFunction({
+    stage: options.stage,
+    region: resolveRegion(options.region, io.env),
+    name: 'countProgress',
+    payload: {},
+    answered: (payload) => typeof payload.percent === 'number',
+    safe: 'it changes nothing',
+  });
+  return answer as unknown as MigrationProgress;
 }
 
 /** The world `--state-dir` keeps (after `cutover sweep --state-dir`, with its count), or a fresh one. */
