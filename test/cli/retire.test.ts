@@ -1,8 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { cutover } from './aws.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parsePlan } from '../../src/plan/schema.ts';
+import { Sandbox } from '../../src/sandbox/index.ts';
+import { example } from '../fixtures/plans.ts';
+import { cutover, REGION } from './aws.ts';
 
 const PLAN = 'examples/plan.json';
 
@@ -58,5 +61,44 @@ describe('cutover retire in the sandbox', () => {
     // Assert
     expect(code).toBe(2);
     expect(stderr).toContain('Give --stage STAGE');
+  });
+});
+
+describe('cutover retire --stage', () => {
+  let aws: Sandbox | undefined;
+  afterEach(() => aws?.uninstall());
+
+  it("reads the stage's ledger with the operator's credentials, and names the stage in what to do", async () => {
+    // Arrange: the sandbox stands in for the account, its ledger named as the stage's table.
+    aws = Sandbox.fromPlan(parsePlan(example), { ledgerTable: 'cognito-cutover-prod-ledger' }).install();
+
+    // Act
+    const { code, stdout } = await cutover([
+      'retire',
+      '--stage',
+      'prod',
+      '--plan',
+      PLAN,
+      '--region',
+      REGION,
+      '--json',
+    ]);
+
+    // Assert
+    expect(code).toBe(5);
+    const report = JSON.parse(stdout);
+    expect(report.refusals.map((r: { reason: string }) => r.reason)).toEqual(
+      expect.arrayContaining(['not-counted', 'binding']),
+    );
+    expect(report.refusals[0].message).toContain('cutover sweep --dry-run --stage prod');
+  });
+
+  it('refuses --state-dir with --stage, and exits 2', async () => {
+    // Act
+    const { code, stderr } = await cutover(['retire', '--stage', 'prod', '--state-dir', '/tmp/x']);
+
+    // Assert
+    expect(code).toBe(2);
+    expect(stderr).toContain('--state-dir is for the sandbox');
   });
 });
