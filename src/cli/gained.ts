@@ -1,15 +1,13 @@
-import type { Command } from 'commander';
 import { listGained } from '../ledger/gained.ts';
 import type { LedgerLocation } from '../ledger/table.ts';
 import { LEDGER_TABLE } from '../local/runner.ts';
 import { loadSandbox } from '../sandbox/persist.ts';
 import { type GainedReport, gainedLines, gainedReport } from '../steps/gained-report.ts';
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
-import { help, REGION } from './help.ts';
 import type { Io } from './io.ts';
 import { attempt, checkStage, resolveRegion, SERVICE } from './stepfunctions.ts';
 
-interface GainedOptions {
+export interface GainedOptions {
   migrationId: string;
   stage?: string;
   region?: string;
@@ -18,7 +16,7 @@ interface GainedOptions {
 }
 
 /** The users a rollback found the new pool had gained, from the stage's ledger or a rehearsal's. */
-async function gainedCommand(options: GainedOptions, io: Io): Promise<number> {
+export async function gainedCommand(options: GainedOptions, io: Io): Promise<number> {
   const report = options.stage
     ? await fromStage({ ...options, stage: options.stage }, io)
     : await fromSandbox(options);
@@ -92,27 +90,4 @@ function gainedText(migrationId: string, report: GainedReport): string {
     ...report.list.map((u) => `  ${u.username.padEnd(width)}  ${u.category}`),
     '',
   ].join('\n');
-}
-
-/** `cutover gained`, on `cli`; `done` takes the exit code. */
-export function gainedCommands(cli: Command, io: Io, done: (code: number) => void): void {
-  cli
-    .command('gained')
-    .description(
-      'The users a rollback found the new pool had gained while it served sign-in (signed up, migrated, or changed their password or profile there), each with what they meet now the old pool is the only one. Notices carry only the counts: the usernames are here.',
-    )
-    .requiredOption('--migration-id <id>', "the migration that was rolled back (the plan's migrationId)")
-    .option('--stage <stage>', "read the stage's ledger on AWS")
-    .option('--region <region>', `with --stage: ${REGION}`)
-    .option('--state-dir <dir>', 'sandbox: the folder an earlier `rehearse --state-dir` left its world in')
-    .option('--json', 'print one JSON report: the counts and the list')
-    .addHelpText(
-      'after',
-      help(
-        '0 listed (an empty list too); 2 usage; 4 the ledger could not be read.',
-        'cutover gained --migration-id tis-prod-pool-v1-to-v2 --stage prod --region eu-west-2',
-        'cutover gained --migration-id tis-prod-pool-v1-to-v2 --state-dir .rehearsal --json',
-      ),
-    )
-    .action(async (options: GainedOptions) => done(await gainedCommand(options, io)));
 }

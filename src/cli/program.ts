@@ -1,22 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { RESOURCE_KINDS } from '../kinds/index.ts';
+import { gainedCommands } from './commands/gained.ts';
+import { localCommands, restoreKind } from './commands/local.ts';
+import { migrateUserCommands } from './commands/migrate-user.ts';
+import { progressCommands } from './commands/progress.ts';
+import { remoteCommands } from './commands/remote.ts';
+import { retireCommands } from './commands/retire.ts';
+import { sweepCommands } from './commands/sweep.ts';
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
-import { gainedCommands } from './gained.ts';
 import { help, REGION } from './help.ts';
 import { type Io, processIo } from './io.ts';
-import {
-  type LocalPlanOptions,
-  type LocalRollbackOptions,
-  localCommands,
-  rehearsePlan,
-  rehearseRollback,
-  restoreKind,
-} from './local.ts';
-import { migrateUserCommands } from './migrate-user.ts';
-import { progressCommands } from './progress.ts';
-import { remoteCommands, remotePlanCommand, remoteRollbackCommand } from './remote.ts';
-import { retireCommands } from './retire.ts';
-import { sweepCommands } from './sweep.ts';
+import type { LocalPlanOptions, LocalRollbackOptions } from './local.ts';
 import { WORLD_FLAG_NAMES, worldFlagOptions } from './world-flags.ts';
 
 export { CommandFailed, EXIT, UsageError };
@@ -49,10 +43,10 @@ interface PlanOptions extends LocalPlanOptions, RemoteFlags {}
 async function planCommand(options: PlanOptions, io: Io): Promise<number> {
   if (options.stage) {
     sandboxOnly(options, WORLD_FLAG_NAMES);
-    return remotePlanCommand({ ...options, stage: options.stage }, io);
+    return (await import('./remote.ts')).remotePlanCommand({ ...options, stage: options.stage }, io);
   }
   sandboxHasNoRegion(options);
-  return rehearsePlan(options, io);
+  return (await import('./local.ts')).rehearsePlan(options, io);
 }
 
 interface RollbackOptions extends LocalRollbackOptions, RemoteFlags {}
@@ -61,10 +55,10 @@ interface RollbackOptions extends LocalRollbackOptions, RemoteFlags {}
 async function rollbackCommand(options: RollbackOptions, io: Io): Promise<number> {
   if (options.stage) {
     sandboxOnly(options, { plan: '--plan', failRestore: '--fail-restore', stateDir: '--state-dir' });
-    return remoteRollbackCommand({ ...options, stage: options.stage }, io);
+    return (await import('./remote.ts')).remoteRollbackCommand({ ...options, stage: options.stage }, io);
   }
   sandboxHasNoRegion(options);
-  return rehearseRollback(options, io);
+  return (await import('./local.ts')).rehearseRollback(options, io);
 }
 
 /** The exit code of the command that ran, set by its action. */

@@ -1,15 +1,13 @@
-import type { Command } from 'commander';
 import { LEDGER_TABLE, newSession } from '../local/runner.ts';
 import { loadSandbox } from '../sandbox/persist.ts';
 import { countProgress, type MigrationProgress } from '../steps/count-progress.ts';
 import { EXIT, UsageError } from './exit.ts';
-import { help, REGION } from './help.ts';
 import { invokeStageFunction } from './invoke.ts';
 import type { Io } from './io.ts';
 import { checkedPlan, readPlan } from './plan-file.ts';
 import { resolveRegion } from './stepfunctions.ts';
 
-interface ProgressOptions {
+export interface ProgressOptions {
   plan?: string;
   stateDir?: string;
   stage?: string;
@@ -18,7 +16,7 @@ interface ProgressOptions {
 }
 
 /** How far the migration has come: on the stage's countProgress function, or in the sandbox. */
-async function progressCommand(options: ProgressOptions, io: Io): Promise<number> {
+export async function progressCommand(options: ProgressOptions, io: Io): Promise<number> {
   const progress = options.stage
     ? await onStage({ ...options, stage: options.stage }, io)
     : await inSandbox(options, io);
@@ -112,30 +110,4 @@ export function progressText(p: MigrationProgress): string {
     `The split is ${basis}.`,
     `Next: ${p.next}`,
   ].join('\n')}\n`;
-}
-
-/** `cutover progress`, on `cli`; `done` takes the exit code. */
-export function progressCommands(cli: Command, io: Io, done: (code: number) => void): void {
-  cli
-    .command('progress')
-    .description(
-      "How far the migration has come: the users each pool has, how many of the old pool's are in the new pool, how many remain only in the old one, and the new pool's sign-ins in the last day; as counts, a percentage and a bar. With --stage it invokes the stage's countProgress function (which also runs every hour and publishes these as metrics for the dashboard). The exact split comes from the last sweep that ended; a dry-run of the sweep counts without changing anything.",
-    )
-    .option('--stage <stage>', "invoke the stage's countProgress function on AWS")
-    .option('--region <region>', `with --stage: ${REGION}`)
-    .option('--plan <file>', 'sandbox: the cutover plan (JSON); its pools and seeded users are the world')
-    .option(
-      '--state-dir <dir>',
-      'sandbox: the world an earlier command left there (e.g. `cutover sweep --state-dir`)',
-    )
-    .option('--json', 'print one JSON report: the counts, percent, basis, census and next step')
-    .addHelpText(
-      'after',
-      help(
-        '0 counted; 2 usage or invalid plan; 4 AWS refused, or the function failed.',
-        'cutover progress --stage prod --region eu-west-2',
-        'cutover progress --plan examples/plan.json --state-dir .sweep --json',
-      ),
-    )
-    .action(async (options: ProgressOptions) => done(await progressCommand(options, io)));
 }

@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { nowIso } from '../clock.ts';
 import type { LedgerLocation } from '../ledger/table.ts';
 import { LEDGER_TABLE, newSession } from '../local/runner.ts';
@@ -6,12 +5,11 @@ import type { Plan } from '../plan/schema.ts';
 import { loadSandbox, saveSandbox } from '../sandbox/persist.ts';
 import { type RetireReport, retireOldPool } from '../steps/retire-old-pool.ts';
 import { EXIT, UsageError } from './exit.ts';
-import { help, REGION } from './help.ts';
 import type { Io } from './io.ts';
 import { checkedPlan, readPlan } from './plan-file.ts';
 import { attempt, checkStage, resolveRegion, SERVICE } from './stepfunctions.ts';
 
-interface RetireOptions {
+export interface RetireOptions {
   plan?: string;
   stateDir?: string;
   stage?: string;
@@ -20,7 +18,7 @@ interface RetireOptions {
   json?: boolean;
 }
 
-async function retireCommand(options: RetireOptions, io: Io): Promise<number> {
+export async function retireCommand(options: RetireOptions, io: Io): Promise<number> {
   const report = options.stage
     ? await onStage({ ...options, stage: options.stage }, io)
     : await inSandbox(options, io);
@@ -109,31 +107,4 @@ function retireText(report: RetireReport): string {
     'Still to do, by a person:',
     ...report.stillToDo.map((line) => `  - ${line}`),
   ].join('\n')}\n`;
-}
-
-/** `cutover retire`, on `cli`; `done` takes the exit code. */
-export function retireCommands(cli: Command, io: Io, done: (code: number) => void): void {
-  cli
-    .command('retire')
-    .description(
-      "Retires the old pool once nothing needs it: detaches the new pool's migration trigger and stops sign-in through every app client of the old pool (each client's whole configuration read and sent back, as Cognito resets what an update leaves out). Refuses, saying which, while users remain only in the old pool (by the last sweep's count), while a binding or authorizer still names the old pool, or while a cutover runs (its grace window may be open). Each change is kept in the ledger first, so `cutover rollback` puts it back. It never deletes a pool: it lists what a person must still do. With --stage it runs with your credentials against the stage's plan and ledger.",
-    )
-    .option('--stage <stage>', "retire on AWS, with the stage's plan (plans/<stage>.json) and ledger")
-    .option('--region <region>', `with --stage: ${REGION}`)
-    .option(
-      '--plan <file>',
-      'the plan (with --stage, default plans/<stage>.json); alone, rehearse in the sandbox',
-    )
-    .option('--state-dir <dir>', 'sandbox: the world earlier commands left there (rehearse, sweep)')
-    .option('--dry-run', 'say what would change, and change nothing')
-    .option('--json', 'print one JSON report: status, refusals, changes, stillToDo')
-    .addHelpText(
-      'after',
-      help(
-        '0 retired, retired already, or (--dry-run) may retire; 2 usage or invalid plan; 4 AWS refused; 5 refused, with the reasons.',
-        'cutover retire --dry-run --stage prod --region eu-west-2',
-        'cutover retire --plan examples/plan.json --state-dir .rehearsal --json',
-      ),
-    )
-    .action(async (options: RetireOptions) => done(await retireCommand(options, io)));
 }
