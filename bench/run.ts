@@ -89,6 +89,12 @@ for (const [label, p50, p99] of [
   console.log(`${label.padEnd(39)}${String(p50).padStart(7)}  ${String(p99).padStart(7)}`);
 }
 
+// How soon the CLI answers, built and from the TypeScript, against Node's own start.
+const { cliStart, printCliStart } = await import('./cli-start.ts');
+const start = cliStart();
+console.log('');
+printCliStart(start);
+
 // Each function's deployment package as serverless-esbuild builds it, and its cold load time.
 const { bundles, printBundles } = await import('./bundles.ts');
 const bundleFigures = await bundles();
@@ -109,5 +115,6 @@ if (process.argv.includes('--json'))
       triggerLatency: latency,
       bundles: bundleFigures,
       sweeps,
+      cliStart: start,
     }),
   );

@@ -1,3 +1,5 @@
+// First: the handlers a rehearsal runs read these settings as they load, and must not log to the CLI's output.
+import '../local/environment.ts';
 import { run } from './program.ts';
 
 // `cutover status | head` closes the pipe early: that is the reader being done, not an error.

@@ -1,10 +1,24 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
+const HERE = dirname(fileURLToPath(import.meta.url));
+
 /** The repository root: serverless.yml, statemachines/ and handlers/ are read from here. */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+function rootAbove(dir: string): string {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, 'serverless.yml'))) return at;
+    if (dirname(at) === at) return resolve(HERE, '../..');
+  }
+}
+const ROOT = rootAbove(HERE);
+
+/**
+ * Whether this code runs from the built CLI (`npm run build`: dist/), whose handlers are built beside
+ * it, sharing its modules (the sandbox's transport, the clock), rather than from the TypeScript.
+ */
+const BUILT = relative(ROOT, HERE).split(/[\\/]/)[0] === 'dist';
 
 export type MachineKind = 'cutover' | 'rollback' | 'sweep';
 
@@ -93,7 +107,9 @@ export function loadMachine(name: string, root = ROOT): LoadedMachine {
       return [
         fn,
         {
-          module: join(root, `${handler.slice(0, dot)}.ts`),
+          module: BUILT
+            ? join(root, 'dist', `${handler.slice(0, dot)}.mjs`)
+            : join(root, `${handler.slice(0, dot)}.ts`),
           exportName: handler.slice(dot + 1),
           // Lambda's own default is 3 s; serverless.yml sets the provider's.
           timeoutSeconds: timeout ?? service.provider.timeout ?? 3,
