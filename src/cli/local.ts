@@ -114,12 +114,23 @@ export async function rehearseCommand(options: RehearseOptions, io: Io): Promise
 }
 
 /** Exit 2 when any plan is invalid, after naming every bad field of each. */
+/** Checks every file it is given, one unreadable or invalid file not stopping the rest. */
 export function validateCommand(files: string[], io: Io): number {
   let bad = 0;
   for (const file of files) {
-    if (checkedPlan(file, readPlan(file), io)) io.out(`${file}: valid\n`);
+    let raw: unknown;
+    try {
+      raw = readPlan(file);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      io.err(`${error.message}\n`);
+      bad++;
+      continue;
+    }
+    if (checkedPlan(file, raw, io)) io.out(`${file}: valid\n`);
     else bad++;
   }
+  if (files.length > 1) io.out(`${files.length - bad} of ${files.length} plan(s) valid.\n`);
   return bad === 0 ? EXIT.SUCCEEDED : EXIT.USAGE;
 }
 

@@ -10,7 +10,7 @@ export function readPlan(file: string): unknown {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new UsageError(
-      `Cannot read plan ${file}: ${(error as Error).message}. Pass --plan with a path to a JSON plan.`,
+      `Cannot read plan ${file}: ${(error as Error).message}. Give the path of a JSON plan.`,
     );
   }
   try {

@@ -206,4 +206,15 @@ describe('cutover validate', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/plan\.json: region: required/);
   });
+
+  it('checks every file it is given: one it cannot read does not stop the others', async () => {
+    // Act
+    const { code, stdout, stderr } = await cutover('validate', 'missing.json', 'examples/plan.json');
+
+    // Assert
+    expect(code).toBe(2);
+    expect(stderr).toContain('Cannot read plan missing.json');
+    expect(stdout).toContain('examples/plan.json: valid');
+    expect(stdout).toContain('1 of 2 plan(s) valid.');
+  });
 });
