@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import manifest from '../../package.json' with { type: 'json' };
 import { RESOURCE_KINDS } from '../kinds/index.ts';
+import { completionCommands } from './commands/completion.ts';
 import { gainedCommands } from './commands/gained.ts';
 import { localCommands, restoreKind } from './commands/local.ts';
 import { migrateUserCommands } from './commands/migrate-user.ts';
@@ -76,7 +78,9 @@ export function program(io: Io = processIo(), outcome: Outcome = { code: EXIT.SU
     )
     // Set before any .command(): subcommands copy the output, the exit override and the help hint.
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
-    .showHelpAfterError()
+    .version(manifest.version, '-V, --version', 'print the version of cognito-cutover')
+    // One line and a hint, not the whole help: the command's --help has it.
+    .showHelpAfterError('(add --help for the usage)')
     .exitOverride()
     .addHelpText(
       'after',
@@ -86,7 +90,7 @@ On AWS (the stage's deployed state machines, cognito-cutover-<stage>-cutover and
   migrate-user --stage, progress --stage, sweep --stage, retire --stage
 On this machine (an in-process sandbox; no AWS account):
   rehearse, plan --plan, rollback --plan, gained --state-dir, migrate-user --plan,
-  progress --plan, sweep --plan, retire --plan, validate
+  progress --plan, sweep --plan, retire --plan, validate, completion
 
 AWS credentials are found as the AWS CLI finds them (AWS_PROFILE, access keys, SSO), and
 AWS_ENDPOINT_URL is honoured. The region is --region, else AWS_REGION, else AWS_DEFAULT_REGION;
@@ -162,6 +166,7 @@ Examples:
   progressCommands(cli, io, done);
   sweepCommands(cli, io, done);
   retireCommands(cli, io, done);
+  completionCommands(cli, io, done);
   return cli;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import manifest from '../../package.json' with { type: 'json' };
 import { program } from '../../src/cli/program.ts';
 import { cutover } from './aws.ts';
 
@@ -18,6 +19,24 @@ describe('cutover --help', () => {
     expect(stdout).toContain('On this machine');
     expect(stdout).toContain('6 a cutover\nof the same migration is already running');
     expect(stdout).toContain('Examples:');
+  });
+
+  it('prints the version with --version', async () => {
+    // Act
+    const { code, stdout } = await cutover(['--version']);
+
+    // Assert
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${manifest.version}\n`);
+  });
+
+  it('answers a usage error with one line and a hint, not the whole help', async () => {
+    // Act
+    const { code, stderr } = await cutover(['rehearse', '--bogus']);
+
+    // Assert
+    expect(code).toBe(2);
+    expect(stderr).toBe("error: unknown option '--bogus'\n(add --help for the usage)\n");
   });
 
   it.each(

@@ -29,6 +29,7 @@ const CLI_COMMANDS = [
   'progress',
   'sweep',
   'retire',
+  'completion',
 ];
 
 /**
