@@ -1,9 +1,9 @@
-import { LEDGER_TABLE, newSession } from '../local/runner.ts';
-import { loadSandbox } from '../sandbox/persist.ts';
+import { LEDGER_TABLE } from '../local/runner.ts';
 import { countProgress, type MigrationProgress } from '../steps/count-progress.ts';
 import { EXIT, UsageError } from './exit.ts';
 import { invokeStageFunction } from './invoke.ts';
 import type { Io } from './io.ts';
+import { openSession } from './local.ts';
 import { checkedPlan, readPlan } from './plan-file.ts';
 import { resolveRegion } from './stepfunctions.ts';
 
@@ -51,8 +51,8 @@ async function inSandbox(options: ProgressOptions, io: Io): Promise<MigrationPro
   const raw = readPlan(options.plan);
   const plan = checkedPlan(options.plan, raw, io);
   if (!plan) return undefined;
-  const saved = options.stateDir ? loadSandbox(options.stateDir) : undefined;
-  const { sandbox } = saved ?? newSession(raw);
+  // A count changes nothing, so the world is not saved back.
+  const { sandbox } = openSession(raw, options.stateDir);
   sandbox.install();
   try {
     return await countProgress(

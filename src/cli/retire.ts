@@ -1,11 +1,11 @@
 import { nowIso } from '../clock.ts';
 import type { LedgerLocation } from '../ledger/table.ts';
-import { LEDGER_TABLE, newSession } from '../local/runner.ts';
+import { LEDGER_TABLE } from '../local/runner.ts';
 import type { Plan } from '../plan/schema.ts';
-import { loadSandbox, saveSandbox } from '../sandbox/persist.ts';
 import { type RetireReport, retireOldPool } from '../steps/retire-old-pool.ts';
 import { EXIT, UsageError } from './exit.ts';
 import type { Io } from './io.ts';
+import { closeSession, openSession } from './local.ts';
 import { checkedPlan, readPlan } from './plan-file.ts';
 import { attempt, checkStage, resolveRegion, SERVICE } from './stepfunctions.ts';
 
@@ -71,15 +71,14 @@ async function inSandbox(options: RetireOptions, io: Io): Promise<RetireReport |
   const raw = readPlan(options.plan);
   const plan = checkedPlan(options.plan, raw, io);
   if (!plan) return undefined;
-  const saved = options.stateDir ? loadSandbox(options.stateDir) : undefined;
-  const session = saved ?? newSession(raw);
+  const session = openSession(raw, options.stateDir);
   session.sandbox.install();
   try {
     const ledger = { table: LEDGER_TABLE, region: plan.region, migrationId: plan.migrationId };
     return await run(plan, ledger, options.dryRun === true, 'STAGE', 'rehearsal');
   } finally {
     session.sandbox.uninstall();
-    if (options.stateDir) saveSandbox(options.stateDir, session.sandbox, session.startingWorld);
+    closeSession(session, options.stateDir);
   }
 }
 
