@@ -1,12 +1,10 @@
-import { ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
-import * as aws from '../aws/aws.ts';
-import { named } from '../aws/clients.ts';
 import { bindingKind, type SwitchTo } from '../kinds/index.ts';
 import { readLock } from '../ledger/lock.ts';
 import { listSweeps } from '../ledger/sweeps.ts';
 import { bindingResources } from '../resources/bindings.ts';
 import { cognitoAppClient, cognitoMigrationTrigger } from '../resources/cognito-pool.ts';
 import { type AnyResource, sameState } from '../resources/resource.ts';
+import { appClientIds } from './core/app-clients.ts';
 import { type CensusSplit, lastCensus } from './core/census.ts';
 import { applyChange, type ChangeReport } from './core/change.ts';
 import type { StepContext } from './core/context.ts';
@@ -109,26 +107,6 @@ async function bindingsNamingOldPool(ctx: StepContext): Promise<Refusal[]> {
   return refusals;
 }
 
-async function oldPoolClients(ctx: StepContext): Promise<string[]> {
-  const ids: string[] = [];
-  let next: string | undefined;
-  do {
-    const out = await named(
-      `listing the app clients of the old user pool ${ctx.plan.oldPool.userPoolId}`,
-      aws.cognito(ctx.plan.region).send(
-        new ListUserPoolClientsCommand({
-          UserPoolId: ctx.plan.oldPool.userPoolId,
-          MaxResults: 60,
-          ...(next ? { NextToken: next } : {}),
-        }),
-      ),
-    );
-    ids.push(...(out.UserPoolClients ?? []).flatMap((c) => (c.ClientId ? [c.ClientId] : [])));
-    next = out.NextToken;
-  } while (next);
-  return ids;
-}
-
 function stillToDo(ctx: StepContext, stage: string, skipped: number): string[] {
   const { migrationId, oldPool } = ctx.plan;
   return [
@@ -159,7 +137,7 @@ export async function retireOldPool(ctx: StepContext, stage: string): Promise<Re
       userMigration: null,
     })),
   ];
-  for (const clientId of await oldPoolClients(ctx)) {
+  for (const clientId of await appClientIds(ctx.plan.region, ctx.plan.oldPool.userPoolId)) {
     changes.push(
       await applyChange(ctx, cognitoAppClient, { userPoolId: ctx.plan.oldPool.userPoolId, clientId }, () => ({
         ...RETIRED_CLIENT,

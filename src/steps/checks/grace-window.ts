@@ -1,12 +1,12 @@
 import {
   DescribeUserPoolClientCommand,
-  ListUserPoolClientsCommand,
   type UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import * as aws from '../../aws/aws.ts';
 import { named } from '../../aws/clients.ts';
 import { PreflightFailed } from '../../errors.ts';
 import type { Plan } from '../../plan/schema.ts';
+import { appClientIds } from '../core/app-clients.ts';
 
 const UNIT_SECONDS = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 } as const;
 
@@ -24,16 +24,7 @@ function lifetime(client: UserPoolClientType, token: 'AccessToken' | 'IdToken'):
 /** Every app client of a pool, as DescribeUserPoolClient answers, listing them 60 at a time. */
 async function clientsOf(region: string, userPoolId: string): Promise<UserPoolClientType[]> {
   const cognito = aws.cognito(region);
-  const ids: string[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await named(
-      `listing the app clients of ${userPoolId}`,
-      cognito.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60, NextToken })),
-    );
-    ids.push(...(page.UserPoolClients ?? []).flatMap((c) => (c.ClientId ? [c.ClientId] : [])));
-    NextToken = page.NextToken;
-  } while (NextToken);
+  const ids = await appClientIds(region, userPoolId);
   return Promise.all(
     ids.map(async (ClientId) => {
       const out = await named(
