@@ -1,6 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
 import { nowIso } from '../clock.ts';
@@ -11,6 +10,10 @@ import { logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
 import { poolFromEnv } from '../triggers/old-pool.ts';
 import { lastCensus } from './core/census.ts';
+import { describePool } from './core/pools.ts';
+
+const estimatedUsers = async (region: string, userPoolId: string, which: string) =>
+  (await describePool(region, userPoolId, which)).described.EstimatedNumberOfUsers ?? 0;
 
 /**
  * How far the migration has come: how many users each pool has, how many of the old pool's are in the
@@ -84,14 +87,6 @@ export function progressSourceFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
   };
 }
 
-async function estimatedUsers(region: string, userPoolId: string): Promise<number> {
-  const out = await named(
-    `describing the user pool ${userPoolId}`,
-    aws.cognito(region).send(new DescribeUserPoolCommand({ UserPoolId: userPoolId })),
-  );
-  return out.UserPool?.EstimatedNumberOfUsers ?? 0;
-}
-
 /**
  * Sign-ins Cognito counted through the app client, summed hour by hour over the last day. The metric
  * is published per pool and app client, so both dimensions name it
@@ -151,8 +146,8 @@ export async function countProgress(
   const at = nowIso();
   const now = Date.parse(at);
   const [oldPoolUsers, newPoolUsers, signIns, sweeps] = await Promise.all([
-    estimatedUsers(source.region, source.oldUserPoolId),
-    estimatedUsers(source.region, source.newUserPoolId),
+    estimatedUsers(source.region, source.oldUserPoolId, 'old'),
+    estimatedUsers(source.region, source.newUserPoolId, 'new'),
     signInsLastDay(source, now),
     listSweeps(ledger),
   ]);

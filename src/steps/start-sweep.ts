@@ -1,11 +1,9 @@
-import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
-import * as aws from '../aws/aws.ts';
-import { named } from '../aws/clients.ts';
 import { nowIso } from '../clock.ts';
 import { SweepNotDue } from '../errors.ts';
 import { noticeSentAt } from '../ledger/notices.ts';
 import type { LedgerLocation } from '../ledger/table.ts';
 import type { Plan } from '../plan/schema.ts';
+import { describePool } from './core/pools.ts';
 import { type SweepSettings, shardsFor, WORKERS } from './core/sweep.ts';
 
 export const DAY_MS = 86_400_000;
@@ -65,9 +63,6 @@ export async function startSweep(plan: Plan, dryRun: boolean, executionId: strin
     startedAt: now,
   };
   // Cognito's own estimate of the old pool's size is enough to choose how finely to shard it.
-  const pool = await named(
-    `describing the old user pool ${plan.oldPool.userPoolId}`,
-    aws.cognito(plan.region).send(new DescribeUserPoolCommand({ UserPoolId: plan.oldPool.userPoolId })),
-  );
-  return { settings, shards: shardsFor(pool.UserPool?.EstimatedNumberOfUsers ?? 0) };
+  const pool = await describePool(plan.region, plan.oldPool.userPoolId, 'old');
+  return { settings, shards: shardsFor(pool.described.EstimatedNumberOfUsers ?? 0) };
 }

@@ -17,7 +17,8 @@ export interface PoolFacts {
   newPool: UserPoolType;
 }
 
-async function describePool(region: string, userPoolId: string, which: string) {
+/** One pool as DescribeUserPool answers; `which` (old, new) names it in an error. */
+export async function describePool(region: string, userPoolId: string, which: string) {
   const out = await named(
     `describing the ${which} user pool ${userPoolId}`,
     aws.cognito(region).send(new DescribeUserPoolCommand({ UserPoolId: userPoolId })),
