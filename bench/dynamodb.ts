@@ -6,7 +6,7 @@
 import { LEDGER_TABLE, newSession, rehearse } from '../src/local/runner.ts';
 import type { Call } from '../src/sandbox/sandbox.ts';
 import { dynamoDb } from '../src/sandbox/services/dynamodb.ts';
-import { emptyWorld } from '../src/sandbox/world.ts';
+import { emptyWorld, OPERATOR_ARN } from '../src/sandbox/world.ts';
 import { dynaliteInProcess } from '../test/support/dynalite.ts';
 
 async function throughDynalite(calls: Call[], rounds: number) {
@@ -30,7 +30,7 @@ async function throughModel(calls: Call[], rounds: number, region: string, accou
       rangeKey: 'sk',
       items: new Map(),
     });
-    const env = { world, now: 0, unhealthy: false, invoke: async () => ({}) };
+    const env = { world, now: 0, unhealthy: false, caller: OPERATOR_ARN, invoke: async () => ({}) };
     for (const c of calls) {
       try {
         await dynamoDb.commands[c.command]?.(structuredClone(c.input) as never, env);

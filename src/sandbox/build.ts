@@ -1,5 +1,6 @@
 import type { SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provider';
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
+import { approvalDocument, approvalDocumentName } from '../approval/document.ts';
 import { isResourceKind } from '../kinds/index.ts';
 import { type Plan, USER_MANAGEMENT_ACTIONS } from '../plan/schema.ts';
 import { DEFAULT_LEGACY_SUB_ATTRIBUTE } from '../triggers/attributes.ts';
@@ -13,6 +14,7 @@ import {
   emptyWorld,
   functionArn,
   poolArn,
+  REHEARSAL_STAGE,
   SANDBOX_SECRET_MARK,
   START,
   UserMap,
@@ -41,6 +43,8 @@ export function buildWorld(plan: Plan, options: WorldOptions = {}): World {
   wireTriggers(world, plan, options);
   seedHealth(world, plan);
   world.topics.add(plan.notify.usersTopicArn).add(plan.notify.operatorsTopicArn);
+  // The stack deploys the go/no-go's runbook (deploy/approval.cjs); the sandbox runs the same one.
+  world.documents.set(approvalDocumentName('cognito-cutover', REHEARSAL_STAGE), approvalDocument());
   seedLedger(world, options.ledgerTable ?? 'cognito-cutover-ledger');
   seedSessions(world, plan);
   seedArrivals(world, plan);

@@ -5,6 +5,8 @@ export interface Env {
   world: World;
   now: number;
   unhealthy: boolean;
+  /** Who sends the call: the operator's role, unless a test or the runner acts as someone else. */
+  caller: string;
   /** Lambda invoked by a service principal (Cognito's triggers), as AWS would: policy first, then the code. */
   invoke(request: {
     functionArn: string;

@@ -49,6 +49,9 @@ export function loadSandbox(dir: string): { sandbox: Sandbox; startingWorld: Sna
   saved.world.roles ??= new Map();
   saved.world.sessions ??= [];
   saved.world.signIns ??= new Map();
+  saved.world.documents ??= new Map();
+  saved.world.automations ??= new Map();
+  saved.world.tasks ??= new Map();
   for (const api of saved.world.restApis.values()) {
     for (const stage of api.stages.values()) {
       stage.history ??= [{ at: stage.lastUpdatedAt, deploymentId: stage.deploymentId }];

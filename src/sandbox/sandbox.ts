@@ -19,7 +19,7 @@ import { sns } from './services/sns.ts';
 import { ssm } from './services/ssm.ts';
 import { compareSnapshot, type Difference, type Snapshot, takeSnapshot } from './snapshot.ts';
 import { invokeTrigger } from './triggers.ts';
-import { emptyWorld, type Message, START, type World, type WorldOptions } from './world.ts';
+import { emptyWorld, type Message, OPERATOR_ARN, START, type World, type WorldOptions } from './world.ts';
 
 const MODELS: Record<string, ServiceModel> = {
   APIGateway: apiGateway,
@@ -86,6 +86,8 @@ export class Sandbox implements Transport {
    * the sweep's own counts, and a million users' calls would be the largest thing in memory.
    */
   recordCalls = true;
+  /** Who the calls come from (SendAutomationSignal checks it against a step's approvers); see `as`. */
+  private caller = OPERATOR_ARN;
   private throttles = 0;
   private crash: { at: 'before' | 'after'; die: (error: Error) => void } | undefined;
   /** Rehearsals sharing this world (two cutovers racing for one lock) install it once between them. */
@@ -104,6 +106,17 @@ export class Sandbox implements Transport {
   ) {
     this.clock = new VirtualClock(() => this.settle(), clockMs);
     this.dispatcher = healthAgent(world, () => this.unhealthy);
+  }
+
+  /** Runs `act` with the calls sent as `principal` (an IAM user or role ARN), as an approver answering. */
+  async as<T>(principal: string, act: () => Promise<T>): Promise<T> {
+    const before = this.caller;
+    this.caller = principal;
+    try {
+      return await act();
+    } finally {
+      this.caller = before;
+    }
   }
 
   get messages(): Message[] {
@@ -191,6 +204,7 @@ export class Sandbox implements Transport {
       world,
       now: this.clock.now(),
       unhealthy: this.unhealthy,
+      caller: this.caller,
       invoke: (request) => invokeTrigger(world, request),
     });
   }

@@ -1,6 +1,7 @@
 import type { ExplicitAuthFlowsType, SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provider';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
+import type { ApprovalDocument } from '../approval/document.ts';
 
 export interface WorldOptions {
   ledgerTable?: string;
@@ -364,6 +365,52 @@ export interface World {
   signIns: Map<string, number[]>;
   /** People who reach the new pool while the front end serves it (src/sandbox/arrivals.ts). */
   arrivals?: Arrivals;
+  /** Systems Manager Automation runbooks by name (src/sandbox/services/automation.ts). */
+  documents: Map<string, ApprovalDocument>;
+  /** Their executions, by id. */
+  automations: Map<string, Automation>;
+  /** The .waitForTaskToken tasks of rehearsed executions, by token, and how they were answered. */
+  tasks: Map<string, CallbackTask>;
+}
+
+export interface CallbackTask {
+  status: 'waiting' | 'succeeded' | 'failed' | 'timedOut';
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+type RunbookStep = ApprovalDocument['mainSteps'][number];
+export interface AutomationStep {
+  name: string;
+  definition: Omit<RunbookStep, 'inputs'> & {
+    inputs?: Record<string, unknown>;
+    onFailure?: string;
+    nextStep?: string;
+    isEnd?: boolean;
+    timeoutSeconds?: number;
+  };
+  status: 'Pending' | 'InProgress' | 'Success' | 'Failed' | 'TimedOut' | 'Cancelled';
+  startedAt?: number;
+  failureMessage?: string;
+  approval?: {
+    approvers: string[];
+    min: number;
+    decisions: { approver: string; decision: 'Approved' | 'Rejected'; comment: string; at: number }[];
+  };
+}
+
+export interface Automation {
+  id: string;
+  documentName: string;
+  parameters: Record<string, string[]>;
+  /** The StringList parameters, which a whole-value reference passes as a list. */
+  listParameters: string[];
+  status: 'InProgress' | 'Waiting' | 'Success' | 'Failed' | 'TimedOut' | 'Cancelled';
+  startedAt: number;
+  current?: string;
+  failureMessage?: string;
+  steps: AutomationStep[];
 }
 
 export interface Arrivals {
@@ -388,6 +435,10 @@ export interface RoleStatement {
 }
 
 export const START = Date.parse('2026-01-15T09:00:00Z');
+/** Who the sandbox's calls come from unless told otherwise: an operator's role. */
+export const OPERATOR_ARN = 'arn:aws:iam::123456789012:role/cutover-operator';
+/** The stage rehearsals deploy as: the approval runbook's name and the role it answers with. */
+export const REHEARSAL_STAGE = 'rehearsal';
 /** The customer managed key a seeded SecureString is encrypted with. */
 export const SANDBOX_PARAMETER_KEY =
   'arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -420,6 +471,9 @@ export function emptyWorld(region: string, accountId: string): World {
     executions: new Map(),
     sessions: [],
     signIns: new Map(),
+    documents: new Map(),
+    automations: new Map(),
+    tasks: new Map(),
   };
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LEDGER_TABLE, newSession, rehearse } from '../../src/local/runner.ts';
 import { dynamoDb } from '../../src/sandbox/services/dynamodb.ts';
-import { emptyWorld } from '../../src/sandbox/world.ts';
+import { emptyWorld, OPERATOR_ARN } from '../../src/sandbox/world.ts';
 import { type DynaliteAnswer, dynaliteInProcess } from '../support/dynalite.ts';
 
 // The sandbox models DynamoDB itself: dynalite in process answers a rehearsal's ledger calls about
@@ -20,7 +20,7 @@ function model() {
     rangeKey: 'sk',
     items: new Map(),
   });
-  const env = { world, now: 0, unhealthy: false, invoke: async () => ({}) };
+  const env = { world, now: 0, unhealthy: false, caller: OPERATOR_ARN, invoke: async () => ({}) };
   return async (command: string, input: object): Promise<DynaliteAnswer> => {
     try {
       const handler = dynamoDb.commands[command];

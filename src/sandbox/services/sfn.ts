@@ -5,6 +5,7 @@ import {
   SFNServiceException,
 } from '@aws-sdk/client-sfn';
 import { type Env, fail, type Out, type ServiceModel } from '../core.ts';
+import { taskCallbacks } from './automation.ts';
 
 /** Only what the lock needs: whether the execution that holds it is still running. */
 function DescribeExecution(
@@ -28,5 +29,5 @@ function DescribeExecution(
 
 export const sfn: ServiceModel = {
   exception: SFNServiceException,
-  commands: { DescribeExecution },
+  commands: { DescribeExecution, ...taskCallbacks },
 };

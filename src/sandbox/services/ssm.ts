@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { type Env, fail, type Out, type ServiceModel } from '../core.ts';
 import type { Parameter, ParameterVersion, World } from '../world.ts';
+import { automationCommands, settleAutomations } from './automation.ts';
 
 /**
  * Parameter Store keeps each parameter's versions (the last 100) and returns any of them by
@@ -144,5 +145,13 @@ function DeleteParameter(
 
 export const ssm: ServiceModel = {
   exception: SSMServiceException,
-  commands: { GetParameter, GetParameters, GetParameterHistory, PutParameter, DeleteParameter },
+  commands: {
+    GetParameter,
+    GetParameters,
+    GetParameterHistory,
+    PutParameter,
+    DeleteParameter,
+    ...automationCommands,
+  },
+  settle: settleAutomations,
 };
