@@ -233,6 +233,8 @@ const STAND_INS: Record<string, string> = {
   STAGE: 'bench',
   MIGRATION_ID: 'bench-migration',
   NEW_APP_CLIENT_ID: 'bench-app-client',
+  APPROVAL_DOCUMENT: 'cognito-cutover-bench-approval',
+  APPROVAL_ROLE_ARN: 'arn:aws:iam::123456789012:role/cognito-cutover-bench-approval',
 };
 
 /**

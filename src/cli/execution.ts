@@ -105,6 +105,9 @@ export interface PendingTask {
   taskToken: string;
   since: Date;
   timeoutSeconds: number | null;
+  /** The plan's approvers: when there are any, the go/no-go is answered in Systems Manager Automation. */
+  approvers: string[];
+  minApprovals: number;
 }
 
 /** The approval (or any waitForTaskToken task) the execution is waiting on, with its token. */
@@ -113,11 +116,15 @@ export function pendingTask(events: HistoryEvent[], kind: MachineKind): PendingT
   if (run.ended || run.output !== undefined) return null;
   const visit = run.visits.at(-1);
   if (!visit || visit.exitedAt || visit.settled || !visit.token || !visit.scheduledAt) return null;
+  const approval = (visit.input as { plan?: { approval?: { approvers?: string[]; minApprovals?: number } } })
+    ?.plan?.approval;
   return {
     state: visit.name,
     taskToken: visit.token,
     since: visit.scheduledAt,
     timeoutSeconds: visit.timeoutSeconds,
+    approvers: approval?.approvers ?? [],
+    minApprovals: approval?.minApprovals ?? 1,
   };
 }
 

@@ -1,20 +1,25 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
+import { approvalDocumentName } from '../approval/document.ts';
+import { signalApproval } from '../approval/signal.ts';
+import { waitingApproval } from '../approval/waiting.ts';
 import { dryRunReportSchema } from '../plan/dry-run.ts';
 import { machine } from '../statemachines/definition.ts';
-import { type Progress, pendingTask, progressOf } from './execution.ts';
+import { type PendingTask, type Progress, pendingTask, progressOf } from './execution.ts';
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
 import type { Io } from './io.ts';
 import { checkedPlan, readPlan, withTakeOver } from './plan-file.ts';
 import { clock, dryRunSummary, statusView } from './render.ts';
 import {
+  attempt,
   checkStage,
   consoleUrl,
   describeExecution,
   type ExecutionRef,
   executionHistory,
   executionName,
+  explain,
   findMachine,
   isObject,
   listExecutions,
@@ -27,6 +32,7 @@ import {
   type RunningExecution,
   resolveRegion,
   runningFor,
+  SERVICE,
   sendApproval,
   startExecution,
   stopExecution,
@@ -265,6 +271,75 @@ async function notWaiting(
   return new CommandFailed(`${executionArn} is not waiting for approval: ${where}. ${advice}`);
 }
 
+/**
+ * With approvers in the plan the go/no-go waits in Systems Manager Automation (src/approval/): the
+ * answer goes there, as the caller, exactly as the console's Approve/Deny sends it, so the quorum
+ * and the list of approvers hold whichever way an approver answers.
+ */
+async function answerInSystemsManager(
+  executionArn: string,
+  answer: 'approve' | 'reject',
+  task: PendingTask,
+  options: AnswerOptions & { by: string },
+  io: Io,
+): Promise<number> {
+  const ref = parseExecutionArn(executionArn);
+  const document = approvalDocumentName(SERVICE, ref.stage);
+  const call = {
+    what: `finding the go/no-go of ${ref.name} in Systems Manager Automation`,
+    action: 'ssm:DescribeAutomationExecutions',
+    resource: '*',
+    region: ref.region,
+    service: 'Systems Manager',
+  };
+  const waiting = await attempt(call, () => waitingApproval(ref.region, document, executionArn));
+  if (!waiting) {
+    throw new CommandFailed(
+      `${executionArn} waits in ${task.state}, but no approval of it waits in Systems Manager Automation (${document}): it was answered or cancelled a moment ago. Run \`cutover status ${executionArn}\` to see where it is.`,
+    );
+  }
+  const comment =
+    answer === 'approve'
+      ? `Approved by ${options.by}`
+      : `${options.reason ?? 'No-go'} (rejected by ${options.by})`;
+  try {
+    await signalApproval(
+      ref.region,
+      waiting.automationExecutionId,
+      answer === 'approve' ? 'Approve' : 'Reject',
+      comment,
+    );
+  } catch (error) {
+    if (
+      (error as Error).cause instanceof Error &&
+      ((error as Error).cause as Error).name === 'InvalidAutomationSignalException'
+    ) {
+      throw new CommandFailed(
+        `Systems Manager refused the answer: ${((error as Error).cause as Error).message}\nOnly the approvers the plan names may answer, once each: ${waiting.approvers.join(', ')}. Run as one of them (AWS_PROFILE), or ask one to answer in the console: ${waiting.consoleUrl}`,
+      );
+    }
+    throw explain(error, {
+      ...call,
+      what: `answering the go/no-go of ${ref.name}`,
+      action: 'ssm:SendAutomationSignal',
+      resource: `automation-execution/${waiting.automationExecutionId}`,
+    });
+  }
+  const quorum = `${waiting.minApprovals} of the ${waiting.approvers.length} approver(s) must approve`;
+  lines(
+    io,
+    answer === 'approve'
+      ? `Approved the go/no-go of ${ref.name} in Systems Manager Automation ${waiting.automationExecutionId}.`
+      : `No-go for ${ref.name} sent to Systems Manager Automation ${waiting.automationExecutionId}: ${comment}.`,
+    answer === 'approve'
+      ? `${quorum}; once they have, the cutover freezes writes.`
+      : 'The cutover undoes what it prepared (a lowered TTL), tells users and operators, and ends ROLLED_BACK.',
+    `The approval in the console: ${waiting.consoleUrl}`,
+    `Next: cutover status ${executionArn} --watch`,
+  );
+  return EXIT.SUCCEEDED;
+}
+
 export async function answerCommand(
   executionArn: string,
   answer: 'approve' | 'reject',
@@ -276,6 +351,8 @@ export async function answerCommand(
   const task = pendingTask(events, ref.kind);
   if (!task) throw await notWaiting(executionArn, io, events);
   const by = options.by ?? operator(io);
+  if (task.approvers.length > 0)
+    return answerInSystemsManager(executionArn, answer, task, { ...options, by }, io);
   if (answer === 'approve') {
     await sendApproval(executionArn, task.taskToken, { approved: true, by });
     const next = machine(ref.kind).definition.States[task.state]?.Next;

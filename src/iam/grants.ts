@@ -1,3 +1,4 @@
+import { approvalDocumentName } from '../approval/document.ts';
 import { bindingKind, freezeKind, type IamTarget } from '../kinds/index.ts';
 import type { Plan } from '../plan/schema.ts';
 
@@ -145,6 +146,14 @@ const simulatedRoles: Resources = (stage, areas) => [
   ...stage.plan.services.flatMap((s) => (s.roleArn ? [s.roleArn] : [])),
 ];
 
+const automationExecutions: Resources = () => [arn('ssm', 'automation-execution/*')];
+const approvalRunbook: Resources = ({ service, stage }) => [
+  arn('ssm', `document/${approvalDocumentName(service, stage)}`),
+  arn('ssm', `automation-definition/${approvalDocumentName(service, stage)}:*`),
+  arn('ssm', 'automation-execution/*'),
+];
+const approvalRole: Resources = () => [{ 'Fn::GetAtt': ['ApprovalAutomationRole', 'Arn'] }];
+
 /** An IAM condition block: operator → key → values. */
 export type Condition = Record<string, Record<string, Arn | Arn[]>>;
 
@@ -253,6 +262,16 @@ export const GRANTS: Record<string, Grant> = {
   'SNS:GetTopicAttributes': grant('sns:GetTopicAttributes', topics),
   'SNS:Publish': grant('sns:Publish', topics, publishesEncrypted),
   'SSM:DeleteParameter': grant('ssm:DeleteParameter', parameters),
+  // The go/no-go's runbook (src/approval/document.ts), started with the role it answers with.
+  'SSM:StartAutomationExecution': grant('ssm:StartAutomationExecution', approvalRunbook, [
+    grant('iam:PassRole', approvalRole),
+  ]),
+  // An execution's ARN names only its id, so no grant can narrow these to the runbook's executions;
+  // DescribeAutomationExecutions takes no resource at all
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html).
+  'SSM:DescribeAutomationExecutions': grant('ssm:DescribeAutomationExecutions', () => ['*']),
+  'SSM:GetAutomationExecution': grant('ssm:GetAutomationExecution', automationExecutions),
+  'SSM:StopAutomationExecution': grant('ssm:StopAutomationExecution', automationExecutions),
   'SSM:GetParameter': grant('ssm:GetParameter', parameters, [viaParameterStore('kms:Decrypt')]),
   'SSM:GetParameterHistory': grant('ssm:GetParameterHistory', parameters, [viaParameterStore('kms:Decrypt')]),
   // A standard SecureString is encrypted with the key itself, an advanced one with a data key.

@@ -23,6 +23,12 @@ const LEDGER_PLAN = ['DynamoDB:GetItem', 'DynamoDB:PutItem'];
 const LEDGER_NOTICES = ['DynamoDB:GetItem', 'DynamoDB:PutItem', 'DynamoDB:Query'];
 /** Changes (changes.ts), and with them every step that changes or restores a resource. */
 const LEDGER = ['DynamoDB:GetItem', 'DynamoDB:PutItem', 'DynamoDB:Query', 'DynamoDB:UpdateItem'];
+/** Finding a cutover's waiting go/no-go in Systems Manager Automation and cancelling it. */
+const APPROVAL_CLOSE = [
+  'SSM:DescribeAutomationExecutions',
+  'SSM:GetAutomationExecution',
+  'SSM:StopAutomationExecution',
+];
 
 // Each kind's adapter sends its reads (src/resources/reads/) and its writes (src/resources/), as its
 // descriptor lists them (src/kinds/): a step that applies or restores a kind loads both. Only rollback
@@ -102,9 +108,11 @@ export const FUNCTION_COMMANDS = {
   releaseWrites: commands(LEDGER, FREEZES),
   restoreTtl: commands(LEDGER, DNS),
   releaseLock: commands(LEDGER_LOCK),
-  rollback: commands(LEDGER, ALL),
+  // src/approval/automation.ts: a go/no-go left waiting in the console is cancelled.
+  rollback: commands(LEDGER, ALL, APPROVAL_CLOSE),
   planReport: commands(['SNS:Publish']),
-  requestApproval: commands(['SNS:Publish']),
+  // With approvers, the go/no-go is also a Systems Manager Automation approval (src/approval/).
+  requestApproval: commands(['SNS:Publish', 'SSM:StartAutomationExecution']),
   userMigration: commands([
     'CognitoIdentityProvider:AdminGetUser',
     'CognitoIdentityProvider:AdminInitiateAuth',

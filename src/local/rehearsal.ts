@@ -1,9 +1,12 @@
 import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-stepfunctions';
-import { ApprovalRejected } from '../errors.ts';
+import { approvalDocumentName } from '../approval/document.ts';
+import { signalApproval } from '../approval/signal.ts';
+import { waitingApproval } from '../approval/waiting.ts';
+import { requireEnv } from '../config.ts';
 import { isResourceKind, kinds } from '../kinds/index.ts';
 import type { Plan } from '../plan/schema.ts';
 import type { Sandbox } from '../sandbox/index.ts';
-import type { Execution } from '../sandbox/world.ts';
+import { type CallbackTask, type Execution, REHEARSAL_STAGE } from '../sandbox/world.ts';
 import {
   type AslState,
   everyState,
@@ -15,7 +18,7 @@ import { withResult } from '../statemachines/json-path.ts';
 import { retryDelaySeconds, waitSeconds } from '../statemachines/timing.ts';
 import { playDistributedMap, UNTIMED } from './distributed-map.ts';
 import { checkPayload, type FaultKind, statesTimeout, strike } from './faults.ts';
-import type { RehearsalOptions } from './options.ts';
+import type { ApprovalAnswer, RehearsalOptions } from './options.ts';
 import { ENDINGS, type TimelineEntry, Trace } from './report.ts';
 
 type Handler = (event: unknown) => Promise<unknown>;
@@ -58,6 +61,8 @@ async function handlerFor(loaded: LoadedMachine, fn: string, ledgerTable: string
   if (!spec) throw new Error(`serverless.yml defines no handler for ${fn}`);
   // The function's environment, as serverless.yml sets it.
   process.env.LEDGER_TABLE = ledgerTable;
+  process.env.APPROVAL_DOCUMENT = approvalDocumentName('cognito-cutover', REHEARSAL_STAGE);
+  process.env.APPROVAL_ROLE_ARN = `arn:aws:iam::123456789012:role/cognito-cutover-${REHEARSAL_STAGE}-approval`;
   const module = (await import(spec.module)) as Record<string, Handler>;
   const handler = module[spec.exportName];
   if (!handler) throw new Error(`${spec.module} does not export ${spec.exportName}`);
@@ -210,19 +215,69 @@ export class Rehearsal {
 
   /**
    * A .waitForTaskToken task: the function gets the token, then an operator answers with
-   * SendTaskSuccess or SendTaskFailure, or lets the task time out.
+   * SendTaskSuccess or SendTaskFailure, or lets the task time out. With approvers in the plan the
+   * function opened a Systems Manager Automation approval, and the approvers answer it one by one,
+   * each as themselves, as they would in the console; the sandbox runs the runbook that answers the token.
    */
-  private async callback(handler: Handler, taskInput: unknown) {
-    const payload = (taskInput as { Payload: { plan?: Plan } }).Payload;
+  private async callback(handler: Handler, taskInput: unknown, key: string) {
+    const payload = (taskInput as { Payload: { plan?: Plan; taskToken?: string; executionId?: string } })
+      .Payload;
+    const token = payload.taskToken ?? '';
+    const task: CallbackTask = { status: 'waiting' };
+    this.sandbox.world.tasks.set(token, task);
     await handler(payload);
     const { approval } = this.options;
     const answer = typeof approval === 'function' ? await approval() : approval;
-    if (answer === 'reject') throw new ApprovalRejected('No-go from an operator (--reject-approval).');
-    if (answer === 'timeout') {
+    const plan = payload.plan;
+    if (plan && plan.approval.approvers.length > 0) {
+      await this.approvers(plan, payload.executionId ?? '', answer ?? 'approve', key);
+    } else if (answer === 'reject') {
+      Object.assign(task, {
+        status: 'failed',
+        error: 'ApprovalRejected',
+        cause: 'No-go from an operator (--reject-approval).',
+      });
+    } else if (answer !== 'timeout') {
+      Object.assign(task, { status: 'succeeded', output: JSON.stringify({ approved: true }) });
+    }
+    if (task.status === 'waiting') {
+      task.status = 'timedOut';
       this.sandbox.clock.advance(payload.plan?.approval.timeoutSeconds ?? 0);
       throw statesTimeout();
     }
-    return { approved: true };
+    if (task.status === 'failed') {
+      throw Object.assign(new Error(task.cause ?? ''), { name: task.error ?? 'States.TaskFailed' });
+    }
+    return JSON.parse(task.output ?? '{}') as object;
+  }
+
+  /**
+   * The plan's approvers answer the go/no-go in Systems Manager, in order: as many as the quorum
+   * approve; on a no-go, the last of those rejects instead; on a timeout, one fewer than the quorum
+   * approves and the rest stay silent.
+   */
+  private async approvers(plan: Plan, executionArn: string, answer: ApprovalAnswer, key: string) {
+    const { approvers, minApprovals } = plan.approval;
+    const document = requireEnv('APPROVAL_DOCUMENT');
+    const waiting = await waitingApproval(plan.region, document, executionArn);
+    if (!waiting) throw new Error(`no approval of ${executionArn} waits in Systems Manager Automation`);
+    const answering = approvers.slice(0, answer === 'timeout' ? minApprovals - 1 : minApprovals);
+    let approvals = 0;
+    for (const [i, approver] of answering.entries()) {
+      const signal = answer === 'reject' && i === answering.length - 1 ? 'Reject' : 'Approve';
+      await this.sandbox.as(approver, () =>
+        signalApproval(plan.region, waiting.automationExecutionId, signal, 'rehearsal'),
+      );
+      if (signal === 'Approve') approvals += 1;
+      const who = approver.replace(/^.*:/, '');
+      this.log({
+        at: this.since(),
+        state: key,
+        type: 'Task',
+        outcome:
+          signal === 'Approve' ? `approved by ${who} (${approvals} of ${minApprovals})` : `no-go from ${who}`,
+      });
+    }
   }
 
   /** Each Task state's function, wrapped in what the rehearsal injects: faults, crashes, quotas. */
@@ -262,7 +317,7 @@ export class Rehearsal {
           : undefined;
       try {
         const running = loaded.callbacks.has(stateName)
-          ? this.callback(handler, taskInput)
+          ? this.callback(handler, taskInput, key)
           : handler(taskInput);
         const result = await (crash ? Promise.race([running, crash]) : running);
         if (options.failTrigger && !prefix && stateName === 'Preflight') {

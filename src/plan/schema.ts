@@ -18,6 +18,13 @@ const iamRoleArn = z
     'expected an IAM role ARN such as arn:aws:iam::111122223333:role/usermanagement',
   );
 
+const iamPrincipalArn = z
+  .string()
+  .regex(
+    /^arn:aws[\w-]*:(iam::\d{12}:(user|role)|sts::\d{12}:assumed-role)\/[\w+=,.@/-]+$/,
+    'expected an IAM user or role ARN such as arn:aws:iam::111122223333:role/release-manager',
+  );
+
 const userPoolId = z
   .string()
   .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'expected a user pool id such as eu-west-2_AbCdEf123');
@@ -622,10 +629,24 @@ export const planSchema = z
           .describe(
             'Seconds to wait for the go/no-go; without an answer the cutover undoes its preparation and ends, as for a no-go. 60 to 86400. Default 1800.',
           ),
+        approvers: z
+          .array(iamPrincipalArn)
+          .max(10)
+          .default([])
+          .describe(
+            'Who may answer the go/no-go, as IAM user or role ARNs, e.g. ["arn:aws:iam::111122223333:role/release-manager"]. When set, the go/no-go is also a Systems Manager Automation approval: each approver answers in the AWS console (Systems Manager, Automation, Approve/Deny) or with `cutover approve`. At most 10, the most an aws:approve step takes. Default []: anyone who may call SendTaskSuccess answers, from the CLI.',
+          ),
+        minApprovals: z
+          .int()
+          .min(1)
+          .default(1)
+          .describe(
+            'How many of the approvers must approve before the cutover goes on; one no-go stops it. 1 to the number of approvers. Default 1.',
+          ),
       })
-      .default({ required: false, timeoutSeconds: 1800 })
+      .default({ required: false, timeoutSeconds: 1800, approvers: [], minApprovals: 1 })
       .describe(
-        'The go/no-go before the write freeze, e.g. { "required": true, "timeoutSeconds": 1800 }. Default: not required.',
+        'The go/no-go before the write freeze, e.g. { "required": true, "timeoutSeconds": 1800, "approvers": [...], "minApprovals": 2 }. Default: not required.',
       ),
     grace: z
       .strictObject({
@@ -725,6 +746,26 @@ export const planSchema = z
         path: ['newPool', 'userPoolId'],
         message: 'must differ from oldPool.userPoolId',
       });
+    }
+    // aws:approve refuses more required approvals than approvers
+    // (https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-approve.html).
+    const { approvers, minApprovals, required } = plan.approval;
+    if (minApprovals > Math.max(1, approvers.length)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approval', 'minApprovals'],
+        message: `is ${minApprovals} but only ${approvers.length} approver(s) are named: name more approvers or lower minApprovals`,
+      });
+    }
+    if (approvers.length > 0 && !required) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approval', 'approvers'],
+        message: 'name approvers only with "required": true: without it nobody is asked',
+      });
+    }
+    if (new Set(approvers).size !== approvers.length) {
+      ctx.addIssue({ code: 'custom', path: ['approval', 'approvers'], message: 'names an approver twice' });
     }
     if (plan.notify.usersTopicArn === plan.notify.operatorsTopicArn) {
       // Operators' notices carry failure causes, task tokens and what to restore by hand.

@@ -2,10 +2,19 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import * as aws from '../aws/aws.ts';
 import { named } from '../aws/clients.ts';
 import type { DryRunReport, DryRunState } from '../plan/dry-run.ts';
+import type { Plan } from '../plan/schema.ts';
 import type { StepContext } from './core/context.ts';
 
 /** Route 53 reports INSYNC within about 60 s; the estimate assumes the worst of that. */
 const INSYNC_SECONDS = 60;
+
+/**
+ * How long writes stay frozen: the switch reaching every Route 53 server, resolvers holding the old
+ * answer for the cutover TTL (or what SwitchDns found), and the health gate's passes in a row.
+ */
+export function freezeWindowOf(plan: Plan, resolverWait = plan.dns.cutoverTtlSeconds): number {
+  return INSYNC_SECONDS + resolverWait + (plan.health.requiredPasses - 1) * plan.health.intervalSeconds;
+}
 
 /**
  * The dry-run's last state: what the cutover would change, what is wrong, and how long writes
@@ -17,10 +26,7 @@ export async function planReport(ctx: StepContext, state: DryRunState): Promise<
     .filter((c) => c.planned)
     .map((c) => ({ resource: c.key, before: c.before, after: c.after }));
   const drift = state.dnsSwitch?.drift ?? [];
-  const { health } = ctx.plan;
-  const resolverWait = state.dnsSwitch?.waitSeconds ?? ctx.plan.dns.cutoverTtlSeconds;
-  const freezeWindowSeconds =
-    INSYNC_SECONDS + resolverWait + (health.requiredPasses - 1) * health.intervalSeconds;
+  const freezeWindowSeconds = freezeWindowOf(ctx.plan, state.dnsSwitch?.waitSeconds);
   // A stale lock would lock the cutover out on the day: found by the weekly dry-run, it is fixed before.
   const heldBy = state.lock?.heldBy;
   const lockProblems =

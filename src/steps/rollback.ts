@@ -1,4 +1,6 @@
+import { cancelApproval } from '../approval/waiting.ts';
 import { nowIso } from '../clock.ts';
+import { requireEnv } from '../config.ts';
 import { AwsTransient } from '../errors.ts';
 import { isResourceKind } from '../kinds/index.ts';
 import { type Change, listChanges } from '../ledger/changes.ts';
@@ -26,6 +28,25 @@ async function currentState(ctx: StepContext, change: Change): Promise<unknown> 
 }
 
 /**
+ * A go/no-go the cutover left waiting in the console (it timed out, failed or was aborted while
+ * asking) is cancelled, so no approver answers a question nobody asks any more. Not being able to
+ * is logged, never a reason to leave changes unrestored.
+ */
+async function closeApproval(ctx: StepContext, executionArn: string): Promise<void> {
+  if (ctx.plan.approval.approvers.length === 0) return;
+  try {
+    const cancelled = await cancelApproval(ctx.plan.region, requireEnv('APPROVAL_DOCUMENT'), executionArn);
+    if (cancelled)
+      stepLogger(ctx).info('cancelled the waiting go/no-go', { automationExecutionId: cancelled });
+  } catch (error) {
+    if (error instanceof AwsTransient) throw error;
+    stepLogger(ctx).warn('could not cancel the waiting go/no-go; cancel it in Systems Manager Automation', {
+      error: (error as Error).message,
+    });
+  }
+}
+
+/**
  * Restores, newest first, every change the cutover execution `scope` made, or, when an operator
  * rolls back the whole migration (`scope` null), every change not yet restored. A restore that
  * fails is reported and the others still run; a transient error is raised so the state machine retries
@@ -36,6 +57,7 @@ export async function rollback(ctx: StepContext, scope: string | null) {
   if (scope !== null && lock?.status === 'held' && lock.owner !== scope) {
     return nothingToRestore(`The lock is held by ${lock.owner}; its changes were left alone.`, true);
   }
+  if (scope !== null) await closeApproval(ctx, scope);
   const changes = await listChanges(ctx.ledger);
   const newestFirst = changes
     .filter((c) => (scope === null || c.executionId === scope) && c.status !== 'restored')

@@ -70,7 +70,8 @@ describe('function bundles', () => {
     // Whether the execution holding the lock still runs.
     expect(sdkClientsOf('acquireLock')).toEqual(['client-dynamodb', 'client-sfn']);
     expect(sdkClientsOf('userMigration')).toEqual(['client-cognito-identity-provider']);
-    expect(sdkClientsOf('requestApproval')).toEqual(['client-sns']);
+    // The go/no-go's notice, and its console approval in Systems Manager Automation.
+    expect(sdkClientsOf('requestApproval')).toEqual(['client-sns', 'client-ssm']);
   });
 
   // mainFields [module, main]: the SDK's CommonJS builds do not tree-shake, and platform node

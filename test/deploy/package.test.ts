@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalDocument } from '../../src/approval/document.ts';
 import { arn, GRANTS } from '../../src/iam/grants.ts';
 import { FUNCTION_AREAS, FUNCTION_COMMANDS } from '../../src/iam/manifest.ts';
 import { type FunctionKey, logicalId, roleId, stageOf, statementsOf } from '../../src/iam/roles.ts';
@@ -308,6 +309,55 @@ describe('serverless package (offline, no credentials)', () => {
     expect(definition).toMatch(/\\"taskToken\.\$\\": \\"\$\$\.Task\.Token\\"/);
   });
 
+  it("opens the go/no-go in the console: a Systems Manager approval of the plan's approvers, which answers the waiting cutover", () => {
+    // Arrange
+    const document = template.Resources.ApprovalDocument?.Properties as {
+      Name: string;
+      DocumentType: string;
+      Content: ReturnType<typeof approvalDocument>;
+    };
+    const requestApproval = template.Resources[lambdaLogicalId('requestApproval')]?.Properties as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    const definition = JSON.stringify(template.Resources.CutoverStateMachine?.Properties.DefinitionString);
+
+    // Act
+    const [approve, go, noGo] = document.Content.mainSteps;
+
+    // Assert: the runbook waits for the approvers and the quorum it is started with
+    expect(document).toMatchObject({ Name: `cognito-cutover-${STAGE}-approval`, DocumentType: 'Automation' });
+    expect(document.Content).toEqual(approvalDocument());
+    expect(approve).toMatchObject({
+      action: 'aws:approve',
+      onFailure: 'step:noGo',
+      inputs: { Approvers: '{{ Approvers }}', MinRequiredApprovals: '{{ MinRequiredApprovals }}' },
+    });
+    // then answers the cutover's token: go, or the no-go its Catch rolls back on
+    expect(go?.inputs).toMatchObject({
+      Service: 'stepfunctions',
+      Api: 'SendTaskSuccess',
+      taskToken: '{{ TaskToken }}',
+    });
+    expect(noGo?.inputs).toMatchObject({ Api: 'SendTaskFailure', error: 'ApprovalRejected' });
+    // RequestApproval starts it, with the plan (approval.approvers, approval.minApprovals) and the token
+    expect(requestApproval.Environment.Variables).toMatchObject({
+      APPROVAL_DOCUMENT: `cognito-cutover-${STAGE}-approval`,
+      APPROVAL_ROLE_ARN: { 'Fn::GetAtt': ['ApprovalAutomationRole', 'Arn'] },
+    });
+    expect(definition).toMatch(
+      /\\"plan\.\$\\": \\"\$\.plan\\",[^}]*\\"taskToken\.\$\\": \\"\$\$\.Task\.Token\\"/,
+    );
+    expect(statementsIn('RequestApprovalRole').flatMap((s) => s.Action)).toEqual(
+      expect.arrayContaining(['ssm:StartAutomationExecution', 'iam:PassRole']),
+    );
+    // and the runbook answers with a role that may do nothing else
+    expect(
+      statementsIn('ApprovalAutomationRole')
+        .flatMap((s) => s.Action)
+        .sort(),
+    ).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
+  });
+
   it("runs the stage's own plan as a dry-run every week, naming the plan ValidatePlan carries", async () => {
     // Arrange
     const rule = Object.values(template.Resources).find(
@@ -562,8 +612,9 @@ describe('serverless package (offline, no credentials)', () => {
 
     it('grants no function anything through a shared role', () => {
       expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
-      // Besides the functions': the three state machines', the timeout/abort rule's and the schedule's.
-      expect(roles().length).toBe(FUNCTIONS_ALL.length + 5);
+      // Besides the functions': the three state machines', the timeout/abort rule's, the schedule's, and
+      // the one the go/no-go's runbook answers the cutover with.
+      expect(roles().length).toBe(FUNCTIONS_ALL.length + 6);
     });
 
     it('names no wildcard action anywhere', () => {
@@ -587,14 +638,19 @@ describe('serverless package (offline, no credentials)', () => {
       // Assert
       expect(
         unscoped.every((line) =>
-          /: (logs:\w*(LogDelivery|LogDeliveries|ResourcePolic\w*|LogGroups)|xray:\w+|cloudwatch:GetMetricData)$/.test(
+          /: (logs:\w*(LogDelivery|LogDeliveries|ResourcePolic\w*|LogGroups)|xray:\w+|cloudwatch:GetMetricData|ssm:DescribeAutomationExecutions|states:SendTask(Success|Failure))$/.test(
             line,
           ),
         ),
       ).toBe(true);
       // GetMetricData names no resource IAM can scope: the progress count reads Cognito's sign-ins with it.
-      expect(unscoped.filter((line) => !/MachineRole: /.test(line))).toEqual([
+      // Nor do DescribeAutomationExecutions (a rollback finds the go/no-go it cancels) and a task
+      // token's answer (the go/no-go's runbook answers the cutover).
+      expect(unscoped.filter((line) => !/MachineRole: /.test(line)).sort()).toEqual([
+        'ApprovalAutomationRole: states:SendTaskFailure',
+        'ApprovalAutomationRole: states:SendTaskSuccess',
         'CountProgressRole: cloudwatch:GetMetricData',
+        'RollbackRole: ssm:DescribeAutomationExecutions',
       ]);
     });
 

@@ -49,6 +49,7 @@ export function stackNames(plan: Plan, stage: string, notificationsKeyPolicy?: o
       'LedgerTable.Arn': `arn:aws:dynamodb:${region}:${account}:table/cognito-cutover-${stage}-ledger`,
       'NotificationsKey.Arn': `arn:aws:kms:${region}:${account}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
       'UserMigrationRole.Arn': `arn:aws:iam::${account}:role/cognito-cutover-${stage}-userMigration`,
+      'ApprovalAutomationRole.Arn': `arn:aws:iam::${account}:role/cognito-cutover-${stage}-approval`,
     } as Record<string, string>,
   };
 }
@@ -245,6 +246,7 @@ export function arnsOf(plan: Plan, names: StackNames, areas: ReadonlySet<Area>) 
 }
 
 type Arns = ReturnType<typeof arnsOf>;
+const AUTOMATION_ID = '4d1b2c3e-0000-4000-8000-00000000abcd';
 const on = (action: string, resources: string[], context?: Record<string, string>): Request[] =>
   resources.map((resource) => ({ action, resource, ...(context ? { context } : {}) }));
 
@@ -321,6 +323,25 @@ const REQUESTS: Record<string, (arns: Arns, names: StackNames) => Request[]> = {
     })),
   ],
   'SSM:DeleteParameter': (a) => on('ssm:DeleteParameter', a.parameters),
+  // Starting the go/no-go's runbook authorizes the document, its definition and the new execution, and
+  // passing it the role it answers with.
+  'SSM:StartAutomationExecution': (_, n) => [
+    ...on('ssm:StartAutomationExecution', [
+      `arn:aws:ssm:${n.region}:${n.account}:document/cognito-cutover-${n.stage}-approval`,
+      `arn:aws:ssm:${n.region}:${n.account}:automation-definition/cognito-cutover-${n.stage}-approval:$DEFAULT`,
+      `arn:aws:ssm:${n.region}:${n.account}:automation-execution/${AUTOMATION_ID}`,
+    ]),
+    ...on('iam:PassRole', [n.ids['ApprovalAutomationRole.Arn'] ?? '']),
+  ],
+  'SSM:DescribeAutomationExecutions': () => on('ssm:DescribeAutomationExecutions', ['*']),
+  'SSM:GetAutomationExecution': (_, n) =>
+    on('ssm:GetAutomationExecution', [
+      `arn:aws:ssm:${n.region}:${n.account}:automation-execution/${AUTOMATION_ID}`,
+    ]),
+  'SSM:StopAutomationExecution': (_, n) =>
+    on('ssm:StopAutomationExecution', [
+      `arn:aws:ssm:${n.region}:${n.account}:automation-execution/${AUTOMATION_ID}`,
+    ]),
   'SSM:GetParameter': (a, n) => [
     ...on('ssm:GetParameter', a.parameters),
     ...(a.parameters.length ? on('kms:Decrypt', [KEY(n)], via('ssm', n)) : []),

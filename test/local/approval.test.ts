@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rehearse } from '../../src/local/runner.ts';
+import { newSession, rehearse } from '../../src/local/runner.ts';
+import { parsePlan } from '../../src/plan/schema.ts';
 import { edited, example } from '../fixtures/plans.ts';
 
 // A record with a long TTL, so the preparation before the go/no-go changes something to undo.
@@ -44,5 +45,55 @@ describe('go/no-go before the write freeze', () => {
 
     expect(report.status).toBe('SUCCEEDED');
     expect(report.steps.find((s) => s.name === 'AwaitApproval')?.status).toBe('SKIPPED');
+  });
+
+  describe('answered in the console by the approvers the plan names (Systems Manager Automation)', () => {
+    const quorum = edited((p) => {
+      p.approval.approvers = [
+        'arn:aws:iam::111122223333:role/release-manager',
+        'arn:aws:iam::111122223333:user/sre-lead',
+      ];
+      p.approval.minApprovals = 2;
+    });
+    const lines = (report: Awaited<ReturnType<typeof rehearse>>) =>
+      report.timeline.filter((e) => e.state === 'AwaitApproval').map((e) => e.outcome);
+
+    it('goes on only once two of two approvers have approved', async () => {
+      const session = newSession(parsePlan(quorum));
+
+      const report = await rehearse({ plan: quorum, session });
+
+      expect(report.status).toBe('SUCCEEDED');
+      expect(lines(report)).toEqual([
+        'approved by role/release-manager (1 of 2)',
+        'approved by user/sre-lead (2 of 2)',
+        'ok',
+      ]);
+      const [approval] = session.sandbox.world.automations.values();
+      expect(approval?.status).toBe('Success');
+    });
+
+    it('stops at one no-go, though the other approver approved', async () => {
+      const report = await rehearse({ plan: quorum, approval: 'reject' });
+
+      expect(report.status).toBe('ROLLED_BACK');
+      expect(lines(report).slice(0, 2)).toEqual([
+        'approved by role/release-manager (1 of 2)',
+        'no-go from user/sre-lead',
+      ]);
+      expect(report.failure).toMatchObject({ state: 'AwaitApproval', error: 'ApprovalRejected' });
+    });
+
+    it('rolls back when the quorum is not reached in time, and cancels the approval still waiting', async () => {
+      const session = newSession(parsePlan(quorum));
+
+      const report = await rehearse({ plan: quorum, approval: 'timeout', session });
+
+      expect(report.status).toBe('ROLLED_BACK');
+      expect(report.failure).toMatchObject({ state: 'AwaitApproval', error: 'States.Timeout' });
+      expect(lines(report)[0]).toBe('approved by role/release-manager (1 of 2)');
+      const [approval] = session.sandbox.world.automations.values();
+      expect(approval?.status).toBe('Cancelled');
+    });
   });
 });
