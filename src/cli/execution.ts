@@ -74,6 +74,9 @@ export interface Progress {
     deadline: string | null;
     approve: string;
     reject: string;
+    /** The plan's approvers and quorum: the go/no-go waits in Systems Manager Automation too. */
+    approvers: string[];
+    minApprovals: number;
   } | null;
   retries: Retry[];
   caught: Caught[];
@@ -116,15 +119,12 @@ export function pendingTask(events: HistoryEvent[], kind: MachineKind): PendingT
   if (run.ended || run.output !== undefined) return null;
   const visit = run.visits.at(-1);
   if (!visit || visit.exitedAt || visit.settled || !visit.token || !visit.scheduledAt) return null;
-  const approval = (visit.input as { plan?: { approval?: { approvers?: string[]; minApprovals?: number } } })
-    ?.plan?.approval;
   return {
     state: visit.name,
     taskToken: visit.token,
     since: visit.scheduledAt,
     timeoutSeconds: visit.timeoutSeconds,
-    approvers: approval?.approvers ?? [],
-    minApprovals: approval?.minApprovals ?? 1,
+    ...approversOf(visit),
   };
 }
 
@@ -278,7 +278,14 @@ function approvalOf(open: Visit | undefined, executionArn: string, now: Date): P
         : null,
     approve: `cutover approve ${executionArn}`,
     reject: `cutover reject ${executionArn} --reason 'WHY'`,
+    ...approversOf(pending),
   };
+}
+
+function approversOf(visit: Visit): { approvers: string[]; minApprovals: number } {
+  const approval = (visit.input as { plan?: { approval?: { approvers?: string[]; minApprovals?: number } } })
+    ?.plan?.approval;
+  return { approvers: approval?.approvers ?? [], minApprovals: approval?.minApprovals ?? 1 };
 }
 
 /** For a rollback execution: the cutover execution it undoes (null: the whole migration). */

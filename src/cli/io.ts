@@ -11,6 +11,8 @@ export interface Io {
   sleep(ms: number): Promise<void>;
   /** True when stdout is a terminal: `--watch` then redraws in place instead of appending. */
   interactive: boolean;
+  /** The terminal's width, when stdout is one: long lines wrap at words to it. */
+  columns?: number;
 }
 
 export function processIo(): Io {
@@ -21,5 +23,6 @@ export function processIo(): Io {
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     interactive: process.stdout.isTTY === true,
+    ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
   };
 }

@@ -11,7 +11,9 @@ import { taskStates } from '../statemachines/definition.ts';
 import { EXIT, UsageError } from './exit.ts';
 import type { Io } from './io.ts';
 import { checkedPlan, readPlan, withTakeOver } from './plan-file.ts';
-import { planSummary, summary, timelineLine } from './render.ts';
+import { planSummary, type RenderOptions, summary } from './render.ts';
+import { styleFor } from './style.ts';
+import { stateColumn, TimelineView } from './timeline.ts';
 import { type WorldFlags, worldOptions } from './world-flags.ts';
 
 // The commands that run on this machine only, against the in-process sandbox.
@@ -58,6 +60,7 @@ export interface RehearseOptions extends WorldFlags {
   crash?: Crash;
   takeOverLock?: string;
   json?: boolean;
+  full?: boolean;
   listStates?: boolean;
 }
 
@@ -95,6 +98,7 @@ export async function rehearseCommand(options: RehearseOptions, io: Io): Promise
   if (!options.json)
     io.out(`Rehearsing ${options.plan} against the sandbox (no AWS calls leave this machine)\n\n`);
   const session = openSession(plan, options.stateDir, options);
+  const view = new TimelineView(stateColumn(), styleFor(io));
   const report = await rehearse({
     plan,
     session,
@@ -106,10 +110,11 @@ export async function rehearseCommand(options: RehearseOptions, io: Io): Promise
     ...(options.failRestore ? { failRestore: options.failRestore } : {}),
     ...(options.failTrigger ? { failTrigger: true } : {}),
     ...(options.crash ? { crash: options.crash } : {}),
-    ...(options.json ? {} : { onState: (entry) => io.out(`${timelineLine(entry)}\n`) }),
+    ...(options.json ? {} : { onState: (entry) => lines(io, view.push(entry)) }),
   });
   closeSession(session, options.stateDir);
-  io.out(options.json ? `${JSON.stringify(report)}\n` : `${summary(report)}\n`);
+  lines(io, view.end());
+  io.out(options.json ? `${JSON.stringify(report)}\n` : `${summary(report, shape(io, options))}\n`);
   return exitCode(report);
 }
 
@@ -137,6 +142,7 @@ export function validateCommand(files: string[], io: Io): number {
 export interface LocalPlanOptions extends WorldFlags {
   plan?: string;
   json?: boolean;
+  full?: boolean;
 }
 
 /** The scheduled dry-run, rehearsed in the sandbox. */
@@ -152,7 +158,7 @@ export async function rehearsePlan(options: LocalPlanOptions, io: Io): Promise<n
     world: worldOptions(options),
   });
   const found = report.plan;
-  io.out(options.json ? `${JSON.stringify(report)}\n` : `${planSummary(report)}\n`);
+  io.out(options.json ? `${JSON.stringify(report)}\n` : `${planSummary(report, shape(io, options))}\n`);
   if (report.status === 'INVALID_PLAN') return EXIT.USAGE;
   if (report.status !== 'SUCCEEDED' || !found) return EXIT.OTHER;
   return found.ok ? EXIT.SUCCEEDED : EXIT.PLAN_PROBLEMS;
@@ -164,6 +170,7 @@ export interface LocalRollbackOptions {
   failRestore?: string;
   stateDir?: string;
   json?: boolean;
+  full?: boolean;
 }
 
 /** An operator's rollback of a whole migration, rehearsed in the sandbox. */
@@ -175,15 +182,31 @@ export async function rehearseRollback(options: LocalRollbackOptions, io: Io): P
   const plan = readPlan(options.plan);
   const session = openSession(plan, options.stateDir);
   if (!options.json) io.out(`Rolling back ${options.migrationId} in the sandbox\n\n`);
+  const view = new TimelineView(stateColumn(), styleFor(io));
   const report = await rehearse({
     plan,
     session,
     rollbackOf: options.migrationId,
     ...(options.failRestore ? { failRestore: options.failRestore } : {}),
-    ...(options.json ? {} : { onState: (entry) => io.out(`${timelineLine(entry)}\n`) }),
+    ...(options.json ? {} : { onState: (entry) => lines(io, view.push(entry)) }),
   });
   closeSession(session, options.stateDir);
-  io.out(options.json ? `${JSON.stringify(report)}\n` : `${summary(report)}\n`);
+  lines(io, view.end());
+  io.out(options.json ? `${JSON.stringify(report)}\n` : `${summary(report, shape(io, options))}\n`);
   if (report.status === 'INVALID_PLAN') return EXIT.USAGE;
   return report.status === 'ROLLED_BACK' && report.worldRestored ? EXIT.SUCCEEDED : EXIT.OTHER;
+}
+
+const lines = (io: Io, text: string[]) => {
+  if (text.length > 0) io.out(`${text.join('\n')}\n`);
+};
+
+/** How a summary fits where it goes: wrapped and coloured on a terminal, whole lines elsewhere. */
+function shape(io: Io, options: { plan?: string | undefined; full?: boolean | undefined }): RenderOptions {
+  return {
+    full: options.full ?? false,
+    ...(options.plan ? { planFile: options.plan } : {}),
+    style: styleFor(io),
+    width: io.columns,
+  };
 }

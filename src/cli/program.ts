@@ -123,6 +123,7 @@ Examples:
     'sandbox only: ',
   )
     .option('--json', 'print one JSON report')
+    .option('--full', 'print every changed value whole, not only what differs')
     .addHelpText(
       'after',
       help(
@@ -151,6 +152,7 @@ Examples:
       'sandbox only: the folder an earlier `rehearse --state-dir` left its world in',
     )
     .option('--json', 'print one JSON report (with --stage: the started execution)')
+    .option('--full', 'print every changed value whole, not only what differs')
     .addHelpText(
       'after',
       help(

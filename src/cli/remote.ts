@@ -10,7 +10,7 @@ import { type PendingTask, type Progress, pendingTask, progressOf } from './exec
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
 import type { Io } from './io.ts';
 import { checkedPlan, readPlan, withTakeOver } from './plan-file.ts';
-import { clock, dryRunSummary, statusView } from './render.ts';
+import { dryRunSummary, statusView } from './render.ts';
 import {
   attempt,
   checkStage,
@@ -37,6 +37,8 @@ import {
   startExecution,
   stopExecution,
 } from './stepfunctions.ts';
+import { styleFor } from './style.ts';
+import { clock } from './timeline.ts';
 
 /** How often `--watch` redraws, and how often `plan --stage` asks whether the dry-run has ended. */
 export const WATCH_INTERVAL_MS = 5_000;
@@ -140,6 +142,7 @@ export interface StatusOptions {
   region?: string;
   rollback?: boolean;
   json?: boolean;
+  full?: boolean;
   watch?: boolean;
 }
 
@@ -235,7 +238,9 @@ export async function statusCommand(
     else {
       // Redraw in place on a terminal; a log or a pipe gets each poll after the last.
       if (options.watch && io.interactive) io.out('\x1b[2J\x1b[H');
-      io.out(`${statusView(progress)}\n`);
+      io.out(
+        `${statusView(progress, { full: options.full ?? false, style: styleFor(io), width: io.columns })}\n`,
+      );
     }
     if (!options.watch || progress.status !== 'RUNNING') return statusExit(progress);
     await io.sleep(WATCH_INTERVAL_MS);

@@ -1,100 +1,175 @@
-import type { RehearsalReport, TimelineEntry } from '../local/report.ts';
+import type { RehearsalReport } from '../local/report.ts';
 import type { DryRunReport } from '../plan/dry-run.ts';
 import { type GainedReport, gainedLines } from '../steps/gained-report.ts';
+import { differences } from './diff.ts';
 import type { Progress } from './execution.ts';
+import type { Style } from './style.ts';
+import { clock, timelineLines } from './timeline.ts';
 
-export function clock(seconds: number): string {
-  const hh = Math.floor(seconds / 3600);
-  const mm = Math.floor((seconds % 3600) / 60);
-  const ss = seconds % 60;
-  return [hh, mm, ss].map((n) => String(n).padStart(2, '0')).join(':');
-}
-
-export function timelineLine(entry: TimelineEntry): string {
-  return `+${clock(entry.at)}  ${entry.state.padEnd(26)}${entry.outcome}`;
-}
-
+/** A value in one line, for drift (what a resource holds against what it should). */
 function brief(value: unknown): string {
   if (value === null || value === undefined) return '(absent)';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > 90 ? `${text.slice(0, 87)}...` : text;
 }
 
-const NEXT: Record<RehearsalReport['status'], string> = {
-  SUCCEEDED:
-    'The plan holds. Next: run it against AWS (see README), or rehearse a failure with --fail STATE.',
-  ROLLED_BACK: 'Every change is restored. Fix the cause above, rehearse again, then start the cutover.',
-  ROLLBACK_INCOMPLETE:
-    'Rollback could not restore everything: put back the resources listed as not restored, then release the lock.',
-  INVALID_PLAN: 'Fix the fields listed above, then rehearse again. Nothing was changed.',
-  LOCKED_OUT:
-    "Another execution holds this migration's lock; nothing was changed. The failure above says whether it still runs and what to do.",
-  FAILED: 'The cutover stopped without rolling back; see the failure above.',
-};
+/** How the output is shaped: `full` prints every changed value whole, `plan` names the file in the next command. */
+export interface RenderOptions {
+  full?: boolean;
+  planFile?: string;
+  style?: Style;
+  /** A terminal's width: long lines wrap at words to it. Unset (a pipe, a log), lines stay whole for grep. */
+  width?: number | undefined;
+}
+
+/** Wraps a long line at `width`, going on under its indent plus two; a fix stays readable in a terminal. */
+export function wrap(line: string, width: number | undefined): string[] {
+  if (width === undefined || line.length <= width) return [line];
+  const indent = `${' '.repeat(line.length - line.trimStart().length)}  `;
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > width) {
+    const at = rest.lastIndexOf(' ', width);
+    if (at <= indent.length) break;
+    out.push(rest.slice(0, at));
+    rest = indent + rest.slice(at + 1);
+  }
+  out.push(rest);
+  return out;
+}
+
+/** The exact next command, by how the rehearsal ended. */
+function nextFor(report: RehearsalReport, { planFile = 'FILE' }: RenderOptions): string {
+  const id = report.migrationId ?? 'ID';
+  switch (report.status) {
+    case 'SUCCEEDED':
+      return `The plan holds. Next: cutover start --plan ${planFile} --stage STAGE   (or rehearse a failure: cutover rehearse --plan ${planFile} --fail STATE)`;
+    case 'ROLLED_BACK':
+      return nothingRestored(report)
+        ? 'Nothing to do.'
+        : `Every change is restored. Fix the cause above, then: cutover rehearse --plan ${planFile}`;
+    case 'ROLLBACK_INCOMPLETE':
+      return `Rollback could not restore everything: put back what is listed as not restored, then: cutover rollback --plan ${planFile} --migration-id ${id}`;
+    case 'INVALID_PLAN':
+      return `Nothing was changed. Fix the fields listed above, then: cutover validate ${planFile}`;
+    case 'LOCKED_OUT':
+      return "Another execution holds this migration's lock; nothing was changed. The failure above says whether it still runs; a stale one is taken over with --take-over-lock ARN.";
+    case 'FAILED':
+      return `The cutover stopped without rolling back. Next: cutover rollback --plan ${planFile} --migration-id ${id}`;
+  }
+}
+
+/** A rollback that found nothing of the migration's left to restore: it changed nothing and told no one. */
+const nothingRestored = (report: RehearsalReport) =>
+  report.status === 'ROLLED_BACK' &&
+  !report.failure &&
+  report.changes.length === 0 &&
+  report.restored.length === 0 &&
+  report.timeline.some((e) => e.state.endsWith('NothingToRestore'));
 
 /** A dry-run's report as an operator reads it, rehearsed (`mutatingCalls` counted) or deployed. */
 export function dryRunSummary(
   migrationId: string | null,
   plan: DryRunReport,
   mutatingCalls?: number,
+  options: RenderOptions = {},
 ): string {
   return [
     `Dry-run of ${migrationId}: ${plan.ok ? 'the plan holds' : 'PROBLEMS FOUND'}`,
     ...plan.problems.map((p) => `  Problem: ${p}`),
     ...plan.drift.map((d) => `  Drift: ${d}`),
     ...(plan.runningCutover ? [`  A cutover of this migration is running: ${plan.runningCutover}`] : []),
-    `On cutover day it would change ${plan.changes.length} resource(s):`,
-    ...plan.changes.flatMap((c) => [
-      `  ${c.resource}`,
-      `      before: ${brief(c.before)}`,
-      `      after:  ${brief(c.after)}`,
-    ]),
+    ...(plan.changes.length === 0 && plan.preflight.some((c) => !c.ok)
+      ? [
+          'The changes were not computed: Preflight found the problems above, and the dry-run stops reading there.',
+        ]
+      : [
+          `On cutover day it would change ${plan.changes.length} resource(s):`,
+          ...plan.changes.flatMap((c) => [
+            `  ${c.resource}`,
+            ...differences(c.before, c.after, options.full).map((d) => `      ${d}`),
+          ]),
+        ]),
     `Writes would be frozen for about ${plan.freezeWindowSeconds} s${plan.ttlDrainSeconds ? `, after a ${plan.ttlDrainSeconds} s TTL drain before the freeze` : ''}.`,
     ...(mutatingCalls === undefined ? [] : [`Mutating calls made by this dry-run: ${mutatingCalls}.`]),
     plan.ok
       ? 'Next: keep this dry-run on its schedule; run the cutover on the day.'
       : 'Next: fix each problem above, then run the dry-run again.',
-  ].join('\n');
+  ]
+    .flatMap((line) => wrap(line, options.width))
+    .join('\n');
 }
 
 /** The dry-run's report as an operator reads it. */
-export function planSummary(report: RehearsalReport): string {
-  if (!report.plan) return summary(report);
-  return dryRunSummary(report.migrationId, report.plan, report.mutatingCalls);
+export function planSummary(report: RehearsalReport, options: RenderOptions = {}): string {
+  if (!report.plan) return summary(report, options);
+  return dryRunSummary(report.migrationId, report.plan, report.mutatingCalls, options);
 }
 
-/** `Changed:` and each change, before → after, as the rehearsal and `cutover status` print them. */
+/** `Changed:` and each change, what differs before → after, as the rehearsal and `cutover status` print them. */
 function changeLines(
   changes: { resource: string; step: string; before: unknown; after: unknown; status: string }[],
+  full = false,
 ) {
   if (changes.length === 0) return [];
+  // All put back: which resources and keys is enough to read; --full shows the values.
+  if (!full && changes.every((c) => c.status === 'restored')) {
+    return [
+      'Changed, and restored (--full shows the values):',
+      ...changes.map((c) => {
+        const keys = differences(c.before, c.after).map((d) => d.split(': ')[0]);
+        return `  ${c.resource}  [${c.step}]  ${keys.join(', ')}`;
+      }),
+    ];
+  }
   return [
     'Changed:',
-    ...changes.flatMap((c) => [
-      `  ${c.resource}  [${c.step}${c.status === 'restored' || c.status === 'not restored' ? `, ${c.status}` : ''}]`,
-      `      before: ${brief(c.before)}`,
-      `      after:  ${brief(c.after)}`,
-    ]),
+    ...changes.flatMap((c) => {
+      const head = `  ${c.resource}  [${c.step}${c.status === 'restored' || c.status === 'not restored' ? `, ${c.status}` : ''}]`;
+      const diff = differences(c.before, c.after, full);
+      // One difference fits beside its resource; more go under it.
+      const [only] = diff;
+      if (diff.length === 1 && only && head.length + only.length + 2 <= 100) return [`${head}  ${only}`];
+      return [head, ...diff.map((d) => `      ${d}`)];
+    }),
   ];
 }
 
-const failureLine = (f: { state: string; error: string; cause: string }) =>
-  `Failed in ${f.state}: ${f.error}: ${f.cause}`;
+/** How the run ended, in the words of the case: a no-go, an unanswered go/no-go, an abort, a failure. */
+function failureLines(f: { state: string; error: string; cause: string }): string[] {
+  if (f.error === 'ApprovalRejected') return [`No-go at ${f.state}: ${f.cause}`];
+  if (f.error === 'States.Timeout' && f.state === 'AwaitApproval')
+    return ['Nobody answered the go/no-go within approval.timeoutSeconds (States.Timeout).'];
+  if (f.error === 'ExecutionAborted') return [`Aborted: ${f.cause}`];
+  if (f.error === 'ExecutionTimedOut') return [`Timed out: ${f.cause}`];
+  return [`Failed in ${f.state}: ${f.error}`, ...(f.cause ? [`  ${f.cause}`] : [])];
+}
 
-export function summary(report: RehearsalReport): string {
+const failureLine = (f: { state: string; error: string; cause: string }) => failureLines(f).join('\n');
+
+export function summary(report: RehearsalReport, options: RenderOptions = {}): string {
   const lines = ['', `Status: ${report.status}${report.migrationId ? `  (${report.migrationId})` : ''}`];
   if (report.errors) {
     lines.push('Invalid plan:');
     for (const e of report.errors) lines.push(`  ${e.path}: ${e.message}`);
   }
-  if (report.failure) lines.push(failureLine(report.failure));
-  lines.push(...changeLines(report.changes));
-  if (report.restored.length > 0)
-    lines.push(`Restored: ${report.restored.map((r) => r.resource).join(', ')}`);
+  if (report.failure) lines.push(...failureLines(report.failure));
+  for (const r of report.retried ?? [])
+    lines.push(`Retried ${r.state} (attempt ${r.attempt}) after ${r.error}: ${r.cause}`);
+  if (nothingRestored(report)) {
+    lines.push(
+      `Nothing to restore: the ledger holds no change of ${report.migrationId} that is not restored already. Nothing was changed and no one was told.`,
+    );
+  }
+  lines.push(...changeLines(report.changes, options.full));
+  // Each change already says it was restored; only what was restored beyond them is listed.
+  const listed = new Set(report.changes.map((c) => c.resource));
+  const beyond = report.restored.filter((r) => !listed.has(r.resource));
+  if (beyond.length > 0) lines.push(`Restored: ${beyond.map((r) => r.resource).join(', ')}`);
   if (report.status === 'SUCCEEDED') {
     const live = report.changes.filter((c) => c.status !== 'restored').length;
     lines.push(`On the new pool: ${live} resource(s) switched; the write freeze is lifted.`);
-  } else if (report.status !== 'INVALID_PLAN') {
+  } else if (report.status !== 'INVALID_PLAN' && !nothingRestored(report)) {
     lines.push(`World restored to its starting state: ${report.worldRestored ? 'yes' : 'no'}`);
     for (const d of report.drift) {
       lines.push(`  Not restored: ${d.resource}: was ${brief(d.expected)}, is ${brief(d.actual)}`);
@@ -119,8 +194,8 @@ export function summary(report: RehearsalReport): string {
   lines.push(
     `Simulated ${clock(report.simulatedSeconds)} in ${report.wallMilliseconds} ms, ${report.stateTransitions} state transitions, ${report.notifications.length} notification(s).`,
   );
-  lines.push(NEXT[report.status]);
-  return lines.join('\n');
+  lines.push(nextFor(report, options));
+  return lines.flatMap((line) => wrap(line, options.width)).join('\n');
 }
 
 // ---- a deployed execution, as `cutover status` prints it ---------------------------------------
@@ -193,13 +268,13 @@ function nextStep(p: Progress): string {
 }
 
 /** `cutover status`: the timeline in the rehearsal's words, then where the execution stands. */
-export function statusView(p: Progress): string {
+export function statusView(p: Progress, options: RenderOptions = {}): string {
   const lines = [`Execution  ${p.executionArn}`, `Console    ${p.consoleUrl}`, title(p)];
   if (p.undoes) lines.push(`Undoes the changes of ${p.undoes}`);
   else if (p.machine === 'rollback')
     lines.push('Undoes every change of the migration that is not yet restored');
   lines.push('');
-  lines.push(...p.timeline.map(timelineLine));
+  lines.push(...timelineLines(p.timeline, options.style));
   lines.push(
     '',
     `Status: ${p.outcome}${p.migrationId ? `  (${p.migrationId})` : ''}  ${p.outcome === 'RUNNING' ? 'for' : 'after'} ${clock(p.elapsedSeconds)}`,
@@ -218,6 +293,13 @@ export function statusView(p: Progress): string {
     lines.push(`Waiting for the go/no-go for ${clock(p.approval.seconds)}${deadline}.`);
     lines.push(`  Go:    ${p.approval.approve}`);
     lines.push(`  No-go: ${p.approval.reject}`);
+    const { approvers, minApprovals } = p.approval;
+    if (approvers.length > 0) {
+      lines.push(
+        `  ${minApprovals} of ${approvers.length} approver(s) must approve, each as themselves: ${approvers.join(', ')}`,
+        `  In the console: Systems Manager → Automation → ${p.stage ? `cognito-cutover-${p.stage}-approval` : 'the approval'} (Waiting) → Approve/Deny`,
+      );
+    }
   }
   // Off the forward path the next states are alternatives (RolledBack or RollbackIncomplete), not a sequence.
   const joint = p.progress.offPath ? ' or ' : ' → ';
@@ -235,8 +317,8 @@ export function statusView(p: Progress): string {
   }
   if (p.ended && p.failure && (p.ended.state !== p.failure.state || p.ended.error !== p.failure.error))
     lines.push(`Ended in ${p.ended.state}: ${p.ended.error}: ${p.ended.cause}`);
-  if (p.report) lines.push('', dryRunSummary(p.migrationId, p.report), '');
-  lines.push(...changeLines(p.changes));
+  if (p.report) lines.push('', dryRunSummary(p.migrationId, p.report, undefined, options), '');
+  lines.push(...changeLines(p.changes, options.full));
   if (p.restored && p.restored.length > 0) lines.push(`Restored: ${p.restored.join(', ')}`);
   if (p.notRestored.length > 0) lines.push(`Not restored: ${p.notRestored.join(', ')}`);
   if (p.rollback) {

@@ -16,6 +16,7 @@ import {
 } from '../statemachines/definition.ts';
 import { withResult } from '../statemachines/json-path.ts';
 import { retryDelaySeconds, waitSeconds } from '../statemachines/timing.ts';
+import { pollOutcome } from '../steps/check-health.ts';
 import { playDistributedMap, UNTIMED } from './distributed-map.ts';
 import { checkPayload, type FaultKind, statesTimeout, strike } from './faults.ts';
 import type { ApprovalAnswer, RehearsalOptions } from './options.ts';
@@ -52,6 +53,8 @@ interface Launch {
 }
 
 const handlerCache = new Map<string, Handler>();
+/** The health polls, whose lines say pass or fail and why rather than "ok". */
+const POLLS = new Set(['CheckHealth', 'WatchGrace']);
 
 /** The function's handler as serverless.yml names it, loaded once per process as a warm Lambda keeps it. */
 async function handlerFor(loaded: LoadedMachine, fn: string, ledgerTable: string): Promise<Handler> {
@@ -326,6 +329,10 @@ export class Rehearsal {
         const functionTimeoutSeconds = loaded.handlers[fn]?.timeoutSeconds ?? 3;
         strike(fault, { key, state, attempt, functionTimeoutSeconds }, sandbox);
         checkPayload(key, 'result', result);
+        if (POLLS.has(stateName)) {
+          const required = (taskInput as { plan?: Plan }).plan?.health.requiredPasses ?? 1;
+          trace.notes.set(key, pollOutcome(result as Parameters<typeof pollOutcome>[0], required));
+        }
         // Without Parameters the task's input is the state's; otherwise the watcher kept it.
         const entered = state.Parameters === undefined ? taskInput : stateInputs.get(stateName);
         if (entered !== undefined) checkPayload(key, 'output', withResult(entered, state.ResultPath, result));
@@ -508,7 +515,9 @@ export class Rehearsal {
     if (trace.outcome.get(name) === 'FAILED' && trace.caught.has(name)) return;
     if (type === 'Task') trace.outcome.set(name, 'SUCCEEDED');
     if (type === 'Task' || type === 'Map' || type === 'Succeed') {
-      this.log({ at: this.since(), state: name, type, outcome: type === 'Succeed' ? 'succeed' : 'ok' });
+      const outcome = type === 'Succeed' ? 'succeed' : (trace.notes.get(name) ?? 'ok');
+      trace.notes.delete(name);
+      this.log({ at: this.since(), state: name, type, outcome });
     }
   }
 
@@ -523,6 +532,11 @@ export class Rehearsal {
     // Retries take no real time either; the clock moves by what Step Functions would wait.
     if (event.type === 'StateRetried') {
       this.sandbox.clock.advance(retryDelaySeconds(event.retry.retrier, event.retry.attempt));
+      // A failure that is retried is not how the run ended: the report lists it as retried.
+      if (trace.failure?.state === name) {
+        trace.retried.push({ ...trace.failure, attempt: event.retry.attempt + 1 });
+        trace.failure = null;
+      }
     }
     if (event.type === 'StateFailed') {
       trace.outcome.set(name, 'FAILED');

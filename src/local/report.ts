@@ -65,6 +65,8 @@ export interface RehearsalReport {
   /** The shortest freeze this plan allows: DNS propagation + resolver TTL + (requiredPasses − 1) × interval. */
   freezeFloorSeconds: number | null;
   failure: Failure | null;
+  /** Failures that were retried (a throttled call, a crashed function), and the attempt that followed. */
+  retried: (Failure & { attempt: number })[];
   /** A dry-run's report: what would change, problems, drift, the expected freeze. */
   plan?: DryRunReport;
   errors?: PlanIssue[];
@@ -87,8 +89,12 @@ export class Trace {
   readonly entered = new Map<string, number>();
   readonly exited = new Map<string, number>();
   readonly caught = new Set<string>();
+  /** What a state's line says in place of "ok": a health poll's pass or fail, and why. */
+  readonly notes = new Map<string, string>();
   transitions = 0;
   failure: Failure | null = null;
+  /** Failures Step Functions retried, with the attempt that followed. */
+  readonly retried: (Failure & { attempt: number })[] = [];
   /** How long WaitCutoverTtl waited: the resolver TTL, part of the freeze floor. */
   waitAfterSwitch: number | undefined;
 }
@@ -157,6 +163,7 @@ export async function reportOf(trace: Trace, ending: Ending, from: ReportSources
       freezeStart !== undefined && freezeEnd !== undefined ? freezeEnd - freezeStart : null,
     freezeFloorSeconds: plan ? freezeFloor(plan, from.world, trace.waitAfterSwitch) : null,
     failure: trace.failure,
+    retried: trace.retried,
     ...(from.errors ? { errors: from.errors } : {}),
     ...(ending.dryRun ? { plan: ending.dryRun } : {}),
     // Calls that change a resource: the ledger and notifications are not resources.

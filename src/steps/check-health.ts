@@ -130,3 +130,22 @@ export async function checkHealth(plan: Plan, gate: Gate) {
   }
   return { startedAt, passes, polls: gate.polls + 1, healthy, results };
 }
+
+/**
+ * A poll as its timeline line says it: pass or fail, why, and the count, e.g. `fail: alarm reval-5xx:
+ * state ALARM (+3 more), 0/3 passed`. Repeated polls say the same, so a long unhealthy hour folds.
+ */
+export function pollOutcome(
+  result: { results?: CheckResult[]; passes?: number; failures?: number },
+  requiredPasses: number,
+): string {
+  const failed = (result.results ?? []).filter((r) => !r.ok);
+  const count =
+    result.failures !== undefined
+      ? `${result.failures}/${requiredPasses} failed in a row`
+      : `${result.passes ?? 0}/${requiredPasses} passed`;
+  if (failed.length === 0) return `pass, ${count}`;
+  const [first] = failed;
+  const more = failed.length > 1 ? ` (+${failed.length - 1} more)` : '';
+  return `fail: ${first?.check}: ${first?.detail}${more}, ${count}`;
+}

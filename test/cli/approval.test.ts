@@ -181,5 +181,22 @@ describe('cutover approve and reject', () => {
       );
       expect(stderr).toContain('systems-manager/automation/execution/auto-1');
     });
+
+    it('status names the approvers, the quorum and where the console answers', async () => {
+      // Arrange
+      const fixture = waitingWithApprovers();
+      serve(fixture);
+
+      // Act
+      const { stdout } = await cutover(['status', EXECUTION], { now: fixture.now });
+
+      // Assert
+      expect(stdout).toContain(
+        `2 of 2 approver(s) must approve, each as themselves: ${APPROVERS.join(', ')}`,
+      );
+      expect(stdout).toContain(
+        'Systems Manager → Automation → cognito-cutover-prod-approval (Waiting) → Approve/Deny',
+      );
+    });
   });
 });

@@ -393,7 +393,7 @@ describe('cutover plan --stage', () => {
     // Assert
     expect(code).toBe(4);
     expect(stdout).toMatch(
-      /^Failed in PlanDns: ResourceNotFound: reading record admin\.tis\.example\.org A: NoSuchHostedZone$/m,
+      /^Failed in PlanDns: ResourceNotFound\n {2}reading record admin\.tis\.example\.org A: NoSuchHostedZone$/m,
     );
     expect(stdout).toMatch(/^Ended in DryRunFailed: DryRunFailed: /m);
   });

@@ -58,7 +58,12 @@ describe('the grace window in a rehearsal', () => {
     expect(report.status).toBe('ROLLED_BACK');
     expect(report.failure).toMatchObject({ state: 'WatchGrace', error: 'UnhealthyInGraceWindow' });
     // The gate passed; the window's watch saw requiredPasses failing polls in a row.
-    expect(report.timeline.filter((e) => e.state === 'WatchGrace' && e.outcome === 'ok')).toHaveLength(2);
+    expect(report.timeline.filter((e) => e.state === 'WatchGrace').map((e) => e.outcome)).toEqual([
+      expect.stringMatching(/^fail: .*, 1\/3 failed in a row$/),
+      expect.stringMatching(/^fail: .*, 2\/3 failed in a row$/),
+      expect.stringMatching(/^failed: UnhealthyInGraceWindow/),
+      'caught, next: Rollback',
+    ]);
     expect(report.worldRestored).toBe(true);
     expect(trusted(session)).toEqual([OLD_POOL_ARN]);
     expect(report.users.sessionsCut).toBe(0);

@@ -85,6 +85,7 @@ export function localCommands(cli: Command, io: Io, done: (code: number) => void
     )
     .option('--state-dir <dir>', 'keep the sandboxed world, ledger included, in this folder between commands')
     .option('--json', 'print one JSON report instead of the timeline')
+    .option('--full', 'print every changed value whole, not only what differs')
     .option('--list-states', 'list the Task states --fail accepts (for --plan, those its run passes through)')
     .addHelpText(
       'after',

@@ -43,6 +43,7 @@ export function remoteCommands(cli: Command, io: Io, done: (code: number) => voi
     .option('--region <region>', `with --stage: ${REGION}`)
     .option('--watch', 'redraw every 5 s until the execution ends; the exit code is then how it ended')
     .option('--json', 'print the progress as one JSON object (with --watch, one line per redraw)')
+    .option('--full', 'print every changed value whole, not only what differs')
     .addHelpText(
       'after',
       help(
