@@ -14,6 +14,19 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** Bad arguments or an invalid plan: exit 2, with what to type instead. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  /** How `--json` reports it: a plan that cannot be read is an INVALID_PLAN, anything else a USAGE_ERROR. */
+  readonly status: 'USAGE_ERROR' | 'INVALID_PLAN';
+  /** Each bad field of an invalid plan, for `--json`. */
+  readonly errors: { path: string; message: string }[] | undefined;
+  constructor(
+    message: string,
+    status: 'USAGE_ERROR' | 'INVALID_PLAN' = 'USAGE_ERROR',
+    errors?: { path: string; message: string }[],
+  ) {
+    super(message);
+    this.status = status;
+    this.errors = errors;
+  }
 }
 
 /** A command that could not do its job; the message says what to do next. */

@@ -5,7 +5,7 @@ import { carryRuleFromEnv } from '../triggers/attributes.ts';
 import { EXIT, UsageError } from './exit.ts';
 import { invokeStageFunction } from './invoke.ts';
 import type { Io } from './io.ts';
-import { checkedPlan, readPlan } from './plan-file.ts';
+import { readPlan, validPlan } from './plan-file.ts';
 import { resolveRegion } from './stepfunctions.ts';
 
 export interface MigrateUserOptions {
@@ -27,8 +27,7 @@ export async function migrateUserCommand(
     throw new UsageError(`"${username}" is not a username Cognito accepts (1 to 128 characters).`);
   const answer = options.stage
     ? await onStage(username, { ...options, stage: options.stage }, io)
-    : await inSandbox(username, options, io);
-  if (!answer) return EXIT.USAGE;
+    : await inSandbox(username, options);
   io.out(options.json ? `${JSON.stringify(answer)}\n` : `${answer.username}: ${answer.message}\n`);
   return answer.outcome === 'moved' || answer.outcome === 'already-in-new-pool' ? EXIT.SUCCEEDED : EXIT.OTHER;
 }
@@ -53,15 +52,14 @@ async function onStage(
 }
 
 /** The sandbox's world (the one `--state-dir` keeps, or a fresh one from the plan). */
-async function inSandbox(username: string, options: MigrateUserOptions, io: Io) {
+async function inSandbox(username: string, options: MigrateUserOptions) {
   if (options.region)
     throw new UsageError('--region goes with --stage: the sandbox has no region to choose.');
   if (!options.plan)
     throw new UsageError(
       'Give --stage STAGE to move the user on AWS, or --plan FILE to rehearse it in the sandbox the plan describes.',
     );
-  const plan = checkedPlan(options.plan, readPlan(options.plan), io);
-  if (!plan) return undefined;
+  const plan = validPlan(options.plan, readPlan(options.plan));
   const saved = options.stateDir ? loadSandbox(options.stateDir) : undefined;
   const sandbox = (saved?.sandbox ?? Sandbox.fromPlan(plan)).install();
   const startingWorld = saved?.startingWorld ?? sandbox.snapshot();

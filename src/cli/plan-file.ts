@@ -11,6 +11,7 @@ export function readPlan(file: string): unknown {
   } catch (error) {
     throw new UsageError(
       `Cannot read plan ${file}: ${(error as Error).message}. Give the path of a JSON plan.`,
+      'INVALID_PLAN',
     );
   }
   try {
@@ -18,8 +19,24 @@ export function readPlan(file: string): unknown {
   } catch (error) {
     throw new UsageError(
       `Plan ${file} is not valid JSON: ${(error as Error).message}. Fix the JSON, then run again.`,
+      'INVALID_PLAN',
     );
   }
+}
+
+/**
+ * The plan when it is valid; otherwise a usage error naming each bad field as `validate` prints
+ * them, which `--json` reports as an INVALID_PLAN with the fields as its errors.
+ */
+export function validPlan(file: string, raw: unknown): Plan {
+  const result = planSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const issues = planIssues(result.error);
+  throw new UsageError(
+    issues.map((i) => `${file}: ${i.path}: ${i.message}`).join('\n'),
+    'INVALID_PLAN',
+    issues,
+  );
 }
 
 /** The plan when it is valid; otherwise null, each bad field on stderr as `validate` prints it. */

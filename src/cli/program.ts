@@ -180,10 +180,22 @@ export async function run(argv: readonly string[], overrides: Partial<Io> = {}):
     await program(io, outcome).parseAsync([...argv], { from: 'user' });
     return outcome.code;
   } catch (error) {
+    // A script that asked for JSON gets JSON on every path: `status` and the `errors`, as a report would.
+    const json = (status: string, errors: object[] = [{ message: (error as Error).message }]) => {
+      if (argv.includes('--json')) io.out(`${JSON.stringify({ status, errors })}\n`);
+    };
     // Commander has printed its message; help is not an error.
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.SUCCEEDED : EXIT.USAGE;
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT.SUCCEEDED;
+      json('USAGE_ERROR');
+      return EXIT.USAGE;
+    }
     io.err(`cutover: ${(error as Error).message}\n`);
-    if (error instanceof UsageError) return EXIT.USAGE;
+    if (error instanceof UsageError) {
+      json(error.status, error.errors);
+      return EXIT.USAGE;
+    }
+    json('FAILED');
     return error instanceof CommandFailed ? error.exitCode : EXIT.OTHER;
   }
 }

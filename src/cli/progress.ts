@@ -4,7 +4,7 @@ import { EXIT, UsageError } from './exit.ts';
 import { invokeStageFunction } from './invoke.ts';
 import type { Io } from './io.ts';
 import { openSession } from './local.ts';
-import { checkedPlan, readPlan } from './plan-file.ts';
+import { readPlan, validPlan } from './plan-file.ts';
 import { resolveRegion } from './stepfunctions.ts';
 
 export interface ProgressOptions {
@@ -19,8 +19,7 @@ export interface ProgressOptions {
 export async function progressCommand(options: ProgressOptions, io: Io): Promise<number> {
   const progress = options.stage
     ? await onStage({ ...options, stage: options.stage }, io)
-    : await inSandbox(options, io);
-  if (!progress) return EXIT.USAGE;
+    : await inSandbox(options);
   io.out(options.json ? `${JSON.stringify(progress)}\n` : progressText(progress));
   return EXIT.SUCCEEDED;
 }
@@ -41,7 +40,7 @@ async function onStage(options: ProgressOptions & { stage: string }, io: Io): Pr
 }
 
 /** The world `--state-dir` keeps (after `cutover sweep --state-dir`, with its count), or a fresh one. */
-async function inSandbox(options: ProgressOptions, io: Io): Promise<MigrationProgress | undefined> {
+async function inSandbox(options: ProgressOptions): Promise<MigrationProgress> {
   if (options.region)
     throw new UsageError('--region goes with --stage: the sandbox has no region to choose.');
   if (!options.plan)
@@ -49,8 +48,7 @@ async function inSandbox(options: ProgressOptions, io: Io): Promise<MigrationPro
       'Give --stage STAGE to count on AWS, or --plan FILE to count in the sandbox the plan describes.',
     );
   const raw = readPlan(options.plan);
-  const plan = checkedPlan(options.plan, raw, io);
-  if (!plan) return undefined;
+  const plan = validPlan(options.plan, raw);
   // A count changes nothing, so the world is not saved back.
   const { sandbox } = openSession(raw, options.stateDir);
   sandbox.install();

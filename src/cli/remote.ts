@@ -9,7 +9,7 @@ import { machine } from '../statemachines/definition.ts';
 import { type PendingTask, type Progress, pendingTask, progressOf } from './execution.ts';
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
 import type { Io } from './io.ts';
-import { checkedPlan, readPlan, withTakeOver } from './plan-file.ts';
+import { readPlan, validPlan, withTakeOver } from './plan-file.ts';
 import { dryRunSummary, statusView } from './render.ts';
 import {
   attempt,
@@ -97,8 +97,7 @@ export interface StartOptions extends Where {
 export async function startCommand(options: StartOptions, io: Io): Promise<number> {
   // The execution's input is the plan; a take-over is asked for in it, where AcquireLock reads it.
   const raw = withTakeOver(readPlan(options.plan), options.takeOverLock);
-  const plan = checkedPlan(options.plan, raw, io);
-  if (!plan) return EXIT.USAGE;
+  const plan = validPlan(options.plan, raw);
   const { stage, region } = target(options, io);
   if (plan.dryRun) {
     throw new UsageError(
@@ -144,6 +143,8 @@ export interface StatusOptions {
   json?: boolean;
   full?: boolean;
   watch?: boolean;
+  /** With --watch: stop watching after this many seconds. */
+  timeout?: number;
 }
 
 /** The stage's running execution, else its newest: the scheduled dry-run must not hide a cutover. */
@@ -232,8 +233,26 @@ export async function statusCommand(
   }
   const arn = execution ?? (await newestExecution(options, io));
   parseExecutionArn(arn);
+  const limit = options.timeout === undefined ? undefined : options.timeout * 1000;
+  let watched = 0;
+  let failures = 0;
   for (;;) {
-    const progress = await readProgress(arn, io.now());
+    let progress: Progress;
+    try {
+      progress = await readProgress(arn, io.now());
+      failures = 0;
+    } catch (error) {
+      // A watch outlives a throttle, a dropped network or an SSO session that expired: it says so,
+      // waits longer each time, and reads again; the operator refreshes credentials meanwhile.
+      if (!options.watch || !passing(error)) throw error;
+      failures += 1;
+      const wait = Math.min(WATCH_INTERVAL_MS * 2 ** failures, MAX_BACKOFF_MS);
+      io.err(`cutover: ${(error as Error).message}\n  Still watching: reading again in ${wait / 1000} s.\n`);
+      if (limit !== undefined && watched + wait > limit) return watchTimedOut(arn, options, io);
+      await io.sleep(wait);
+      watched += wait;
+      continue;
+    }
     if (options.json) io.out(`${JSON.stringify(progress)}\n`);
     else {
       // Redraw in place on a terminal; a log or a pipe gets each poll after the last.
@@ -243,9 +262,34 @@ export async function statusCommand(
       );
     }
     if (!options.watch || progress.status !== 'RUNNING') return statusExit(progress);
+    if (limit !== undefined && watched + WATCH_INTERVAL_MS > limit) return watchTimedOut(arn, options, io);
     await io.sleep(WATCH_INTERVAL_MS);
+    watched += WATCH_INTERVAL_MS;
     if (!options.json && !io.interactive) io.out('\n');
   }
+}
+
+/** The longest a watch waits between reads that failed. */
+const MAX_BACKOFF_MS = 60_000;
+
+/** What passes if one waits: throttling, the network, AWS briefly failing, credentials to refresh. */
+function passing(error: unknown): boolean {
+  const cause = (error as { cause?: { name?: string; code?: string; $retryable?: unknown } }).cause;
+  return (
+    cause !== undefined &&
+    (cause.$retryable !== undefined ||
+      /Throttl|Expired|RequestExpired|TimeoutError|ServiceUnavailable|InternalServerError|InternalFailure/.test(
+        cause.name ?? '',
+      ) ||
+      /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|EHOSTUNREACH)$/.test(cause.code ?? ''))
+  );
+}
+
+function watchTimedOut(arn: string, options: StatusOptions, io: Io): number {
+  io.err(
+    `cutover: stopped watching after --timeout ${options.timeout} s; the execution goes on. Watch it again: cutover status ${arn} --watch\n`,
+  );
+  return EXIT.OTHER;
 }
 
 // ---- approve / reject -------------------------------------------------------------------------
@@ -488,8 +532,7 @@ export async function remotePlanCommand(options: RemotePlanOptions, io: Io): Pro
     );
   }
   const raw = readPlan(file);
-  const plan = checkedPlan(file, raw, io);
-  if (!plan) return EXIT.USAGE;
+  const plan = validPlan(file, raw);
   const { region } = target(options, io);
   const machine = await findMachine(region, stage, 'cutover');
   const name = executionName(`${plan.migrationId}-dryrun`, io.now());

@@ -6,7 +6,7 @@ import { type RetireReport, retireOldPool } from '../steps/retire-old-pool.ts';
 import { EXIT, UsageError } from './exit.ts';
 import type { Io } from './io.ts';
 import { closeSession, openSession } from './local.ts';
-import { checkedPlan, readPlan } from './plan-file.ts';
+import { readPlan, validPlan } from './plan-file.ts';
 import { attempt, checkStage, resolveRegion, SERVICE } from './stepfunctions.ts';
 
 export interface RetireOptions {
@@ -21,8 +21,7 @@ export interface RetireOptions {
 export async function retireCommand(options: RetireOptions, io: Io): Promise<number> {
   const report = options.stage
     ? await onStage({ ...options, stage: options.stage }, io)
-    : await inSandbox(options, io);
-  if (!report) return EXIT.USAGE;
+    : await inSandbox(options);
   io.out(options.json ? `${JSON.stringify(report)}\n` : retireText(report));
   return report.status === 'REFUSED' ? EXIT.PLAN_PROBLEMS : EXIT.SUCCEEDED;
 }
@@ -34,16 +33,12 @@ const run = (plan: Plan, ledger: LedgerLocation, dryRun: boolean, stage: string,
  * With the operator's own credentials, as `gained --stage` reads the ledger: one change made once, not
  * a function kept deployed for it. The rollback machine's role may put it back.
  */
-async function onStage(
-  options: RetireOptions & { stage: string },
-  io: Io,
-): Promise<RetireReport | undefined> {
+async function onStage(options: RetireOptions & { stage: string }, io: Io): Promise<RetireReport> {
   if (options.stateDir) throw new UsageError('--state-dir is for the sandbox: drop it with --stage.');
   const stage = checkStage(options.stage);
   const region = resolveRegion(options.region, io.env);
   const file = options.plan ?? `plans/${stage}.json`;
-  const plan = checkedPlan(file, readPlan(file), io);
-  if (!plan) return undefined;
+  const plan = validPlan(file, readPlan(file));
   const table = `${SERVICE}-${stage}-ledger`;
   return attempt(
     {
@@ -61,7 +56,7 @@ async function onStage(
   );
 }
 
-async function inSandbox(options: RetireOptions, io: Io): Promise<RetireReport | undefined> {
+async function inSandbox(options: RetireOptions): Promise<RetireReport> {
   if (options.region)
     throw new UsageError('--region goes with --stage: the sandbox has no region to choose.');
   if (!options.plan)
@@ -69,8 +64,7 @@ async function inSandbox(options: RetireOptions, io: Io): Promise<RetireReport |
       'Give --stage STAGE to retire the old pool on AWS, or --plan FILE to rehearse it in the sandbox.',
     );
   const raw = readPlan(options.plan);
-  const plan = checkedPlan(options.plan, raw, io);
-  if (!plan) return undefined;
+  const plan = validPlan(options.plan, raw);
   const session = openSession(raw, options.stateDir);
   session.sandbox.install();
   try {

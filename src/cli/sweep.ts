@@ -6,7 +6,7 @@ import { announceSweep } from '../steps/announce-sweep.ts';
 import { sweepLines } from '../steps/sweep-report.ts';
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
 import type { Io } from './io.ts';
-import { checkedPlan, readPlan } from './plan-file.ts';
+import { readPlan, validPlan } from './plan-file.ts';
 import {
   attempt,
   checkStage,
@@ -49,8 +49,7 @@ async function rehearse(options: SweepOptions, io: Io): Promise<number> {
       'Give --plan FILE to rehearse the sweep in the sandbox (with --users N old-pool users), or --stage STAGE to start it on AWS.',
     );
   const raw = readPlan(options.plan);
-  const plan = checkedPlan(options.plan, raw, io);
-  if (!plan) return EXIT.USAGE;
+  const plan = validPlan(options.plan, raw);
   const saved = options.stateDir ? loadSandbox(options.stateDir) : undefined;
   const result = await rehearseSweep({
     plan: raw,
@@ -101,8 +100,7 @@ async function startOnStage(options: SweepOptions & { stage: string }, io: Io): 
   const stage = checkStage(options.stage);
   const region = resolveRegion(options.region, io.env);
   const file = options.plan ?? `plans/${stage}.json`;
-  const plan = checkedPlan(file, readPlan(file), io);
-  if (!plan) return EXIT.USAGE;
+  const plan = validPlan(file, readPlan(file));
   const machine = await findMachine(region, stage, 'sweep');
   const [running] = await listExecutions(region, machine, { status: 'RUNNING', max: 1 });
   if (running?.executionArn)
@@ -143,8 +141,7 @@ async function announceCommand(options: SweepOptions, io: Io): Promise<number> {
     stage = checkStage(options.stage);
     const region = resolveRegion(options.region, io.env);
     const file = options.plan ?? `plans/${stage}.json`;
-    const plan = checkedPlan(file, readPlan(file), io);
-    if (!plan) return EXIT.USAGE;
+    const plan = validPlan(file, readPlan(file));
     const table = `${SERVICE}-${stage}-ledger`;
     told = await attempt(
       {
@@ -164,8 +161,7 @@ async function announceCommand(options: SweepOptions, io: Io): Promise<number> {
       throw new UsageError(
         'Give --stage STAGE to tell users on AWS, or --plan FILE (with --state-dir DIR) to rehearse it.',
       );
-    const plan = checkedPlan(options.plan, readPlan(options.plan), io);
-    if (!plan) return EXIT.USAGE;
+    const plan = validPlan(options.plan, readPlan(options.plan));
     const saved = options.stateDir ? loadSandbox(options.stateDir) : undefined;
     const session = saved ?? newSession(plan);
     session.sandbox.install();
@@ -204,8 +200,7 @@ async function failuresCommand(options: SweepOptions, io: Io): Promise<number> {
     const stage = checkStage(options.stage);
     const region = resolveRegion(options.region, io.env);
     const file = options.plan ?? `plans/${stage}.json`;
-    const plan = checkedPlan(file, readPlan(file), io);
-    if (!plan) return EXIT.USAGE;
+    const plan = validPlan(file, readPlan(file));
     const table = `${SERVICE}-${stage}-ledger`;
     const at: LedgerLocation = { table, region, migrationId: plan.migrationId };
     users = await attempt(
@@ -223,8 +218,7 @@ async function failuresCommand(options: SweepOptions, io: Io): Promise<number> {
       throw new UsageError(
         "Give --stage STAGE to read the stage's ledger, or --plan FILE --state-dir DIR for the world an earlier `sweep --state-dir DIR` left.",
       );
-    const plan = checkedPlan(options.plan, readPlan(options.plan), io);
-    if (!plan) return EXIT.USAGE;
+    const plan = validPlan(options.plan, readPlan(options.plan));
     const saved = loadSandbox(options.stateDir);
     if (!saved)
       throw new CommandFailed(

@@ -4,7 +4,7 @@ import { wrap } from '../../src/cli/render.ts';
 import { styleFor } from '../../src/cli/style.ts';
 import { stateColumn, TimelineView, timelineLines } from '../../src/cli/timeline.ts';
 import type { TimelineEntry } from '../../src/local/report.ts';
-import { cutover, cutoverJson } from './run.ts';
+import { cutover, cutoverJson, planFile } from './run.ts';
 
 const OLD_ARN = 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_OldPool01';
 const NEW_ARN = 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_NewPool01';
@@ -208,5 +208,37 @@ describe('what the commands print', () => {
     expect(code).toBe(5);
     expect(stdout).toContain('The changes were not computed: Preflight found the problems above');
     expect(stdout).not.toContain('0 resource(s)');
+  });
+});
+
+describe('--json on every path', () => {
+  it.each([
+    [
+      'a missing file',
+      ['rehearse', '--plan', 'no/such/plan.json'],
+      'INVALID_PLAN',
+      /Cannot read plan no\/such\/plan\.json/,
+    ],
+    ['invalid JSON', ['plan', '--plan', planFile('{ "migrationId": ')], 'INVALID_PLAN', /is not valid JSON/],
+    ['an unknown option', ['rehearse', '--bogus'], 'USAGE_ERROR', /unknown option '--bogus'/],
+  ])('reports %s as JSON with status and errors, exit 2', async (_, args, status, message) => {
+    // Act
+    const { code, stdout } = await cutover(...args, '--json');
+
+    // Assert
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toEqual({ status, errors: [{ message: expect.stringMatching(message) }] });
+  });
+
+  it('reports each bad field of an invalid plan', async () => {
+    // Act
+    const { code, stdout } = await cutover('progress', '--plan', planFile({ migrationId: 'x' }), '--json');
+
+    // Assert
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toMatchObject({
+      status: 'INVALID_PLAN',
+      errors: expect.arrayContaining([{ path: 'region', message: expect.any(String) }]),
+    });
   });
 });

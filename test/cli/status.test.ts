@@ -299,6 +299,47 @@ describe('cutover status', () => {
     expect(code).toBe(3);
   });
 
+  it('--watch waits out expired credentials and throttling with backoff, saying so, then reads on', async () => {
+    // Arrange: the SSO session expires, then Step Functions throttles, then the execution has ended.
+    const ended = history('rolled-back');
+    const expired = Object.assign(new Error('The security token included in the request is expired'), {
+      name: 'ExpiredTokenException',
+    });
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    sfn.on(DescribeExecutionCommand).rejectsOnce(expired).rejectsOnce(throttled).resolves(ended.execution);
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: ended.events });
+
+    // Act
+    const { code, stdout, stderr, sleeps } = await cutover(['status', EXECUTION, '--watch'], {
+      now: ended.now,
+    });
+
+    // Assert
+    expect(sleeps).toEqual([10_000, 20_000]);
+    expect(stderr).toContain('Your AWS credentials have expired: refresh them (e.g. `aws sso login`)');
+    expect(stderr).toContain('Still watching: reading again in 10 s.');
+    expect(stdout).toMatch(/^Status: ROLLED_BACK/m);
+    expect(code).toBe(3);
+  });
+
+  it('--watch --timeout stops watching a running execution when the time is up, exit 4', async () => {
+    // Arrange
+    const running = history('running');
+    serve(running);
+
+    // Act
+    const { code, stderr, sleeps } = await cutover(['status', EXECUTION, '--watch', '--timeout', '12'], {
+      now: running.now,
+    });
+
+    // Assert
+    expect(sleeps).toEqual([5000, 5000]);
+    expect(stderr).toContain(
+      `stopped watching after --timeout 12 s; the execution goes on. Watch it again: cutover status ${EXECUTION} --watch`,
+    );
+    expect(code).toBe(4);
+  });
+
   it('says to check the ARN and the region when the execution does not exist, exit 4', async () => {
     // Arrange
     const missing = new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} });

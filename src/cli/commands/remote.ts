@@ -1,7 +1,14 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { ARN_EXAMPLE, help, REGION } from '../help.ts';
 import type { Io } from '../io.ts';
 import type { StartOptions, StatusOptions } from '../remote.ts';
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`"${value}" is not a number of seconds (1 or more).`);
+  return n;
+}
 
 /** The commands that act on a deployed stage only: start, status, approve, reject, abort. */
 export function remoteCommands(cli: Command, io: Io, done: (code: number) => void): void {
@@ -41,7 +48,11 @@ export function remoteCommands(cli: Command, io: Io, done: (code: number) => voi
     .option('--stage <stage>', 'without EXECUTION: the stage whose running (else newest) execution to show')
     .option('--rollback', "with --stage: the stage's rollback state machine instead of its cutover")
     .option('--region <region>', `with --stage: ${REGION}`)
-    .option('--watch', 'redraw every 5 s until the execution ends; the exit code is then how it ended')
+    .option(
+      '--watch',
+      'redraw every 5 s until the execution ends; the exit code is then how it ended. Throttling, network errors and expired credentials are waited out with backoff.',
+    )
+    .option('--timeout <seconds>', 'with --watch: stop watching after this many seconds (exit 4)', seconds)
     .option('--json', 'print the progress as one JSON object (with --watch, one line per redraw)')
     .option('--full', 'print every changed value whole, not only what differs')
     .addHelpText(
