@@ -6,6 +6,7 @@ import {
   rehearse,
   type Session,
 } from '../local/runner.ts';
+import { planSchema } from '../plan/schema.ts';
 import { loadSandbox, saveSandbox } from '../sandbox/persist.ts';
 import { taskStates } from '../statemachines/definition.ts';
 import { EXIT, UsageError } from './exit.ts';
@@ -94,6 +95,7 @@ export async function rehearseCommand(options: RehearseOptions, io: Io): Promise
       );
     }
   }
+  for (const warning of idleFlags(plan, options)) io.err(`cutover: warning: ${warning}\n`);
   const stopState = options.abortAt ?? options.timeoutAt;
   if (!options.json)
     io.out(`Rehearsing ${options.plan} against the sandbox (no AWS calls leave this machine)\n\n`);
@@ -209,4 +211,38 @@ function shape(io: Io, options: { plan?: string | undefined; full?: boolean | un
     style: styleFor(io),
     width: io.columns,
   };
+}
+
+/** Flags that would rehearse nothing with this plan: said, so a rehearsal is not taken for a proof it is not. */
+function idleFlags(raw: unknown, options: RehearseOptions): string[] {
+  const parsed = planSchema.safeParse(raw);
+  if (!parsed.success) return [];
+  const plan = parsed.data;
+  const idle: [boolean | undefined, string][] = [
+    [
+      options.rejectApproval && !plan.approval.required,
+      '--reject-approval does nothing: the plan does not set approval.required, so nobody is asked.',
+    ],
+    [
+      options.approvalTimeout && !plan.approval.required,
+      '--approval-timeout does nothing: the plan does not set approval.required, so nobody is asked.',
+    ],
+    [
+      options.unhealthyInGrace && !plan.grace.enabled,
+      '--unhealthy-in-grace does nothing: grace.enabled is false, so there is no grace window to watch.',
+    ],
+    [
+      options.driftDns && !plan.dns.expected,
+      '--drift-dns does nothing: the plan has no dns.expected to find the record drifted from.',
+    ],
+    [
+      options.serviceRoleDenied && !plan.services.some((s) => s.roleArn),
+      '--service-role-denied does nothing: no service names a roleArn for Preflight to check.',
+    ],
+    [
+      !options.autoRollback && !options.abortAt && !options.timeoutAt,
+      '--no-auto-rollback does nothing without --abort-at or --timeout-at: only a stop leaves the rollback to the rule.',
+    ],
+  ];
+  return idle.filter(([applies]) => applies).map(([, text]) => text);
 }

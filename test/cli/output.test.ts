@@ -4,6 +4,7 @@ import { wrap } from '../../src/cli/render.ts';
 import { styleFor } from '../../src/cli/style.ts';
 import { stateColumn, TimelineView, timelineLines } from '../../src/cli/timeline.ts';
 import type { TimelineEntry } from '../../src/local/report.ts';
+import { edited } from '../fixtures/plans.ts';
 import { cutover, cutoverJson, planFile } from './run.ts';
 
 const OLD_ARN = 'arn:aws:cognito-idp:eu-west-2:111122223333:userpool/eu-west-2_OldPool01';
@@ -240,5 +241,27 @@ describe('--json on every path', () => {
       status: 'INVALID_PLAN',
       errors: expect.arrayContaining([{ path: 'region', message: expect.any(String) }]),
     });
+  });
+});
+
+describe('a flag that does nothing for the plan', () => {
+  it('is warned about on stderr, and the rehearsal still runs', async () => {
+    // Arrange: a plan without the go/no-go
+    const plan = planFile(edited((p) => delete p.approval));
+
+    // Act
+    const { code, stderr } = await cutover('rehearse', '--plan', plan, '--reject-approval');
+
+    // Assert
+    expect(code).toBe(0);
+    expect(stderr).toContain(
+      'cutover: warning: --reject-approval does nothing: the plan does not set approval.required, so nobody is asked.',
+    );
+  });
+
+  it('is not warned about when the plan uses it', async () => {
+    const { stderr } = await cutover('rehearse', '--plan', 'examples/plan.json', '--reject-approval');
+
+    expect(stderr).not.toContain('warning');
   });
 });
