@@ -13,6 +13,8 @@ export interface Io {
   interactive: boolean;
   /** The terminal's width, when stdout is one: long lines wrap at words to it. */
   columns?: number;
+  /** Asks the person at the terminal, on stderr, and resolves to their answer; absent when stdin is no terminal. */
+  ask?(question: string): Promise<string>;
 }
 
 export function processIo(): Io {
@@ -24,5 +26,16 @@ export function processIo(): Io {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     interactive: process.stdout.isTTY === true,
     ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
+    ...(process.stdin.isTTY ? { ask } : {}),
   };
+}
+
+async function ask(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await prompt.question(question);
+  } finally {
+    prompt.close();
+  }
 }

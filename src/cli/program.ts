@@ -152,11 +152,15 @@ Examples:
       'sandbox only: the folder an earlier `rehearse --state-dir` left its world in',
     )
     .option('--json', 'print one JSON report (with --stage: the started execution)')
+    .option(
+      '--yes',
+      'with --stage: start it without asking, for scripts (on a terminal it shows what it will do and asks)',
+    )
     .option('--full', 'print every changed value whole, not only what differs')
     .addHelpText(
       'after',
       help(
-        'sandbox: 0 everything restored; 2 invalid plan or usage; 4 anything else. With --stage: 0 started; 2 usage; 4 AWS refused; 6 a cutover or rollback of this migration is running (abort the cutover instead: its rollback starts by itself).',
+        'sandbox: 0 everything restored; 2 invalid plan or usage; 4 anything else. With --stage: 0 started; 2 usage (or no terminal to ask and no --yes); 4 AWS refused, or not confirmed; 6 a cutover or rollback of this migration is running (abort the cutover instead: its rollback starts by itself).',
         'cutover rollback --plan examples/plan.json --migration-id tis-prod-pool-v1-to-v2 --state-dir .rehearsal',
         'cutover rollback --migration-id tis-prod-pool-v1-to-v2 --stage prod --region eu-west-2',
       ),

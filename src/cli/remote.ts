@@ -6,6 +6,7 @@ import { signalApproval } from '../approval/signal.ts';
 import { waitingApproval } from '../approval/waiting.ts';
 import { dryRunReportSchema } from '../plan/dry-run.ts';
 import { machine } from '../statemachines/definition.ts';
+import { aboutToChange } from '../steps/request-approval.ts';
 import { type PendingTask, type Progress, pendingTask, progressOf } from './execution.ts';
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
 import type { Io } from './io.ts';
@@ -84,6 +85,27 @@ function operator(io: Io): string {
   }
 }
 
+// ---- confirmation -----------------------------------------------------------------------------
+
+/**
+ * What a command is about to do, and a yes from the person at the terminal, as Terraform's apply
+ * asks. A script says `--yes`; without it and without a terminal to ask, nothing is done.
+ */
+async function confirm(io: Io, yes: boolean | undefined, what: string[], command: string): Promise<void> {
+  if (!yes && (!io.ask || !io.interactive)) {
+    throw new UsageError(
+      `${command} changes AWS and asks for confirmation, but there is no terminal to ask: add --yes to confirm from a script.`,
+    );
+  }
+  // Said with --yes too: a script's log keeps what it did.
+  io.err(`${what.join('\n')}\n`);
+  if (yes || !io.ask) return;
+  const answer = await io.ask('Type yes to go on: ');
+  if (answer.trim().toLowerCase() !== 'yes') {
+    throw new CommandFailed(`Cancelled (answered "${answer.trim()}"): nothing was done.`);
+  }
+}
+
 // ---- start ------------------------------------------------------------------------------------
 
 export interface StartOptions extends Where {
@@ -91,6 +113,7 @@ export interface StartOptions extends Where {
   json?: boolean;
   /** The stale lock holder to take the lock over from, as the LOCKED_OUT error named it. */
   takeOverLock?: string;
+  yes?: boolean;
 }
 
 /** Validates the plan here, refuses a second cutover of the same migration, then starts the stage's machine. */
@@ -108,6 +131,18 @@ export async function startCommand(options: StartOptions, io: Io): Promise<numbe
   // The lock would stop a second cutover in AcquireLock too; refusing here names the one running.
   const [running] = await runningFor(region, machine, plan.migrationId);
   if (running) throw busy('cutover', plan.migrationId, running, watchAdvice(running.executionArn));
+  await confirm(
+    io,
+    options.yes,
+    [
+      `This starts the cutover of ${plan.migrationId} on ${machineName(stage, 'cutover')} (${region}). It will:`,
+      ...aboutToChange(plan).map((c) => `  - ${c}`),
+      plan.approval.required
+        ? `after asking for the go/no-go (${plan.approval.approvers.length > 0 ? `${plan.approval.minApprovals} of ${plan.approval.approvers.length} approver(s)` : 'cutover approve'}), before the write freeze.`
+        : 'without a go/no-go: the plan does not set approval.required.',
+    ],
+    'cutover start',
+  );
   const name = executionName(plan.migrationId, io.now());
   const started = await startExecution(region, machine, name, raw);
   const url = consoleUrl(region, started.executionArn);
@@ -426,7 +461,11 @@ export async function answerCommand(
 
 // ---- abort ------------------------------------------------------------------------------------
 
-export async function abortCommand(executionArn: string, options: { reason?: string }, io: Io) {
+export async function abortCommand(
+  executionArn: string,
+  options: { reason?: string; yes?: boolean },
+  io: Io,
+) {
   const ref = parseExecutionArn(executionArn);
   if (ref.kind === 'rollback') {
     throw new CommandFailed(
@@ -446,6 +485,17 @@ export async function abortCommand(executionArn: string, options: { reason?: str
     );
   }
   const { migrationId, dryRun } = progress;
+  await confirm(
+    io,
+    options.yes,
+    [
+      `This stops ${ref.name}${migrationId ? ` (${migrationId})` : ''}, now in ${progress.current?.state ?? 'a transition'}.`,
+      dryRun
+        ? 'It is a dry-run: nothing to restore.'
+        : 'The rollback then starts by itself and restores what it changed, newest first.',
+    ],
+    'cutover abort',
+  );
   const reason = options.reason ?? `Aborted by ${operator(io)} with cutover abort`;
   await stopExecution(executionArn, 'CutoverAborted', reason);
   const watch = `cutover status --rollback --stage ${ref.stage} --region ${ref.region} --watch`;
@@ -468,6 +518,7 @@ export async function abortCommand(executionArn: string, options: { reason?: str
 export interface RemoteRollbackOptions extends Where {
   migrationId: string;
   json?: boolean;
+  yes?: boolean;
 }
 
 /** An operator's rollback of a whole migration, on the stage's rollback machine. */
@@ -494,8 +545,14 @@ export async function remoteRollbackCommand(options: RemoteRollbackOptions, io: 
       `  Follow it: cutover status ${runningRollback.executionArn} --watch`,
     ]);
   }
-  io.err(
-    `Warning: this restores EVERY change of ${id} that is not yet restored, whichever execution made it, and releases the migration lock whoever holds it.\n`,
+  await confirm(
+    io,
+    options.yes,
+    [
+      `This starts the rollback of ${id} on ${machineName(stage, 'rollback')} (${region}).`,
+      `It restores EVERY change of ${id} that is not yet restored, whichever execution made it, and releases the migration lock whoever holds it.`,
+    ],
+    'cutover rollback --stage',
   );
   const name = executionName(`${id}-rollback`, io.now());
   const started = await startExecution(region, rollback, name, { migrationId: id, region });

@@ -100,7 +100,7 @@ export interface Run {
 /** Runs `cutover` in process, as an operator on `now` with `env` (no region unless given). */
 export async function cutover(
   argv: string[],
-  options: { now?: Date; env?: Record<string, string> } = {},
+  options: { now?: Date; env?: Record<string, string>; answer?: string } = {},
 ): Promise<Run> {
   const result: Run = { code: -1, stdout: '', stderr: '', sleeps: [] };
   result.code = await run(argv, {
@@ -115,7 +115,9 @@ export async function cutover(
     sleep: async (ms) => {
       result.sleeps.push(ms);
     },
-    interactive: false,
+    // With an answer, an operator at a terminal who types it when asked.
+    interactive: options.answer !== undefined,
+    ...(options.answer !== undefined ? { ask: async () => options.answer ?? '' } : {}),
   });
   return result;
 }

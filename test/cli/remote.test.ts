@@ -28,6 +28,24 @@ beforeEach(() => {
 });
 
 describe('cutover abort', () => {
+  it('on a terminal, says what it stops and stops nothing unless the answer is yes', async () => {
+    // Arrange
+    const fixture = history('running');
+    serve(fixture);
+    sfn.on(StopExecutionCommand).resolves({ stopDate: fixture.now });
+
+    // Act
+    const { code, stderr } = await cutover(['abort', EXECUTION], { answer: 'n' });
+
+    // Assert
+    expect(code).toBe(4);
+    expect(stderr).toContain(
+      'This stops tis-prod-pool-v1-to-v2-20250310T073000Z (tis-prod-pool-v1-to-v2), now in',
+    );
+    expect(stderr).toContain('Cancelled (answered "n"): nothing was done.');
+    expect(sfn).not.toHaveReceivedCommand(StopExecutionCommand);
+  });
+
   it('stops the execution with the reason and says the rollback starts by itself, and how to watch it', async () => {
     // Arrange
     const fixture = history('running');
@@ -35,7 +53,13 @@ describe('cutover abort', () => {
     sfn.on(StopExecutionCommand).resolves({ stopDate: fixture.now });
 
     // Act
-    const { code, stdout } = await cutover(['abort', EXECUTION, '--reason', 'Reval errors after the switch']);
+    const { code, stdout } = await cutover([
+      'abort',
+      '--yes',
+      EXECUTION,
+      '--reason',
+      'Reval errors after the switch',
+    ]);
 
     // Assert
     expect(code).toBe(0);
@@ -64,7 +88,7 @@ describe('cutover abort', () => {
     });
 
     // Act
-    const { code, stderr } = await cutover(['abort', EXECUTION]);
+    const { code, stderr } = await cutover(['abort', '--yes', EXECUTION]);
 
     // Assert
     expect(code).toBe(4);
@@ -74,7 +98,7 @@ describe('cutover abort', () => {
 
   it('never stops a rollback, exit 4', async () => {
     // Act
-    const { code, stderr } = await cutover(['abort', ROLLBACK]);
+    const { code, stderr } = await cutover(['abort', '--yes', ROLLBACK]);
 
     // Assert
     expect(code).toBe(4);
@@ -87,7 +111,7 @@ describe('cutover abort', () => {
     serve(history('succeeded'));
 
     // Act
-    const { code, stderr } = await cutover(['abort', EXECUTION]);
+    const { code, stderr } = await cutover(['abort', '--yes', EXECUTION]);
 
     // Assert
     expect(code).toBe(4);
@@ -106,6 +130,7 @@ describe('cutover rollback --stage', () => {
     // Act
     const { code, stdout, stderr } = await cutover([
       'rollback',
+      '--yes',
       '--migration-id',
       'tis-prod-pool-v1-to-v2',
       '--stage',
@@ -153,6 +178,7 @@ describe('cutover rollback --stage', () => {
     // Act
     const { code, stderr } = await cutover([
       'rollback',
+      '--yes',
       '--migration-id',
       'tis-prod-pool-v1-to-v2',
       '--stage',
@@ -171,6 +197,7 @@ describe('cutover rollback --stage', () => {
     // Act
     const { code, stderr } = await cutover([
       'rollback',
+      '--yes',
       '--migration-id',
       'tis-prod-pool-v1-to-v2',
       '--stage',

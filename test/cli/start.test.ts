@@ -10,7 +10,16 @@ import { CUTOVER_MACHINE, cutover, deployed, EXECUTION, REGION, START, sfn } fro
 import { planFile } from './run.ts';
 
 const RUNNING = `${CUTOVER_MACHINE.replace(':stateMachine:', ':execution:')}:tis-prod-pool-v1-to-v2-20250310T061500Z`;
-const START_EXAMPLE = ['start', '--plan', 'examples/plan.json', '--stage', 'prod', '--region', REGION];
+const START_EXAMPLE = [
+  'start',
+  '--yes',
+  '--plan',
+  'examples/plan.json',
+  '--stage',
+  'prod',
+  '--region',
+  REGION,
+];
 const DRY_RUN = `${CUTOVER_MACHINE.replace(':stateMachine:', ':execution:')}:weekly-dry-run`;
 
 beforeEach(() => {
@@ -24,7 +33,16 @@ describe('cutover start', () => {
     const file = planFile(edited((p) => delete p.dns.hostedZoneId));
 
     // Act
-    const { code, stderr } = await cutover(['start', '--plan', file, '--stage', 'prod', '--region', REGION]);
+    const { code, stderr } = await cutover([
+      'start',
+      '--yes',
+      '--plan',
+      file,
+      '--stage',
+      'prod',
+      '--region',
+      REGION,
+    ]);
 
     // Assert
     expect(code).toBe(2);
@@ -63,6 +81,7 @@ describe('cutover start', () => {
     // Act
     const { code, stderr } = await cutover([
       'start',
+      '--yes',
       '--plan',
       'examples/plan.json',
       '--stage',
@@ -89,9 +108,12 @@ describe('cutover start', () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION, startDate: START });
 
     // Act
-    const { code, stdout } = await cutover(['start', '--plan', 'examples/plan.json', '--stage', 'prod'], {
-      env: { AWS_DEFAULT_REGION: REGION },
-    });
+    const { code, stdout } = await cutover(
+      ['start', '--yes', '--plan', 'examples/plan.json', '--stage', 'prod'],
+      {
+        env: { AWS_DEFAULT_REGION: REGION },
+      },
+    );
 
     // Assert
     expect(code).toBe(0);
@@ -105,6 +127,37 @@ describe('cutover start', () => {
       `Console    https://${REGION}.console.aws.amazon.com/states/home?region=${REGION}#/v2/executions/details/${EXECUTION}`,
     );
     expect(stdout).toContain(`Next: cutover status ${EXECUTION} --watch`);
+  });
+
+  it.each([
+    ['a terminal', { answer: 'yes' }, 0, 1],
+    ['a terminal, answered no', { answer: 'no' }, 4, 0],
+    ['no terminal and no --yes', {}, 2, 0],
+  ])('shows what it will do and asks first: %s', async (_, terminal, exit, started) => {
+    // Arrange
+    deployed();
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION, startDate: START });
+
+    // Act
+    const { code, stderr } = await cutover(
+      ['start', '--plan', 'examples/plan.json', '--stage', 'prod', '--region', REGION],
+      terminal,
+    );
+
+    // Assert
+    expect(code).toBe(exit);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(started);
+    if ('answer' in terminal) {
+      expect(stderr).toContain(
+        'This starts the cutover of tis-prod-pool-v1-to-v2 on cognito-cutover-prod-cutover',
+      );
+      expect(stderr).toContain(
+        '  - point admin.tis.example.org A d222oldadmin.cloudfront.net → d111abcdef8.cloudfront.net',
+      );
+    } else {
+      expect(stderr).toContain('there is no terminal to ask: add --yes to confirm from a script');
+    }
   });
 
   it('asks AcquireLock to take a stale lock over by naming its holder in the input', async () => {
@@ -149,7 +202,7 @@ describe('cutover start', () => {
     );
 
     // Act
-    await cutover(['start', '--plan', file, '--stage', 'prod', '--region', REGION]);
+    await cutover(['start', '--yes', '--plan', file, '--stage', 'prod', '--region', REGION]);
 
     // Assert
     const name = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.name ?? '';
@@ -164,6 +217,7 @@ describe('cutover start', () => {
     // Act
     const { code, stderr } = await cutover([
       'start',
+      '--yes',
       '--plan',
       'examples/plan.json',
       '--stage',
@@ -192,6 +246,7 @@ describe('cutover start', () => {
     // Act
     const { code, stderr } = await cutover([
       'start',
+      '--yes',
       '--plan',
       'examples/plan.json',
       '--stage',
@@ -209,9 +264,12 @@ describe('cutover start', () => {
 
   it('asks for a region, naming both variables, when none is given, exit 2', async () => {
     // Act
-    const { code, stderr } = await cutover(['start', '--plan', 'examples/plan.json', '--stage', 'prod'], {
-      env: {},
-    });
+    const { code, stderr } = await cutover(
+      ['start', '--yes', '--plan', 'examples/plan.json', '--stage', 'prod'],
+      {
+        env: {},
+      },
+    );
 
     // Assert
     expect(code).toBe(2);

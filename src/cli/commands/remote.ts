@@ -25,10 +25,11 @@ export function remoteCommands(cli: Command, io: Io, done: (code: number) => voi
       'take the lock over from this execution, which holds it and is no longer running (the LOCKED_OUT error names it); refused while it runs',
     )
     .option('--json', 'print the started execution as one JSON object')
+    .option('--yes', 'do it without asking: for scripts (on a terminal it shows what it will do and asks)')
     .addHelpText(
       'after',
       help(
-        '0 started; 2 invalid plan or usage; 4 AWS refused (the message says what to fix); 6 a cutover of the same migration is already running.',
+        '0 started; 2 invalid plan or usage (or no terminal to ask and no --yes); 4 AWS refused (the message says what to fix), or not confirmed; 6 a cutover of the same migration is already running.',
         'cutover start --plan plans/prod.json --stage prod --region eu-west-2',
         'cutover start --plan plans/prod.json --stage prod --take-over-lock arn:aws:states:eu-west-2:111122223333:execution:cognito-cutover-prod-cutover:tis-prod-pool-v1-to-v2-20260115T090000Z',
       ),
@@ -108,14 +109,15 @@ export function remoteCommands(cli: Command, io: Io, done: (code: number) => voi
     )
     .argument('<execution>', `the running cutover's ARN (${ARN_EXAMPLE})`)
     .option('--reason <text>', 'why; recorded as the stop cause (default: who aborted it)')
+    .option('--yes', 'do it without asking: for scripts (on a terminal it shows what it will do and asks)')
     .addHelpText(
       'after',
       help(
-        '0 stopped; 2 usage; 4 not running, a rollback (which this command never stops), or AWS refused.',
+        '0 stopped; 2 usage (or no terminal to ask and no --yes); 4 not running, a rollback (which this command never stops), AWS refused, or not confirmed.',
         `cutover abort ${ARN_EXAMPLE} --reason 'Reval errors after the switch'`,
       ),
     )
-    .action(async (execution: string, options: { reason?: string }) =>
+    .action(async (execution: string, options: { reason?: string; yes?: boolean }) =>
       done(await (await import('../remote.ts')).abortCommand(execution, options, io)),
     );
 }
