@@ -6,9 +6,9 @@ export default defineConfig({
     setupFiles: ['test/setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 120_000,
-    // Both cores of a CI runner: vitest's default (cores − 1) ran one worker on 2 cores, 503 s against
-    // 377 s (bench/ and the note have the figures). Forks, not threads: a thread's smaller stack changes
-    // what the hostile-plan tests see.
+    // Both cores of a CI runner: vitest's default (cores − 1) ran one worker on 2 cores, 503 s for the
+    // suite against 377 s with two. Forks, not threads: a thread's smaller stack changes what the
+    // hostile-plan tests see.
     maxWorkers: 2,
   },
 });
