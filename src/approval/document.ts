@@ -28,10 +28,11 @@ export const MAX_APPROVERS = 10;
 export const MAX_MESSAGE = 4096;
 
 /**
- * Longer than any plan's approval.timeoutSeconds (at most 86400): the cutover's own AwaitApproval
- * times out first, and its rollback cancels this execution (src/approval/automation.ts).
+ * An hour longer than any plan's approval.timeoutSeconds (at most 86400): the cutover's own
+ * AwaitApproval times out first, and its rollback cancels this execution (cancelApproval,
+ * src/approval/waiting.ts).
  */
-const STEP_TIMEOUT_SECONDS = 86_400;
+export const APPROVE_STEP_TIMEOUT_SECONDS = 86_400 + 3_600;
 
 export function approvalDocument() {
   return {
@@ -51,7 +52,7 @@ export function approvalDocument() {
       {
         name: APPROVE_STEP,
         action: 'aws:approve',
-        timeoutSeconds: STEP_TIMEOUT_SECONDS,
+        timeoutSeconds: APPROVE_STEP_TIMEOUT_SECONDS,
         onFailure: 'step:noGo',
         nextStep: 'go',
         inputs: {

@@ -108,7 +108,7 @@ export const FUNCTION_COMMANDS = {
   releaseWrites: commands(LEDGER, FREEZES),
   restoreTtl: commands(LEDGER, DNS),
   releaseLock: commands(LEDGER_LOCK),
-  // src/approval/automation.ts: a go/no-go left waiting in the console is cancelled.
+  // src/approval/waiting.ts: a go/no-go left waiting in the console is cancelled.
   rollback: commands(LEDGER, ALL, APPROVAL_CLOSE),
   planReport: commands(['SNS:Publish']),
   // With approvers, the go/no-go is also a Systems Manager Automation approval (src/approval/).

@@ -5,7 +5,7 @@ import {
   StopAutomationExecutionCommand,
 } from '@aws-sdk/client-ssm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { approvalDocumentName } from '../../../src/approval/document.ts';
+import { APPROVE_STEP_TIMEOUT_SECONDS, approvalDocumentName } from '../../../src/approval/document.ts';
 import { signalApproval } from '../../../src/approval/signal.ts';
 import { startApproval } from '../../../src/approval/start.ts';
 import { cancelApproval, waitingApproval } from '../../../src/approval/waiting.ts';
@@ -129,11 +129,22 @@ describe("the sandbox's Systems Manager approval (aws:approve, then aws:executeA
     const id = await start();
 
     // Act
-    sandbox.clock.advance(86_400);
+    sandbox.clock.advance(APPROVE_STEP_TIMEOUT_SECONDS);
 
     // Assert
     expect(await status(id)).toBe('TimedOut');
     expect(task()?.status).toBe('waiting');
+  });
+
+  it("still waits when the longest go/no-go a plan allows has run out, so the cutover's own timeout ends it", async () => {
+    // Arrange
+    const id = await start();
+
+    // Act
+    sandbox.clock.advance(86_400);
+
+    // Assert
+    expect(await status(id)).toBe('Waiting');
   });
 
   it('fails when its answer reaches a cutover that stopped waiting (TaskTimedOut)', async () => {
