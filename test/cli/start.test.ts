@@ -79,16 +79,7 @@ describe('cutover start', () => {
       .resolves({ executionArn: RUNNING, status: 'RUNNING', input: JSON.stringify(example) });
 
     // Act
-    const { code, stderr } = await cutover([
-      'start',
-      '--yes',
-      '--plan',
-      'examples/plan.json',
-      '--stage',
-      'prod',
-      '--region',
-      REGION,
-    ]);
+    const { code, stderr } = await cutover(START_EXAMPLE);
 
     // Assert
     expect(code).toBe(6);
@@ -244,16 +235,7 @@ describe('cutover start', () => {
     );
 
     // Act
-    const { code, stderr } = await cutover([
-      'start',
-      '--yes',
-      '--plan',
-      'examples/plan.json',
-      '--stage',
-      'prod',
-      '--region',
-      REGION,
-    ]);
+    const { code, stderr } = await cutover(START_EXAMPLE);
 
     // Assert
     expect(code).toBe(4);
