@@ -2,6 +2,7 @@ import { listSwept } from '../ledger/sweeps.ts';
 import type { LedgerLocation } from '../ledger/table.ts';
 import { LEDGER_TABLE, newSession, rehearseSweep, type SweepRehearsal } from '../local/runner.ts';
 import { loadSandbox, saveSandbox } from '../sandbox/persist.ts';
+import { withUsersOf } from '../sandbox/snapshot.ts';
 import { announceSweep } from '../steps/announce-sweep.ts';
 import { sweepLines } from '../steps/sweep-report.ts';
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
@@ -57,8 +58,10 @@ async function rehearse(options: SweepOptions, io: Io): Promise<number> {
     dryRun: options.dryRun === true,
     ...(saved ? { session: saved } : {}),
   });
-  if (options.stateDir && result.session)
-    saveSandbox(options.stateDir, result.session.sandbox, result.session.startingWorld);
+  if (options.stateDir && result.session) {
+    const { sandbox, startingWorld } = result.session;
+    saveSandbox(options.stateDir, sandbox, withUsersOf(startingWorld, sandbox.world));
+  }
   const { session: _session, ...shown } = result;
   if (options.json) {
     const { report, ...rest } = shown;

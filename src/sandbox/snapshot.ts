@@ -20,19 +20,38 @@ export interface Difference {
 export function takeSnapshot(world: World): Snapshot {
   const snapshot: Snapshot = {};
   for (const kind of RESOURCE_KINDS) Object.assign(snapshot, sandboxKinds[kind].snapshot(world));
-  // Users are part of the world a rollback must leave as it was: a canary left behind is drift. Those
-  // who arrived in the new pool by their own doing stay, and the rollback reports them.
+  return structuredClone(Object.assign(snapshot, usersOf(world)));
+}
+
+const USER = 'cognito-user:';
+
+/**
+ * Users are part of the world a rollback must leave as it was: a canary left behind is drift. Those
+ * who arrived in the new pool by their own doing stay, and the rollback reports them.
+ */
+function usersOf(world: World): Snapshot {
+  const users: Snapshot = {};
   for (const pool of world.pools.values()) {
     for (const user of pool.users.values()) {
       if (user.arrived) continue;
-      snapshot[`cognito-user:${pool.id}/${user.username}`] = {
+      users[`${USER}${pool.id}/${user.username}`] = {
         status: user.status,
         enabled: user.enabled,
         attributes: { ...user.attributes },
       };
     }
   }
-  return structuredClone(snapshot);
+  return users;
+}
+
+/**
+ * `snapshot` with the users as `world` has them now. A sweep is not undone by a rollback: the users
+ * it found in the old pool and the copies it made in the new one are the world a later rollback must
+ * leave, not drift.
+ */
+export function withUsersOf(snapshot: Snapshot, world: World): Snapshot {
+  const resources = Object.entries(snapshot).filter(([label]) => !label.startsWith(USER));
+  return structuredClone({ ...Object.fromEntries(resources), ...usersOf(world) });
 }
 
 export function compareSnapshot(expected: Snapshot, world: World): Difference[] {

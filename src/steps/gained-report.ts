@@ -22,7 +22,7 @@ export const GAINED: Record<GainedCategory, { did: string; after: string }> = {
     after: 'must use the old password (or reset it) and make the profile change again',
   },
   migrated: {
-    did: 'were migrated at sign-in and changed nothing there',
+    did: 'were migrated (at sign-in, or by a sweep) and changed nothing there',
     after: 'nothing to redo: the old pool still has the account and its password',
   },
 };

@@ -44,7 +44,7 @@ describe('gainedLines', () => {
   it('says each kind present, what they did and what they meet, those with most to redo first', () => {
     expect(gainedLines({ signedUp: 1, migrated: 2, changed: 0 })).toEqual([
       '1 signed up in the new pool: must sign up again, or be created again by the user-management service (the account exists only in the new pool)',
-      '2 were migrated at sign-in and changed nothing there: nothing to redo: the old pool still has the account and its password',
+      '2 were migrated (at sign-in, or by a sweep) and changed nothing there: nothing to redo: the old pool still has the account and its password',
     ]);
   });
 });

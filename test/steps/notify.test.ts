@@ -129,7 +129,9 @@ describe('notify', () => {
       expect(text).toContain(
         '- 2 changed their password or profile in the new pool: must use the old password',
       );
-      expect(text).toContain('- 10 were migrated at sign-in and changed nothing there: nothing to redo');
+      expect(text).toContain(
+        '- 10 were migrated (at sign-in, or by a sweep) and changed nothing there: nothing to redo',
+      );
       expect(text).toContain(
         'cutover gained --migration-id tis-prod-pool-v1-to-v2 --stage prod --region eu-west-1',
       );
@@ -164,7 +166,7 @@ describe('notify', () => {
 
       // Assert
       expect(messages()[users]).not.toContain('please do it again');
-      expect(messages()[operators]).toContain('4 were migrated at sign-in');
+      expect(messages()[operators]).toContain('4 were migrated (at sign-in, or by a sweep)');
     });
 
     it('tells operators how to list the users themselves when the count failed', async () => {
