@@ -6,13 +6,6 @@ import type { Progress } from './execution.ts';
 import type { Style } from './style.ts';
 import { clock, timelineLines } from './timeline.ts';
 
-/** A value in one line, for drift (what a resource holds against what it should). */
-function brief(value: unknown): string {
-  if (value === null || value === undefined) return '(absent)';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > 90 ? `${text.slice(0, 87)}...` : text;
-}
-
 /** How the output is shaped: `full` prints every changed value whole, `plan` names the file in the next command. */
 export interface RenderOptions {
   full?: boolean;
@@ -147,6 +140,43 @@ function failureLines(f: { state: string; error: string; cause: string }): strin
 
 const failureLine = (f: { state: string; error: string; cause: string }) => failureLines(f).join('\n');
 
+/** The same failure retried in several places (shards of a Map) is one line, with how many times. */
+export function retriedLines(retried: RehearsalReport['retried']): string[] {
+  const alike = new Map<string, RehearsalReport['retried']>();
+  for (const r of retried) {
+    const key = JSON.stringify([r.state, r.error, r.cause]);
+    alike.set(key, [...(alike.get(key) ?? []), r]);
+  }
+  return [...alike.values()].flatMap((all) => {
+    const [r] = all;
+    if (!r) return [];
+    const times =
+      all.length === 1
+        ? `(attempt ${r.attempt})`
+        : `${all.length} times (up to attempt ${Math.max(...all.map((a) => a.attempt))})`;
+    return [`Retried ${r.state} ${times} after ${r.error}: ${r.cause}`];
+  });
+}
+
+/** Past this many, what is not restored is counted, not listed: --full or --json lists it all. */
+const DRIFT_SHOWN = 10;
+
+/** Each resource a rollback did not put back: the keys it differs in, from its starting value to now. */
+export function driftLines(drift: RehearsalReport['drift'], full = false): string[] {
+  const shown = full ? drift : drift.slice(0, DRIFT_SHOWN);
+  const lines = shown.map(({ resource, expected, actual }) => {
+    const how =
+      expected === null
+        ? 'was absent, is there now'
+        : actual === null
+          ? 'was there, is gone'
+          : differences(expected, actual, full).join('; ');
+    return `  Not restored: ${resource}  ${how}`;
+  });
+  const more = drift.length - shown.length;
+  return more > 0 ? [...lines, `  … and ${more} more (--full or --json lists them all)`] : lines;
+}
+
 export function summary(report: RehearsalReport, options: RenderOptions = {}): string {
   const lines = ['', `Status: ${report.status}${report.migrationId ? `  (${report.migrationId})` : ''}`];
   if (report.errors) {
@@ -154,8 +184,7 @@ export function summary(report: RehearsalReport, options: RenderOptions = {}): s
     for (const e of report.errors) lines.push(`  ${e.path}: ${e.message}`);
   }
   if (report.failure) lines.push(...failureLines(report.failure));
-  for (const r of report.retried ?? [])
-    lines.push(`Retried ${r.state} (attempt ${r.attempt}) after ${r.error}: ${r.cause}`);
+  lines.push(...retriedLines(report.retried ?? []));
   if (nothingRestored(report)) {
     lines.push(
       `Nothing to restore: the ledger holds no change of ${report.migrationId} that is not restored already. Nothing was changed and no one was told.`,
@@ -171,9 +200,7 @@ export function summary(report: RehearsalReport, options: RenderOptions = {}): s
     lines.push(`On the new pool: ${live} resource(s) switched; the write freeze is lifted.`);
   } else if (report.status !== 'INVALID_PLAN' && !nothingRestored(report)) {
     lines.push(`World restored to its starting state: ${report.worldRestored ? 'yes' : 'no'}`);
-    for (const d of report.drift) {
-      lines.push(`  Not restored: ${d.resource}: was ${brief(d.expected)}, is ${brief(d.actual)}`);
-    }
+    lines.push(...driftLines(report.drift, options.full));
   }
   if (report.freezeWindowSeconds !== null) {
     const floor =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { differences } from '../../src/cli/diff.ts';
-import { wrap } from '../../src/cli/render.ts';
+import { driftLines, retriedLines, wrap } from '../../src/cli/render.ts';
 import { styleFor } from '../../src/cli/style.ts';
 import { stateColumn, TimelineView, timelineLines } from '../../src/cli/timeline.ts';
 import type { TimelineEntry } from '../../src/local/report.ts';
@@ -128,6 +128,60 @@ describe('the timeline, as the output shows it', () => {
       '    word word',
     ]);
     expect(wrap('x '.repeat(80), undefined)).toHaveLength(1);
+  });
+});
+
+describe('what a rollback left, and what was retried, as the output shows it', () => {
+  const parameter = (value: string) => ({ value, type: 'String' });
+
+  it('names the key a resource not restored still differs in, from its starting value to now', () => {
+    const drift = [
+      {
+        resource: 'ssm-parameter:/reval/prod/cognito-user-pool-id',
+        expected: parameter('eu-west-2_OldPool01'),
+        actual: parameter('eu-west-2_NewPool01'),
+      },
+      {
+        resource: 'cognito-user:eu-west-2_NewPool01/canary',
+        expected: null,
+        actual: { status: 'CONFIRMED' },
+      },
+    ];
+
+    expect(driftLines(drift)).toEqual([
+      '  Not restored: ssm-parameter:/reval/prod/cognito-user-pool-id  value: eu-west-2_OldPool01 → eu-west-2_NewPool01',
+      '  Not restored: cognito-user:eu-west-2_NewPool01/canary  was absent, is there now',
+    ]);
+  });
+
+  it('lists ten, then how many more and where they all are; --full lists all', () => {
+    const drift = Array.from({ length: 25 }, (_, i) => ({
+      resource: `cognito-user:eu-west-2_NewPool01/user-${i}`,
+      expected: null,
+      actual: { status: 'RESET_REQUIRED' },
+    }));
+
+    const lines = driftLines(drift);
+
+    expect(lines).toHaveLength(11);
+    expect(lines.at(-1)).toBe('  … and 15 more (--full or --json lists them all)');
+    expect(driftLines(drift, true)).toHaveLength(25);
+  });
+
+  it('prints the same retried failure once, with how many times', () => {
+    const throttled = {
+      state: 'rollback/CountShard',
+      error: 'AwsTransient',
+      cause: 'TooManyRequestsException: Too many requests',
+      attempt: 2,
+    };
+
+    expect(retriedLines([throttled, throttled, { ...throttled, attempt: 3 }])).toEqual([
+      'Retried rollback/CountShard 3 times (up to attempt 3) after AwsTransient: TooManyRequestsException: Too many requests',
+    ]);
+    expect(retriedLines([throttled])).toEqual([
+      'Retried rollback/CountShard (attempt 2) after AwsTransient: TooManyRequestsException: Too many requests',
+    ]);
   });
 });
 
