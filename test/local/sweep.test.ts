@@ -129,7 +129,7 @@ describe('the sweep, rehearsed', () => {
     expect(movable(session).every((u) => moved.users.has(u.username))).toBe(true);
     expect(again.report?.moved).toBe(movable(session).length - before);
     expect(again.report?.alreadyInNewPool).toBe(before);
-  });
+  }, 60_000); // two sweeps of 15,000 users: about 8 s alone, more beside other files
 
   it('stops, naming the error, when a batch fails for good', async () => {
     // Arrange
