@@ -44,12 +44,6 @@ interface Launch {
   /** Task states played by the runner rather than a function (the cutover's Rollback task). */
   extra?: Record<string, Handler>;
   instance?: string;
-  /**
-   * The runner plays each DISTRIBUTED Map itself (src/local/distributed-map.ts), its children side by
-   * side on the virtual clock; otherwise the engine runs the item processor inline, and a Wait inside
-   * it takes no simulated time.
-   */
-  playsDistributedMaps?: boolean;
 }
 
 const handlerCache = new Map<string, Handler>();
@@ -124,7 +118,6 @@ export class Rehearsal {
         machineName: 'sweep',
         input: { plan: options.plan, dryRun: options.sweep.dryRun === true },
         prefix: '',
-        playsDistributedMaps: true,
       });
     }
     const run = await this.execute({
@@ -389,9 +382,8 @@ export class Rehearsal {
     const instance = launch.instance ?? this.executionName;
     const stateInputs = new Map<string, unknown>();
     const taskResourceLocalHandlers = await this.taskHandlers(launch, stateInputs);
-    const played = launch.playsDistributedMaps
-      ? this.distributedMaps(launch, taskResourceLocalHandlers)
-      : undefined;
+    // Every machine's DISTRIBUTED Maps (the sweep's, the rollback's census) are played by the runner.
+    const played = this.distributedMaps(launch, taskResourceLocalHandlers);
     if (played) Object.assign(taskResourceLocalHandlers, played.handlers);
     const executionId = this.executionArn(launch.machineName, instance);
     const startDate = sandbox.clock.now();

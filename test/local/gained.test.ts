@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newSession, rehearse } from '../../src/local/runner.ts';
+import { parsePlan } from '../../src/plan/schema.ts';
 import { example } from '../fixtures/plans.ts';
 
 // People use the new pool while the front end serves it (src/sandbox/arrivals.ts): a rollback an
@@ -26,6 +27,31 @@ describe('what a rollback says the new pool gained', () => {
     // Every one of them is still in the new pool: counting changes nothing.
     const newPool = session.sandbox.world.pools.get(example.newPool.userPoolId);
     expect(gained?.list.every((u) => newPool?.users.has(u.username))).toBe(true);
+  });
+
+  it("reads the new pool at the plan's ListUsers rate, a second at a time, and is never throttled", async () => {
+    // Arrange
+    const session = newSession(example);
+    const { listUsersPerSecond } = parsePlan(example).quotas;
+
+    // Act
+    const report = await rehearse({ plan: example, session, unhealthy: true });
+
+    // Assert
+    const perSecond = new Map<number, number>();
+    for (const call of session.sandbox.calls) {
+      if (
+        call.command !== 'ListUsers' ||
+        !String((call.input as { Filter?: string }).Filter).startsWith('sub ^=')
+      )
+        continue;
+      const second = Math.floor(call.at / 1000);
+      perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+    }
+    // Sixteen shards, each read at least once: more than one second's worth at the plan's rate.
+    expect([...perSecond.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(listUsersPerSecond);
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(listUsersPerSecond);
+    expect(report.retried).toEqual([]);
   });
 
   it('gives operators and users the counts, never a username', async () => {

@@ -56,17 +56,22 @@ describe('statemachines/rollback.asl.yml', () => {
       );
     });
 
-    it('pages each shard in a loop that waits as the step says, and ends when the shard is read', () => {
+    it('pages each shard in a loop that waits as the step says, into the next shard too, and ends when the shard is read', () => {
       const shard = map?.ItemProcessor?.States ?? {};
 
       expect(shard.CountShard?.Next).toBe('ShardRead');
       expect(shard.ShardRead?.Choices).toEqual([
-        { Variable: '$.progress.next', IsNull: true, Next: 'ShardCounted' },
+        { Variable: '$.progress.next', IsNull: true, Next: 'LastPace' },
       ]);
       expect(shard.KeepPace).toMatchObject({
         Type: 'Wait',
         SecondsPath: '$.progress.waitSeconds',
         Next: 'CountShard',
+      });
+      expect(shard.LastPace).toMatchObject({
+        Type: 'Wait',
+        SecondsPath: '$.progress.waitSeconds',
+        Next: 'ShardCounted',
       });
       expect(shard.CountShard?.Retry?.[0]?.ErrorEquals).toContain('AwsTransient');
     });
