@@ -45,6 +45,11 @@ export function closeSession(session: Session, dir: string | undefined): void {
   if (dir) saveSandbox(dir, session.sandbox, session.startingWorld);
 }
 
+/** The flags that bring a later command to the same sandbox: `--plan F`, and `--state-dir D` when kept. */
+export function sandboxFlags(options: { plan?: string | undefined; stateDir?: string | undefined }): string {
+  return `--plan ${options.plan ?? 'FILE'}${options.stateDir ? ` --state-dir ${options.stateDir}` : ''}`;
+}
+
 export interface RehearseOptions extends WorldFlags {
   plan?: string;
   stateDir?: string;

@@ -3,7 +3,7 @@ import { countProgress, type MigrationProgress } from '../steps/count-progress.t
 import { EXIT, UsageError } from './exit.ts';
 import { invokeStageFunction } from './invoke.ts';
 import type { Io } from './io.ts';
-import { openSession } from './local.ts';
+import { openSession, sandboxFlags } from './local.ts';
 import { readPlan, validPlan } from './plan-file.ts';
 import { resolveRegion } from './stepfunctions.ts';
 
@@ -56,7 +56,7 @@ async function inSandbox(options: ProgressOptions): Promise<MigrationProgress> {
     return await countProgress(
       {
         migrationId: plan.migrationId,
-        stage: 'STAGE',
+        where: sandboxFlags(options),
         region: plan.region,
         oldUserPoolId: plan.oldPool.userPoolId,
         newUserPoolId: plan.newPool.userPoolId,
@@ -85,7 +85,7 @@ export function progressText(p: MigrationProgress): string {
     ? `counted user by user by the ${p.census.dryRun ? 'dry-run of the sweep' : 'sweep'} ${p.census.sweepId}, which ended ${p.census.endedAt} (${count(p.census.scanned)} read)`
     : "estimated from the pools' sizes: no sweep has counted yet";
   const width = Math.max(
-    ...[p.oldPoolUsers, p.newPoolUsers, p.moved, p.remaining].map((n) => count(n).length),
+    ...[p.oldPoolUsers, p.newPoolUsers, p.moved, p.remaining, p.signInsLastDay].map((n) => count(n).length),
   );
   const row = (label: string, n: number, note = '') =>
     `  ${label.padEnd(22)}${count(n).padStart(width)}${note}`;

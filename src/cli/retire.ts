@@ -5,7 +5,7 @@ import type { Plan } from '../plan/schema.ts';
 import { type RetireReport, retireOldPool } from '../steps/retire-old-pool.ts';
 import { EXIT, UsageError } from './exit.ts';
 import type { Io } from './io.ts';
-import { closeSession, openSession } from './local.ts';
+import { closeSession, openSession, sandboxFlags } from './local.ts';
 import { readPlan, validPlan } from './plan-file.ts';
 import { attempt, checkStage, resolveRegion, SERVICE } from './stepfunctions.ts';
 
@@ -26,8 +26,9 @@ export async function retireCommand(options: RetireOptions, io: Io): Promise<num
   return report.status === 'REFUSED' ? EXIT.PLAN_PROBLEMS : EXIT.SUCCEEDED;
 }
 
-const run = (plan: Plan, ledger: LedgerLocation, dryRun: boolean, stage: string, by: string) =>
-  retireOldPool({ plan: { ...plan, dryRun }, ledger, step: 'Retire', executionId: `retire:${by}` }, stage);
+/** `where` names where the commands the report gives run: `--stage prod`, or the sandbox's plan and state. */
+const run = (plan: Plan, ledger: LedgerLocation, dryRun: boolean, where: string, by: string) =>
+  retireOldPool({ plan: { ...plan, dryRun }, ledger, step: 'Retire', executionId: `retire:${by}` }, where);
 
 /**
  * With the operator's own credentials, as `gained --stage` reads the ledger: one change made once, not
@@ -52,7 +53,13 @@ async function onStage(options: RetireOptions & { stage: string }, io: Io): Prom
       },
     },
     () =>
-      run(plan, { table, region, migrationId: plan.migrationId }, options.dryRun === true, stage, nowIso()),
+      run(
+        plan,
+        { table, region, migrationId: plan.migrationId },
+        options.dryRun === true,
+        `--stage ${stage}`,
+        nowIso(),
+      ),
   );
 }
 
@@ -69,7 +76,7 @@ async function inSandbox(options: RetireOptions): Promise<RetireReport> {
   session.sandbox.install();
   try {
     const ledger = { table: LEDGER_TABLE, region: plan.region, migrationId: plan.migrationId };
-    return await run(plan, ledger, options.dryRun === true, 'STAGE', 'rehearsal');
+    return await run(plan, ledger, options.dryRun === true, sandboxFlags(options), 'rehearsal');
   } finally {
     session.sandbox.uninstall();
     closeSession(session, options.stateDir);

@@ -7,6 +7,7 @@ import { announceSweep } from '../steps/announce-sweep.ts';
 import { sweepLines } from '../steps/sweep-report.ts';
 import { CommandFailed, EXIT, UsageError } from './exit.ts';
 import type { Io } from './io.ts';
+import { sandboxFlags } from './local.ts';
 import { readPlan, validPlan } from './plan-file.ts';
 import {
   attempt,
@@ -67,7 +68,7 @@ async function rehearse(options: SweepOptions, io: Io): Promise<number> {
     const { report, ...rest } = shown;
     io.out(`${JSON.stringify({ ...(report ?? {}), ...rest, status: result.status })}\n`);
   } else {
-    io.out(rehearsalText(shown, plan.migrationId, options.stateDir));
+    io.out(rehearsalText(shown, plan.migrationId, options));
   }
   return result.status === 'SUCCEEDED'
     ? EXIT.SUCCEEDED
@@ -79,20 +80,21 @@ async function rehearse(options: SweepOptions, io: Io): Promise<number> {
 function rehearsalText(
   result: Omit<SweepRehearsal, 'session'>,
   migrationId: string,
-  stateDir?: string,
+  options: SweepOptions,
 ): string {
   const here = `${(result.wallMs / 1000).toFixed(1)} s here, peak ${result.peakRssMB} MB`;
   if (!result.report)
     return `The sweep of ${migrationId} did not run: ${result.error ?? result.status} (${here}).\n`;
-  const failures = stateDir
-    ? `cutover sweep --failures ${result.report.sweepId} --state-dir ${stateDir}`
-    : 'rehearse with --state-dir DIR, then cutover sweep --failures --state-dir DIR';
-  return `${[
-    `Rehearsed over ${result.users} old-pool users, ${result.simulatedSeconds} simulated seconds (${here}):`,
-    ...sweepLines(result.report, migrationId, 'STAGE').map((line) =>
-      line.replace(/cutover sweep --failures \S+ --stage STAGE/, failures),
-    ),
-  ].join('\n')}\n`;
+  // Who was not moved can be listed only from a world that was kept.
+  const lines = sweepLines(result.report, migrationId, sandboxFlags(options)).map((line) =>
+    options.stateDir
+      ? line
+      : line.replace(
+          /cutover sweep --failures .*/,
+          `sweep again with --state-dir DIR, then cutover sweep --failures ${sandboxFlags({ ...options, stateDir: 'DIR' })}`,
+        ),
+  );
+  return `${[`Rehearsed over ${result.users} old-pool users, ${result.simulatedSeconds} simulated seconds (${here}):`, ...lines].join('\n')}\n`;
 }
 
 // ---- on AWS -----------------------------------------------------------------------------------
@@ -188,7 +190,7 @@ async function announceCommand(options: SweepOptions, io: Io): Promise<number> {
       told.announced
         ? `Told users that accounts not signed in move after ${told.sweepAfter}.`
         : `Users were told of ${told.sweepAfter} on ${told.sentAt}: nothing sent again.`,
-      `Next, after ${told.sweepAfter}: cutover sweep ${options.stage ? `--stage ${stage}` : `--plan ${options.plan}${options.stateDir ? ` --state-dir ${options.stateDir}` : ''}`}`,
+      `Next, after ${told.sweepAfter}: cutover sweep ${options.stage ? `--stage ${stage}` : sandboxFlags(options)}`,
     ].join('\n')}\n`,
   );
   return EXIT.SUCCEEDED;

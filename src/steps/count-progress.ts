@@ -29,8 +29,8 @@ const estimatedUsers = async (region: string, userPoolId: string, which: string)
 
 export interface ProgressSource {
   migrationId: string;
-  /** The stage whose commands `next` names. */
-  stage: string;
+  /** Where the commands `next` names run: `--stage prod`, or a sandbox's `--plan F --state-dir D`. */
+  where: string;
   region: string;
   oldUserPoolId: string;
   newUserPoolId: string;
@@ -79,7 +79,7 @@ export function progressSourceFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
   const moved = poolFromEnv('NEW_USER_POOL_ID', env);
   return {
     migrationId: requireEnv('MIGRATION_ID', env),
-    stage: requireEnv('STAGE', env),
+    where: `--stage ${requireEnv('STAGE', env)}`,
     region: moved.region,
     oldUserPoolId: old.userPoolId,
     newUserPoolId: moved.userPoolId,
@@ -128,15 +128,15 @@ const percentOf = (part: number, whole: number) =>
   whole === 0 ? 100 : Math.round((part / whole) * 1000) / 10;
 
 /** What the counts ask of an operator next. */
-function nextStep(progress: Omit<MigrationProgress, 'next'>, stage: string, now: number): string {
+function nextStep(progress: Omit<MigrationProgress, 'next'>, where: string, now: number): string {
   const { census } = progress;
   if (!census)
-    return `Count exactly with a dry-run of the sweep (cutover sweep --dry-run --stage ${stage}): until then the split is estimated from the pools' sizes.`;
+    return `Count exactly with a dry-run of the sweep (cutover sweep --dry-run ${where}): until then the split is estimated from the pools' sizes.`;
   if (now - Date.parse(census.endedAt) > STALE_CENSUS_MS)
-    return `The last count is from ${census.endedAt}: count again with cutover sweep --dry-run --stage ${stage}.`;
+    return `The last count is from ${census.endedAt}: count again with cutover sweep --dry-run ${where}.`;
   if (progress.remaining - progress.skipped > 0)
-    return `${progress.remaining - progress.skipped} user(s) would still be moved: announce the sweep (cutover sweep --announce --stage ${stage}), then sweep after the cut-off.`;
-  return `Every user who can be moved is in the new pool: retire the old pool (cutover retire --dry-run --stage ${stage}).`;
+    return `${progress.remaining - progress.skipped} user(s) would still be moved: announce the sweep (cutover sweep --announce ${where}), then sweep after the cut-off.`;
+  return `Every user who can be moved is in the new pool: retire the old pool (cutover retire --dry-run ${where}).`;
 }
 
 export async function countProgress(
@@ -174,7 +174,7 @@ export async function countProgress(
       ? { sweepId: last.sweepId, dryRun: last.dryRun, endedAt: last.endedAt, scanned: last.scanned }
       : null,
   };
-  const result: MigrationProgress = { ...progress, next: nextStep(progress, source.stage, now) };
+  const result: MigrationProgress = { ...progress, next: nextStep(progress, source.where, now) };
   logger.info('Migration progress counted', { ...split, percent: result.percent, basis: result.basis });
   metrics.addMetric('OldPoolUsers', MetricUnit.Count, oldPoolUsers);
   metrics.addMetric('NewPoolUsers', MetricUnit.Count, newPoolUsers);

@@ -38,23 +38,23 @@ export interface RetireReport {
 /** The only flow that signs nobody in: an empty list would be taken for none, and Cognito's defaults turned on. */
 export const RETIRED_CLIENT = { explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH' as const], oauth: false };
 
-async function graceWindow(ctx: StepContext, stage: string): Promise<Refusal[]> {
+async function graceWindow(ctx: StepContext, where: string): Promise<Refusal[]> {
   const lock = await readLock(ctx.ledger);
   if (lock?.status !== 'held') return [];
   return [
     {
       reason: 'grace-window',
-      message: `A cutover of ${ctx.plan.migrationId} still runs (${lock.owner}), and while it runs its grace window may be open, with the old pool's tokens trusted: let it end (cutover status --stage ${stage} --watch), then retire.`,
+      message: `A cutover of ${ctx.plan.migrationId} still runs (${lock.owner}), and while it runs its grace window may be open, with the old pool's tokens trusted: let it end (cutover status ${where} --watch), then retire.`,
     },
   ];
 }
 
-function usersRemain(counted: CensusSplit | undefined, stage: string): Refusal[] {
+function usersRemain(counted: CensusSplit | undefined, where: string): Refusal[] {
   if (!counted)
     return [
       {
         reason: 'not-counted',
-        message: `No sweep has counted the old pool, so nobody knows who is still only there: run cutover sweep --dry-run --stage ${stage}, and retire once it finds nobody to move.`,
+        message: `No sweep has counted the old pool, so nobody knows who is still only there: run cutover sweep --dry-run ${where}, and retire once it finds nobody to move.`,
       },
     ];
   if (counted.toMove === 0) return [];
@@ -63,8 +63,8 @@ function usersRemain(counted: CensusSplit | undefined, stage: string): Refusal[]
     {
       reason: 'users-remain',
       message: census.dryRun
-        ? `${counted.toMove} user(s) are still only in the old pool (the dry-run ${census.sweepId} of ${census.endedAt}): sweep them (cutover sweep --stage ${stage}) or move each one (cutover migrate-user), then count again.`
-        : `${counted.toMove} user(s) the sweep ${census.sweepId} could not move are still only in the old pool: see why (cutover sweep --failures ${census.sweepId} --stage ${stage}), move them, then count again (cutover sweep --dry-run --stage ${stage}).`,
+        ? `${counted.toMove} user(s) are still only in the old pool (the dry-run ${census.sweepId} of ${census.endedAt}): sweep them (cutover sweep ${where}) or move each one (cutover migrate-user), then count again.`
+        : `${counted.toMove} user(s) the sweep ${census.sweepId} could not move are still only in the old pool: see why (cutover sweep --failures ${census.sweepId} ${where}), move them, then count again (cutover sweep --dry-run ${where}).`,
     },
   ];
 }
@@ -107,7 +107,7 @@ async function bindingsNamingOldPool(ctx: StepContext): Promise<Refusal[]> {
   return refusals;
 }
 
-function stillToDo(ctx: StepContext, stage: string, skipped: number): string[] {
+function stillToDo(ctx: StepContext, where: string, skipped: number): string[] {
   const { migrationId, oldPool } = ctx.plan;
   return [
     `The old pool ${oldPool.userPoolId} and its users are kept: nothing here deletes a pool. Once no rollback will be wanted, keep what you must (an export of its users), turn off its deletion protection and delete it yourself (aws cognito-idp delete-user-pool --user-pool-id ${oldPool.userPoolId}).`,
@@ -118,18 +118,18 @@ function stillToDo(ctx: StepContext, stage: string, skipped: number): string[] {
       : []),
     'Refresh tokens the old pool issued still refresh until they expire, but no binding trusts its tokens any more.',
     'The UserMigration function stays deployed, invoked by nobody, until the stack is removed.',
-    `To undo: cutover rollback --migration-id ${migrationId} --stage ${stage} restores these changes and, newest first, everything else the migration changed.`,
+    `To undo: cutover rollback --migration-id ${migrationId} ${where} restores these changes and, newest first, everything else the migration changed.`,
   ];
 }
 
-export async function retireOldPool(ctx: StepContext, stage: string): Promise<RetireReport> {
+export async function retireOldPool(ctx: StepContext, where: string): Promise<RetireReport> {
   const { dryRun } = ctx.plan;
   const [grace, counted, bindings] = await Promise.all([
-    graceWindow(ctx, stage),
+    graceWindow(ctx, where),
     listSweeps(ctx.ledger).then(lastCensus),
     bindingsNamingOldPool(ctx),
   ]);
-  const refusals = [...grace, ...usersRemain(counted, stage), ...bindings];
+  const refusals = [...grace, ...usersRemain(counted, where), ...bindings];
   const base = { migrationId: ctx.plan.migrationId, dryRun };
   if (refusals.length > 0) return { ...base, status: 'REFUSED', refusals, changes: [], stillToDo: [] };
   const changes = [
@@ -152,6 +152,6 @@ export async function retireOldPool(ctx: StepContext, stage: string): Promise<Re
     status: dryRun ? (changed ? 'WOULD_RETIRE' : 'UNCHANGED') : changed ? 'RETIRED' : 'UNCHANGED',
     refusals: [],
     changes: changes.filter((c) => c.changed || c.planned),
-    stillToDo: stillToDo(ctx, stage, skipped),
+    stillToDo: stillToDo(ctx, where, skipped),
   };
 }

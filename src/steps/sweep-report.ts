@@ -56,8 +56,8 @@ export function sweepTotals(
 }
 
 /** What operators read: counts, what they mean, and the next command. */
-export function sweepLines(report: SweepReport, migrationId: string, stage: string): string[] {
-  const failures = `cutover sweep --failures ${report.sweepId} --stage ${stage}`;
+export function sweepLines(report: SweepReport, migrationId: string, where: string): string[] {
+  const failures = `cutover sweep --failures ${report.sweepId} ${where}`;
   const counts = report.dryRun
     ? `${report.moved} would be moved (whether the new pool's schema takes each one shows only then), ${report.alreadyInNewPool} already in the new pool, ${report.skipped} would be skipped (disabled, or signing in elsewhere).`
     : `${report.moved} moved, ${report.alreadyInNewPool} already in the new pool, ${report.failed} refused by the new pool, ${report.skipped} skipped (disabled, or signing in elsewhere).`;
@@ -99,7 +99,7 @@ export async function sweepReport(
       new PublishCommand({
         TopicArn: operatorsTopicArn,
         Subject: `[cutover] ${settings.migrationId} ${settings.dryRun ? 'sweep dry-run' : 'sweep'}: ${report.status === 'SUCCEEDED' ? `${report.moved} ${settings.dryRun ? 'to move' : 'moved'}` : 'stopped'}`,
-        Message: sweepLines(report, settings.migrationId, settings.stage).join('\n'),
+        Message: sweepLines(report, settings.migrationId, `--stage ${settings.stage}`).join('\n'),
       }),
     ),
   );

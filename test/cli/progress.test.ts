@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { bar } from '../../src/cli/progress.ts';
+import { bar, progressText } from '../../src/cli/progress.ts';
 import type { MigrationProgress } from '../../src/steps/count-progress.ts';
 import { cutover, REGION } from './aws.ts';
 
@@ -41,7 +41,9 @@ describe('cutover progress in the sandbox', () => {
     expect(stdout).toContain(`${bar(0)} 0% of the old pool's users are in the new pool`);
     expect(stdout).toMatch(/old pool\s+25\s+users/);
     expect(stdout).toContain("estimated from the pools' sizes");
-    expect(stdout).toContain('cutover sweep --dry-run');
+    // The sandbox's own command, which runs as given: not one for a stage it has none of.
+    expect(stdout).toContain(`(cutover sweep --dry-run --plan ${PLAN})`);
+    expect(stdout).not.toContain('--stage');
   });
 
   it('takes the split from the dry-run of the sweep the world --state-dir keeps', async () => {
@@ -72,6 +74,21 @@ describe('cutover progress in the sandbox', () => {
     // Assert
     expect(code).toBe(2);
     expect(stderr).toContain('Give --stage STAGE');
+  });
+});
+
+describe('the progress text', () => {
+  it("ends every count in one column, the day's sign-ins too when they are the widest", () => {
+    // Act
+    const text = progressText({ ...COUNTED, signInsLastDay: 12_345_678 });
+
+    // Assert
+    const ends = text
+      .split('\n')
+      .map((line) => line.match(/^ {2}[a-z][a-z, -]+?\s+[\d,]+/)?.[0].length)
+      .filter((end) => end !== undefined);
+    expect(ends).toHaveLength(5);
+    expect(new Set(ends).size).toBe(1);
   });
 });
 

@@ -17,6 +17,8 @@ describe('cutover retire in the sandbox', () => {
     // Assert
     expect(code).toBe(5);
     expect(stdout).toContain('No sweep has counted the old pool');
+    expect(stdout).toContain(`run cutover sweep --dry-run --plan ${PLAN},`);
+    expect(stdout).not.toContain('--stage');
     expect(stdout).toContain('Nothing was changed.');
   });
 

@@ -43,6 +43,22 @@ describe('cutover sweep in the sandbox', () => {
     expect(report.usersPerSecond).toBeLessThanOrEqual(50);
   });
 
+  it('names the command that lists who it did not move, and that command runs as printed', async () => {
+    // Arrange
+    const dir = mkdtempSync(join(tmpdir(), 'sweep-'));
+    const swept = await cutover(['sweep', '--plan', PLAN, '--users', '1000', '--state-dir', dir]);
+    const WHO = 'Who was not moved, and why: cutover ';
+    const line = swept.stdout.split('\n').find((l) => l.startsWith(WHO)) ?? '';
+
+    // Act
+    const listed = await cutover(line.slice(WHO.length).split(' '));
+
+    // Assert
+    expect(line).toContain(`--plan ${PLAN} --state-dir ${dir}`);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('refused');
+  });
+
   it('says where to run it when neither --plan nor --stage is given, and exits 2', async () => {
     // Act
     const { code, stderr } = await cutover(['sweep']);

@@ -19,7 +19,7 @@ const TABLE = 'progress-ledger';
 const ledger = { table: TABLE, region: plan.region, migrationId: plan.migrationId };
 const source = {
   migrationId: plan.migrationId,
-  stage: 'prod',
+  where: '--stage prod',
   region: plan.region,
   oldUserPoolId: plan.oldPool.userPoolId,
   newUserPoolId: plan.newPool.userPoolId,

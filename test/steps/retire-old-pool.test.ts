@@ -65,7 +65,7 @@ describe('retireOldPool', () => {
     const world = await afterCutover();
 
     // Act
-    const report = await retireOldPool(ctx(), 'prod');
+    const report = await retireOldPool(ctx(), '--stage prod');
 
     // Assert
     expect(report.status).toBe('REFUSED');
@@ -79,7 +79,7 @@ describe('retireOldPool', () => {
     await afterCutover(3);
 
     // Act
-    const report = await retireOldPool(ctx(), 'prod');
+    const report = await retireOldPool(ctx(), '--stage prod');
 
     // Assert
     expect(report.refusals).toEqual([
@@ -101,7 +101,7 @@ describe('retireOldPool', () => {
     );
 
     // Act
-    const report = await retireOldPool(ctx(), 'prod');
+    const report = await retireOldPool(ctx(), '--stage prod');
 
     // Assert
     expect(report.refusals.map((r) => r.reason)).toEqual(['grace-window']);
@@ -113,7 +113,7 @@ describe('retireOldPool', () => {
     await recordSweep(ledger, census(0));
 
     // Act
-    const report = await retireOldPool(ctx(), 'prod');
+    const report = await retireOldPool(ctx(), '--stage prod');
 
     // Assert
     const bindings = report.refusals.filter((r) => r.reason === 'binding');
@@ -128,7 +128,7 @@ describe('retireOldPool', () => {
     const world = await afterCutover(0);
 
     // Act
-    const report = await retireOldPool(ctx(true), 'prod');
+    const report = await retireOldPool(ctx(true), '--stage prod');
 
     // Assert
     expect(report.status).toBe('WOULD_RETIRE');
@@ -145,8 +145,8 @@ describe('retireOldPool', () => {
     delete others.UserMigration;
 
     // Act
-    const report = await retireOldPool(ctx(), 'prod');
-    const again = await retireOldPool(ctx(), 'prod');
+    const report = await retireOldPool(ctx(), '--stage prod');
+    const again = await retireOldPool(ctx(), '--stage prod');
 
     // Assert
     expect(report.status).toBe('RETIRED');
@@ -164,7 +164,7 @@ describe('retireOldPool', () => {
     // Arrange
     const world = await afterCutover(0);
     const before = pool(world, plan.newPool.userPoolId)?.lambdaConfig.UserMigration;
-    await retireOldPool(ctx(), 'prod');
+    await retireOldPool(ctx(), '--stage prod');
 
     // Act
     const undone = await rollback({ ...ctx(), step: 'Rollback', executionId: 'rollback:operator' }, null);
