@@ -209,10 +209,14 @@ const lines = (io: Io, text: string[]) => {
 };
 
 /** How a summary fits where it goes: wrapped and coloured on a terminal, whole lines elsewhere. */
-function shape(io: Io, options: { plan?: string | undefined; full?: boolean | undefined }): RenderOptions {
+function shape(
+  io: Io,
+  options: { plan?: string | undefined; stateDir?: string | undefined; full?: boolean | undefined },
+): RenderOptions {
   return {
     full: options.full ?? false,
     ...(options.plan ? { planFile: options.plan } : {}),
+    ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     style: styleFor(io),
     width: io.columns,
   };

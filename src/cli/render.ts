@@ -10,6 +10,8 @@ import { clock, timelineLines } from './timeline.ts';
 export interface RenderOptions {
   full?: boolean;
   planFile?: string;
+  /** Where the sandbox's world is kept (`--state-dir`): a command that finishes a stop needs it. */
+  stateDir?: string;
   style?: Style;
   /** A terminal's width: long lines wrap at words to it. Unset (a pipe, a log), lines stay whole for grep. */
   width?: number | undefined;
@@ -32,8 +34,14 @@ export function wrap(line: string, width: number | undefined): string[] {
 }
 
 /** The exact next command, by how the rehearsal ended. */
-function nextFor(report: RehearsalReport, { planFile = 'FILE' }: RenderOptions): string {
+function nextFor(report: RehearsalReport, { planFile = 'FILE', stateDir }: RenderOptions): string {
   const id = report.migrationId ?? 'ID';
+  // A stop is finished on the world it left, which only --state-dir keeps.
+  const rollback = `cutover rollback --plan ${planFile} --migration-id ${id} --state-dir ${stateDir ?? 'DIR'}`;
+  const finish = (what: string, then: string) =>
+    stateDir
+      ? `${what}${then}: ${rollback}`
+      : `${what}. This world was not kept: rehearse again with --state-dir DIR, then: ${rollback}`;
   switch (report.status) {
     case 'SUCCEEDED':
       return `The plan holds. Next: cutover start --plan ${planFile} --stage STAGE   (or rehearse a failure: cutover rehearse --plan ${planFile} --fail STATE)`;
@@ -42,13 +50,16 @@ function nextFor(report: RehearsalReport, { planFile = 'FILE' }: RenderOptions):
         ? 'Nothing to do.'
         : `Every change is restored. Fix the cause above, then: cutover rehearse --plan ${planFile}`;
     case 'ROLLBACK_INCOMPLETE':
-      return `Rollback could not restore everything: put back what is listed as not restored, then: cutover rollback --plan ${planFile} --migration-id ${id}`;
+      return finish(
+        'Rollback could not restore everything',
+        ': put back what is listed as not restored, then',
+      );
     case 'INVALID_PLAN':
       return `Nothing was changed. Fix the fields listed above, then: cutover validate ${planFile}`;
     case 'LOCKED_OUT':
       return "Another execution holds this migration's lock; nothing was changed. The failure above says whether it still runs; a stale one is taken over with --take-over-lock ARN.";
     case 'FAILED':
-      return `The cutover stopped without rolling back. Next: cutover rollback --plan ${planFile} --migration-id ${id}`;
+      return finish('The cutover stopped without rolling back', '. Next');
   }
 }
 

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { differences } from '../../src/cli/diff.ts';
 import { driftLines, retriedLines, wrap } from '../../src/cli/render.ts';
@@ -228,6 +231,51 @@ describe('what the commands print', () => {
     expect(stdout).toMatch(words);
     expect(stdout.trimEnd().split('\n').at(-1)).toBe(
       'Every change is restored. Fix the cause above, then: cutover rehearse --plan examples/plan.json',
+    );
+  });
+
+  it('names the command that finishes a stop, and it runs as printed on the world --state-dir kept', async () => {
+    // Arrange
+    const dir = mkdtempSync(join(tmpdir(), 'next-'));
+    const stopped = await cutover(
+      'rehearse',
+      '--plan',
+      'examples/plan.json',
+      '--timeout-at',
+      'CheckHealth',
+      '--no-auto-rollback',
+      '--state-dir',
+      dir,
+    );
+    const next = stopped.stdout.trimEnd().split('\n').at(-1) ?? '';
+
+    // Act
+    const finished = await cutover(
+      ...next.slice(next.indexOf('cutover rollback') + 'cutover '.length).split(' '),
+    );
+
+    // Assert
+    expect(next).toBe(
+      `The cutover stopped without rolling back. Next: cutover rollback --plan examples/plan.json --migration-id tis-prod-pool-v1-to-v2 --state-dir ${dir}`,
+    );
+    expect(finished.code).toBe(0);
+    expect(finished.stdout).toContain('World restored to its starting state: yes');
+  });
+
+  it('says a stop without --state-dir left no world to finish, and how to keep one', async () => {
+    // Act
+    const { stdout } = await cutover(
+      'rehearse',
+      '--plan',
+      'examples/plan.json',
+      '--timeout-at',
+      'CheckHealth',
+      '--no-auto-rollback',
+    );
+
+    // Assert
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(
+      'The cutover stopped without rolling back. This world was not kept: rehearse again with --state-dir DIR, then: cutover rollback --plan examples/plan.json --migration-id tis-prod-pool-v1-to-v2 --state-dir DIR',
     );
   });
 
