@@ -169,6 +169,29 @@ export function retriedLines(retried: RehearsalReport['retried']): string[] {
   });
 }
 
+/**
+ * What the world check found. A change listed above as not restored, which the check finds just as
+ * the change left it, is named, not shown again; anything else it finds (a canary left behind, a
+ * value changed since) is shown key by key.
+ */
+function worldLines(report: RehearsalReport, full = false): string[] {
+  const same = (d: RehearsalReport['drift'][number]) =>
+    report.changes.some(
+      (c) =>
+        c.resource === d.resource &&
+        c.status !== 'restored' &&
+        differences(c.before, c.after).join() === differences(d.expected, d.actual).join(),
+    );
+  const named = report.drift.filter(same).map((d) => d.resource);
+  return [
+    ...(named.length > 0 ? [`  Not restored, as changed above: ${named.join(', ')}`] : []),
+    ...driftLines(
+      report.drift.filter((d) => !same(d)),
+      full,
+    ),
+  ];
+}
+
 /** Past this many, what is not restored is counted, not listed: --full or --json lists it all. */
 const DRIFT_SHOWN = 10;
 
@@ -211,7 +234,7 @@ export function summary(report: RehearsalReport, options: RenderOptions = {}): s
     lines.push(`On the new pool: ${live} resource(s) switched; the write freeze is lifted.`);
   } else if (report.status !== 'INVALID_PLAN' && !nothingRestored(report)) {
     lines.push(`World restored to its starting state: ${report.worldRestored ? 'yes' : 'no'}`);
-    lines.push(...driftLines(report.drift, options.full));
+    lines.push(...worldLines(report, options.full));
   }
   if (report.freezeWindowSeconds !== null) {
     const floor =

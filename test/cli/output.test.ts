@@ -279,6 +279,26 @@ describe('what the commands print', () => {
     );
   });
 
+  it('prints what a rollback left once: a change not restored is not repeated under the world check', async () => {
+    // Act
+    const { code, stdout } = await cutover(
+      'rehearse',
+      '--plan',
+      'examples/plan.json',
+      '--fail-restore',
+      'ssm-parameter',
+      '--fail',
+      'SwitchServices',
+    );
+
+    // Assert
+    expect(code).toBe(4);
+    expect(stdout).not.toMatch(/^ {2}Not restored: ssm-parameter/m);
+    expect(stdout).toMatch(
+      /^ {2}Not restored, as changed above: ssm-parameter:\/reval\/prod\/cognito-user-pool-id, ssm-parameter:\/usermanagement\/prod\/under-maintenance$/m,
+    );
+  });
+
   it('says an abort is an abort', async () => {
     const { stdout } = await cutover(
       'rehearse',
