@@ -156,7 +156,9 @@ export function retriedLines(retried: RehearsalReport['retried']): string[] {
   const alike = new Map<string, RehearsalReport['retried']>();
   for (const r of retried) {
     const key = JSON.stringify([r.state, r.error, r.cause]);
-    alike.set(key, [...(alike.get(key) ?? []), r]);
+    const group = alike.get(key);
+    if (group) group.push(r);
+    else alike.set(key, [r]);
   }
   return [...alike.values()].flatMap((all) => {
     const [r] = all;
@@ -182,13 +184,15 @@ function worldLines(report: RehearsalReport, full = false): string[] {
         c.status !== 'restored' &&
         differences(c.before, c.after).join() === differences(d.expected, d.actual).join(),
     );
-  const named = report.drift.filter(same).map((d) => d.resource);
+  const named: string[] = [];
+  const unexplained: RehearsalReport['drift'] = [];
+  for (const d of report.drift) {
+    if (same(d)) named.push(d.resource);
+    else unexplained.push(d);
+  }
   return [
     ...(named.length > 0 ? [`  Not restored, as changed above: ${named.join(', ')}`] : []),
-    ...driftLines(
-      report.drift.filter((d) => !same(d)),
-      full,
-    ),
+    ...driftLines(unexplained, full),
   ];
 }
 

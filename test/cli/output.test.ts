@@ -188,6 +188,16 @@ describe('what a rollback left, and what was retried, as the output shows it', (
   });
 });
 
+/** A rehearsal that times out at CheckHealth and is not rolled back: a stop with changes left. */
+const STOPPED_HALF_WAY = [
+  'rehearse',
+  '--plan',
+  'examples/plan.json',
+  '--timeout-at',
+  'CheckHealth',
+  '--no-auto-rollback',
+];
+
 describe('what the commands print', () => {
   it('rehearse --unhealthy: an hour of failing polls and the rollback fit on a screen', async () => {
     // Act
@@ -237,16 +247,7 @@ describe('what the commands print', () => {
   it('names the command that finishes a stop, and it runs as printed on the world --state-dir kept', async () => {
     // Arrange
     const dir = mkdtempSync(join(tmpdir(), 'next-'));
-    const stopped = await cutover(
-      'rehearse',
-      '--plan',
-      'examples/plan.json',
-      '--timeout-at',
-      'CheckHealth',
-      '--no-auto-rollback',
-      '--state-dir',
-      dir,
-    );
+    const stopped = await cutover(...STOPPED_HALF_WAY, '--state-dir', dir);
     const next = stopped.stdout.trimEnd().split('\n').at(-1) ?? '';
 
     // Act
@@ -264,14 +265,7 @@ describe('what the commands print', () => {
 
   it('says a stop without --state-dir left no world to finish, and how to keep one', async () => {
     // Act
-    const { stdout } = await cutover(
-      'rehearse',
-      '--plan',
-      'examples/plan.json',
-      '--timeout-at',
-      'CheckHealth',
-      '--no-auto-rollback',
-    );
+    const { stdout } = await cutover(...STOPPED_HALF_WAY);
 
     // Assert
     expect(stdout.trimEnd().split('\n').at(-1)).toBe(
